@@ -1,0 +1,370 @@
+/* Kiln runtime contract: the only header generated code includes (ABI v1). */
+#ifndef KILN_RUNTIME_H
+#define KILN_RUNTIME_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bump whenever a struct layout, enum value or signature below changes, so that
+ * generated code built against another version fails to compile instead of
+ * silently misreading parameters. Generated code checks it with #if. */
+#define KILN_RUNTIME_ABI_VERSION 1
+
+/* Largest tensor rank any kernel accepts; bounded so iteration state fits on
+ * the stack without VLAs. */
+#define KILN_MAX_RANK 6
+
+/* Every kernel returns one of these. Kernels only check what can differ at run
+ * time (NULL pointers, rank limits, data-dependent indices); the compiler has
+ * already validated shapes and attributes. */
+typedef enum {
+  KILN_OK = 0,
+  KILN_ERR_NULL = -1,       /* a required pointer was NULL */
+  KILN_ERR_ARG = -2,        /* a rank, size, axis or index is out of range */
+  KILN_ERR_UNSUPPORTED = -3 /* valid request this build cannot serve */
+} kiln_status;
+
+/* Row-major dims, outermost first; images are NCHW as imported from ONNX.
+ * rank 0 is a scalar (one element). Dims beyond rank are ignored. */
+typedef struct {
+  int32_t rank;
+  int32_t dims[KILN_MAX_RANK];
+} kiln_shape;
+
+/* Element types for kiln_cast; bool is one byte holding 0 or 1. */
+typedef enum {
+  KILN_DTYPE_F32 = 0,
+  KILN_DTYPE_I32 = 1,
+  KILN_DTYPE_I64 = 2,
+  KILN_DTYPE_I8 = 3,
+  KILN_DTYPE_U8 = 4,
+  KILN_DTYPE_BOOL = 5
+} kiln_dtype;
+
+/* ------------------------------------------------------------------------ */
+/* Parameter structs: plain scalars/arrays so the code generator can emit them
+ * as `static const` initialisers in flash. */
+
+typedef enum {
+  KILN_ACT_NONE = 0,
+  KILN_ACT_RELU = 1,
+  KILN_ACT_CLIP = 2,       /* min(max(x, min), max) */
+  KILN_ACT_LEAKY_RELU = 3, /* x < 0 ? alpha * x : x */
+  KILN_ACT_SIGMOID = 4,
+  KILN_ACT_TANH = 5,
+  KILN_ACT_HARD_SIGMOID = 6, /* max(0, min(1, alpha * x + beta)) as ONNX */
+  KILN_ACT_HARD_SWISH = 7,   /* x * max(0, min(1, x / 6 + 0.5)) */
+  KILN_ACT_GELU = 8          /* exact: 0.5 x (1 + erf(x / sqrt 2)) */
+} kiln_act_kind;
+
+/* Fused epilogue. Unused fields are ignored; {0} is "no activation". */
+typedef struct {
+  kiln_act_kind kind;
+  float alpha;
+  float beta;
+  float min;
+  float max;
+} kiln_activation;
+
+/* Conv and ConvTranspose attributes with auto_pad already resolved. */
+typedef struct {
+  int32_t stride[2];   /* h, w; >= 1 */
+  int32_t dilation[2]; /* h, w; >= 1 */
+  int32_t pad[4];      /* top, left, bottom, right; >= 0 */
+  int32_t groups;      /* >= 1; divides C and M (groups == C == M: depthwise) */
+  kiln_activation act; /* applied after bias and residual */
+} kiln_conv_params;
+
+/* MaxPool/AveragePool attributes. ceil_mode is expressed by the out shape. */
+typedef struct {
+  int32_t kernel[2];         /* h, w; >= 1 */
+  int32_t stride[2];         /* h, w; >= 1 */
+  int32_t dilation[2];       /* h, w; >= 1 */
+  int32_t pad[4];            /* top, left, bottom, right; >= 0 */
+  int32_t count_include_pad; /* avg only: 1 divides by window clipped to the
+                                padded extent, 0 by valid input positions */
+} kiln_pool_params;
+
+/* ONNX Gemm: Y = act(alpha * A' B' + beta * C). */
+typedef struct {
+  int32_t m, n, k; /* Y is m x n, reduction over k; all >= 0 */
+  int32_t trans_a; /* 0: A is m x k; 1: A is k x m */
+  int32_t trans_b; /* 0: B is k x n; 1: B is n x k */
+  float alpha;
+  float beta;
+  kiln_activation act;
+} kiln_gemm_params;
+
+typedef enum {
+  KILN_PAD_CONSTANT = 0,
+  KILN_PAD_REFLECT = 1,
+  KILN_PAD_EDGE = 2
+} kiln_pad_mode;
+
+/* ONNX Resize coordinate_transformation_mode. */
+typedef enum {
+  KILN_RESIZE_HALF_PIXEL = 0,
+  KILN_RESIZE_ASYMMETRIC = 1,
+  KILN_RESIZE_ALIGN_CORNERS = 2,
+  KILN_RESIZE_PYTORCH_HALF_PIXEL = 3
+} kiln_resize_coord_mode;
+
+/* ONNX Resize nearest_mode. */
+typedef enum {
+  KILN_NEAREST_ROUND_PREFER_FLOOR = 0,
+  KILN_NEAREST_ROUND_PREFER_CEIL = 1,
+  KILN_NEAREST_FLOOR = 2,
+  KILN_NEAREST_CEIL = 3
+} kiln_nearest_mode;
+
+typedef struct {
+  kiln_resize_coord_mode coord;
+  kiln_nearest_mode nearest; /* nearest resize only */
+  /* Per-axis out/in scale as ONNX `scales`; a value <= 0 means "derive from
+   * sizes" (out_dim / in_dim), which is what ONNX does when `sizes` is given.
+   */
+  float scales[KILN_MAX_RANK];
+} kiln_resize_params;
+
+/* ------------------------------------------------------------------------ */
+/* Convolution. Full parameter ranges are in each kernel's .c doxygen block.  */
+
+/* Conv: in N,C,H,W; filter M,C/groups,kH,kW; bias [M] or NULL; residual NULL or
+ * out-shaped, added before act; out N,M,OH,OW. scratch may be NULL when
+ * kiln_conv2d_f32_scratch_size() returns 0. */
+kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
+                            const kiln_shape *in_shape, const float *input,
+                            const kiln_shape *filter_shape,
+                            const float *weights, const float *bias,
+                            const float *residual, const kiln_shape *out_shape,
+                            float *output, void *scratch);
+/* Bytes of caller-owned scratch kiln_conv2d_f32 needs (0 for the reference). */
+int32_t kiln_conv2d_f32_scratch_size(const kiln_conv_params *params,
+                                     const kiln_shape *in_shape,
+                                     const kiln_shape *filter_shape,
+                                     const kiln_shape *out_shape);
+
+/* ConvTranspose: in N,C,H,W; filter C,M/groups,kH,kW; out N,M,OH,OW with
+ * output_padding / output_shape already reflected in OH, OW. */
+kiln_status kiln_conv_transpose2d_f32(
+    const kiln_conv_params *params, const kiln_shape *in_shape,
+    const float *input, const kiln_shape *filter_shape, const float *weights,
+    const float *bias, const float *residual, const kiln_shape *out_shape,
+    float *output, void *scratch);
+int32_t kiln_conv_transpose2d_f32_scratch_size(const kiln_conv_params *params,
+                                               const kiln_shape *in_shape,
+                                               const kiln_shape *filter_shape,
+                                               const kiln_shape *out_shape);
+
+/* ------------------------------------------------------------------------ */
+/* Matrix products. */
+
+/* Gemm; c_shape/c NULL or rank 0..2 broadcastable to [m, n]. */
+kiln_status kiln_gemm_f32(const kiln_gemm_params *params, const float *a,
+                          const float *b, const kiln_shape *c_shape,
+                          const float *c, float *y);
+
+/* numpy matmul, ranks 1..6, batch dims broadcast; out shape implied. */
+kiln_status kiln_matmul_f32(const kiln_shape *a_shape, const float *a,
+                            const kiln_shape *b_shape, const float *b,
+                            float *out);
+
+/* ------------------------------------------------------------------------ */
+/* Normalisation and softmax. */
+
+/* Inference BatchNormalization over dim 1 of an N,C,... tensor (rank 2..6). */
+kiln_status kiln_batch_norm_f32(const kiln_shape *shape, const float *input,
+                                const float *scale, const float *bias,
+                                const float *mean, const float *var,
+                                float epsilon, float *output);
+
+/* LayerNormalization: in viewed as [outer, norm_size]; scale [norm_size];
+ * bias [norm_size] or NULL. */
+kiln_status kiln_layer_norm_f32(const float *input, const float *scale,
+                                const float *bias, float epsilon, float *output,
+                                int32_t outer, int32_t norm_size);
+
+/* opset-13 Softmax / LogSoftmax along one axis; in viewed as
+ * [outer, axis_size, inner]. */
+kiln_status kiln_softmax_f32(const float *input, float *output, int32_t outer,
+                             int32_t axis_size, int32_t inner);
+kiln_status kiln_log_softmax_f32(const float *input, float *output,
+                                 int32_t outer, int32_t axis_size,
+                                 int32_t inner);
+
+/* ------------------------------------------------------------------------ */
+/* Binary elementwise with numpy broadcasting; out_shape is the broadcast. */
+
+kiln_status kiln_add_f32(const kiln_shape *a_shape, const float *a,
+                         const kiln_shape *b_shape, const float *b,
+                         const kiln_shape *out_shape, float *out);
+kiln_status kiln_sub_f32(const kiln_shape *a_shape, const float *a,
+                         const kiln_shape *b_shape, const float *b,
+                         const kiln_shape *out_shape, float *out);
+kiln_status kiln_mul_f32(const kiln_shape *a_shape, const float *a,
+                         const kiln_shape *b_shape, const float *b,
+                         const kiln_shape *out_shape, float *out);
+/* IEEE: x / 0 is inf or nan */
+kiln_status kiln_div_f32(const kiln_shape *a_shape, const float *a,
+                         const kiln_shape *b_shape, const float *b,
+                         const kiln_shape *out_shape, float *out);
+kiln_status kiln_max_f32(const kiln_shape *a_shape, const float *a,
+                         const kiln_shape *b_shape, const float *b,
+                         const kiln_shape *out_shape, float *out);
+kiln_status kiln_min_f32(const kiln_shape *a_shape, const float *a,
+                         const kiln_shape *b_shape, const float *b,
+                         const kiln_shape *out_shape, float *out);
+kiln_status kiln_pow_f32(const kiln_shape *a_shape, const float *a,
+                         const kiln_shape *b_shape, const float *b,
+                         const kiln_shape *out_shape, float *out);
+/* b is the slope */
+kiln_status kiln_prelu_f32(const kiln_shape *a_shape, const float *a,
+                           const kiln_shape *b_shape, const float *b,
+                           const kiln_shape *out_shape, float *out);
+
+/* Where: out = cond ? x : y, all three broadcast to out_shape. */
+kiln_status kiln_where_f32(const kiln_shape *cond_shape, const uint8_t *cond,
+                           const kiln_shape *x_shape, const float *x,
+                           const kiln_shape *y_shape, const float *y,
+                           const kiln_shape *out_shape, float *out);
+
+/* Expand: broadcast-copy in to out_shape. */
+kiln_status kiln_expand_f32(const kiln_shape *in_shape, const float *input,
+                            const kiln_shape *out_shape, float *output);
+
+/* ------------------------------------------------------------------------ */
+/* Unary elementwise over `count` elements; in == out (in place) is allowed. */
+
+/* Applies a fused-epilogue descriptor; act NULL means identity (copy). */
+kiln_status kiln_activate_f32(const kiln_activation *act, const float *in,
+                              float *out, int32_t count);
+kiln_status kiln_relu_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_clip_f32(const float *in, float *out, int32_t count, float min,
+                          float max);
+kiln_status kiln_leaky_relu_f32(const float *in, float *out, int32_t count,
+                                float alpha);
+kiln_status kiln_sigmoid_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_tanh_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_hard_sigmoid_f32(const float *in, float *out, int32_t count,
+                                  float alpha, float beta);
+kiln_status kiln_hard_swish_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_gelu_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_erf_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_exp_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_log_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_sqrt_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_reciprocal_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_neg_f32(const float *in, float *out, int32_t count);
+kiln_status kiln_abs_f32(const float *in, float *out, int32_t count);
+
+/* ------------------------------------------------------------------------ */
+/* Reductions. Bit i of axes_mask reduces axis i (mask 0 copies). out holds
+ * the in shape with reduced dims set to 1; keepdims only changes the shape the
+ * caller records, not the data. */
+
+kiln_status kiln_reduce_sum_f32(const kiln_shape *in_shape, const float *input,
+                                uint32_t axes_mask, float *output);
+kiln_status kiln_reduce_mean_f32(const kiln_shape *in_shape, const float *input,
+                                 uint32_t axes_mask, float *output);
+kiln_status kiln_reduce_max_f32(const kiln_shape *in_shape, const float *input,
+                                uint32_t axes_mask, float *output);
+kiln_status kiln_reduce_min_f32(const kiln_shape *in_shape, const float *input,
+                                uint32_t axes_mask, float *output);
+
+/* ------------------------------------------------------------------------ */
+/* Pooling over N,C,H,W. */
+
+kiln_status kiln_max_pool2d_f32(const kiln_pool_params *params,
+                                const kiln_shape *in_shape, const float *input,
+                                const kiln_shape *out_shape, float *output);
+kiln_status kiln_avg_pool2d_f32(const kiln_pool_params *params,
+                                const kiln_shape *in_shape, const float *input,
+                                const kiln_shape *out_shape, float *output);
+/* Global pools: N,C,spatial... (rank 3..6) -> N,C (x1...). */
+kiln_status kiln_global_avg_pool_f32(const kiln_shape *in_shape,
+                                     const float *input, float *output);
+kiln_status kiln_global_max_pool_f32(const kiln_shape *in_shape,
+                                     const float *input, float *output);
+
+/* ------------------------------------------------------------------------ */
+/* Data movement, generic over elem_size (bytes per element, 1..8). */
+
+/* Reshape without aliasing: count elements, in and out must not overlap. */
+kiln_status kiln_copy(const void *input, void *output, int32_t count,
+                      int32_t elem_size);
+/* out.dims[i] = in.dims[perm[i]]. */
+kiln_status kiln_transpose(const kiln_shape *in_shape, const void *input,
+                           const int32_t *perm, void *output,
+                           int32_t elem_size);
+/* Concatenate n_inputs tensors (shapes equal except along axis). */
+kiln_status kiln_concat(int32_t n_inputs, const void *const *inputs,
+                        const kiln_shape *in_shapes, int32_t axis, void *output,
+                        int32_t elem_size);
+/* Split along axis into n_outputs parts of split_sizes[i] each. */
+kiln_status kiln_split(const kiln_shape *in_shape, const void *input,
+                       int32_t axis, int32_t n_outputs,
+                       const int32_t *split_sizes, void *const *outputs,
+                       int32_t elem_size);
+/* Slice with normalised starts (first element read, per axis) and non-zero
+ * steps (may be negative); out_shape gives the element count per axis. */
+kiln_status kiln_slice(const kiln_shape *in_shape, const void *input,
+                       const int32_t *starts, const int32_t *steps,
+                       const kiln_shape *out_shape, void *output,
+                       int32_t elem_size);
+/* Pad: pads[0..rank) begins, pads[rank..2rank) ends, each may be negative
+ * (crop). value: one element for KILN_PAD_CONSTANT, NULL means zero bytes. */
+kiln_status kiln_pad(const kiln_shape *in_shape, const void *input,
+                     const int32_t *pads, kiln_pad_mode mode, const void *value,
+                     void *output, int32_t elem_size);
+/* ONNX Gather along axis; indices may be negative; out is
+ * [data dims before axis, n_indices (flattened indices shape), dims after]. */
+kiln_status kiln_gather(const kiln_shape *data_shape, const void *data,
+                        int32_t axis, const int64_t *indices, int32_t n_indices,
+                        void *output, int32_t elem_size);
+/* Resize, nearest mode, over every axis. */
+kiln_status kiln_resize_nearest(const kiln_resize_params *params,
+                                const kiln_shape *in_shape, const void *input,
+                                const kiln_shape *out_shape, void *output,
+                                int32_t elem_size);
+/* Resize, linear mode, on the last two axes (others must be unchanged). */
+kiln_status kiln_resize_linear_f32(const kiln_resize_params *params,
+                                   const kiln_shape *in_shape,
+                                   const float *input,
+                                   const kiln_shape *out_shape, float *output);
+
+/* ------------------------------------------------------------------------ */
+/* Type conversion and quantisation. */
+
+/* ONNX Cast. float -> integer truncates toward zero and saturates (NaN -> 0);
+ * integer -> narrower integer wraps (two's complement); -> bool is x != 0. */
+kiln_status kiln_cast(const void *input, kiln_dtype from, void *output,
+                      kiln_dtype to, int32_t count);
+
+/* QuantizeLinear / DequantizeLinear viewed as [outer, axis_size, inner]:
+ * scale[axis_size] and zero_point[axis_size] (NULL means 0). Per-tensor is
+ * outer = 1, axis_size = 1, inner = count. Rounds half to even, saturates. */
+kiln_status kiln_quantize_f32_s8(const float *input, int8_t *output,
+                                 const float *scale, const int8_t *zero_point,
+                                 int32_t outer, int32_t axis_size,
+                                 int32_t inner);
+kiln_status kiln_quantize_f32_u8(const float *input, uint8_t *output,
+                                 const float *scale, const uint8_t *zero_point,
+                                 int32_t outer, int32_t axis_size,
+                                 int32_t inner);
+kiln_status kiln_dequantize_s8_f32(const int8_t *input, float *output,
+                                   const float *scale, const int8_t *zero_point,
+                                   int32_t outer, int32_t axis_size,
+                                   int32_t inner);
+kiln_status kiln_dequantize_u8_f32(const uint8_t *input, float *output,
+                                   const float *scale,
+                                   const uint8_t *zero_point, int32_t outer,
+                                   int32_t axis_size, int32_t inner);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* KILN_RUNTIME_H */

@@ -1,0 +1,52 @@
+/* Elementwise loops (unary map, fused epilogue, broadcast binary). */
+#include "kiln_act.h"
+#include "kiln_internal.h"
+#include "kiln_iter.h"
+
+kiln_status kiln_internal_map_f32(kiln_unary_fn fn, const float *in, float *out,
+                                  int32_t count) {
+  if (in == NULL || out == NULL)
+    return KILN_ERR_NULL;
+  if (count < 0)
+    return KILN_ERR_ARG;
+  for (int32_t i = 0; i < count; ++i)
+    out[i] = fn(in[i]);
+  return KILN_OK;
+}
+
+kiln_status kiln_internal_epilogue_f32(const kiln_activation *act,
+                                       const float *residual, const float *in,
+                                       float *out, int32_t count) {
+  static const kiln_activation identity = {KILN_ACT_NONE, 0.f, 0.f, 0.f, 0.f};
+  if (in == NULL || out == NULL)
+    return KILN_ERR_NULL;
+  if (count < 0)
+    return KILN_ERR_ARG;
+  if (act == NULL)
+    act = &identity;
+  for (int32_t i = 0; i < count; ++i)
+    out[i] = kiln_act_apply(act, in[i] + (residual ? residual[i] : 0.0f));
+  return KILN_OK;
+}
+
+kiln_status kiln_internal_binary_f32(kiln_binary_fn fn,
+                                     const kiln_shape *a_shape, const float *a,
+                                     const kiln_shape *b_shape, const float *b,
+                                     const kiln_shape *out_shape, float *out) {
+  if (a_shape == NULL || a == NULL || b_shape == NULL || b == NULL ||
+      out_shape == NULL || out == NULL)
+    return KILN_ERR_NULL;
+  if (!kiln_rank_ok(out_shape))
+    return KILN_ERR_ARG;
+  kiln_iter it;
+  kiln_iter_init(&it, out_shape);
+  kiln_status st = kiln_iter_add_broadcast(&it, a_shape, 1);
+  if (st == KILN_OK)
+    st = kiln_iter_add_broadcast(&it, b_shape, 1);
+  if (st != KILN_OK)
+    return st;
+  int32_t count = kiln_numel(out_shape);
+  for (int32_t i = 0; i < count; ++i, kiln_iter_next(&it))
+    out[i] = fn(a[it.off[0]], b[it.off[1]]);
+  return KILN_OK;
+}

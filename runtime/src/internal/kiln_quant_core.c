@@ -1,0 +1,87 @@
+/* QuantizeLinear/DequantizeLinear loops shared by the s8 and u8 kernels. */
+#include "kiln_internal.h"
+
+#include <math.h>
+#include <stddef.h>
+
+static int32_t kiln_load_q(int is_signed, const void *base, ptrdiff_t i) {
+  return is_signed ? (int32_t)((const int8_t *)base)[i]
+                   : (int32_t)((const uint8_t *)base)[i];
+}
+
+/* Round half to even without relying on the FPU rounding mode (rintf honours
+ * fesetround, which firmware may have changed). x is already clamped small. */
+static int32_t kiln_round_half_even(float x) {
+  const float f = floorf(x);
+  const float frac = x - f;
+  int32_t r = (int32_t)f;
+  if (frac > 0.5f || (frac == 0.5f && (r & 1)))
+    ++r;
+  return r;
+}
+
+static kiln_status kiln_check_quant(const void *input, const void *output,
+                                    const float *scale, int32_t outer,
+                                    int32_t axis_size, int32_t inner) {
+  if (input == NULL || output == NULL || scale == NULL)
+    return KILN_ERR_NULL;
+  if (outer < 0 || axis_size < 0 || inner < 0)
+    return KILN_ERR_ARG;
+  return KILN_OK;
+}
+
+kiln_status kiln_internal_quantize(int is_signed, const float *input,
+                                   void *output, const float *scale,
+                                   const void *zero_point, int32_t outer,
+                                   int32_t axis_size, int32_t inner) {
+  kiln_status st =
+      kiln_check_quant(input, output, scale, outer, axis_size, inner);
+  if (st != KILN_OK)
+    return st;
+  const int32_t qmin = is_signed ? -128 : 0;
+  const int32_t qmax = is_signed ? 127 : 255;
+  ptrdiff_t idx = 0;
+  for (int32_t o = 0; o < outer; ++o) {
+    for (int32_t a = 0; a < axis_size; ++a) {
+      const int32_t zp = zero_point ? kiln_load_q(is_signed, zero_point, a) : 0;
+      for (int32_t i = 0; i < inner; ++i, ++idx) {
+        float v = input[idx] / scale[a];
+        /* Clamp before converting so huge values and inf never reach an
+         * out-of-range float->int conversion (undefined in C). */
+        if (v != v)
+          v = 0.0f;
+        if (v < (float)(qmin - zp - 1))
+          v = (float)(qmin - zp - 1);
+        if (v > (float)(qmax - zp + 1))
+          v = (float)(qmax - zp + 1);
+        int32_t q = kiln_round_half_even(v) + zp;
+        q = q < qmin ? qmin : (q > qmax ? qmax : q);
+        if (is_signed)
+          ((int8_t *)output)[idx] = (int8_t)q;
+        else
+          ((uint8_t *)output)[idx] = (uint8_t)q;
+      }
+    }
+  }
+  return KILN_OK;
+}
+
+kiln_status kiln_internal_dequantize(int is_signed, const void *input,
+                                     float *output, const float *scale,
+                                     const void *zero_point, int32_t outer,
+                                     int32_t axis_size, int32_t inner) {
+  kiln_status st =
+      kiln_check_quant(input, output, scale, outer, axis_size, inner);
+  if (st != KILN_OK)
+    return st;
+  ptrdiff_t idx = 0;
+  for (int32_t o = 0; o < outer; ++o) {
+    for (int32_t a = 0; a < axis_size; ++a) {
+      const int32_t zp = zero_point ? kiln_load_q(is_signed, zero_point, a) : 0;
+      for (int32_t i = 0; i < inner; ++i, ++idx)
+        output[idx] =
+            (float)(kiln_load_q(is_signed, input, idx) - zp) * scale[a];
+    }
+  }
+  return KILN_OK;
+}

@@ -1,0 +1,17 @@
+/* kiln_neg_f32: ONNX Neg, elementwise. */
+#include "internal/kiln_internal.h"
+
+static float kiln_neg_op(float x) { return -x; }
+
+/**
+ * @brief ONNX Neg: out[i] = -in[i].
+ *
+ * @param[in]  in    count elements
+ * @param[out] out   count elements; may equal in (in place)
+ * @param[in]  count >= 0
+ * @return KILN_OK; KILN_ERR_NULL if in or out is NULL; KILN_ERR_ARG if
+ *         count < 0.
+ */
+kiln_status kiln_neg_f32(const float *in, float *out, int32_t count) {
+  return kiln_internal_map_f32(kiln_neg_op, in, out, count);
+}
