@@ -1,0 +1,215 @@
+//===- KilnOps.cpp - Verifiers, folders and canonicalisations -------------===//
+
+#include "dialects/kiln/KilnDialect.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace kiln;
+
+#define GET_OP_CLASSES
+#include "dialects/kiln/KilnOps.cpp.inc"
+
+namespace {
+RankedTensorType rankedOf(Type type) { return cast<RankedTensorType>(type); }
+
+/// True when `value` is a constant splat equal to `expected`.
+bool isSplatOf(Value value, double expected) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.isSplat())
+    return false;
+  if (auto f = dyn_cast<FloatType>(attr.getElementType()))
+    return attr.getSplatValue<APFloat>().convertToDouble() == expected;
+  if (isa<IntegerType>(attr.getElementType()))
+    return attr.getSplatValue<APInt>().getSExtValue() == static_cast<int64_t>(expected);
+  return false;
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Verifiers
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  if (Value residual = getResidual())
+    if (rankedOf(residual.getType()).getShape() != getOutput().getType().getShape())
+      return emitOpError("residual of type ")
+             << residual.getType() << " must have the result's shape "
+             << getOutput().getType();
+  return success();
+}
+
+LogicalResult WhereOp::verify() {
+  if (getElementTypeOrSelf(getLhs().getType()) != getElementTypeOrSelf(getRhs().getType()))
+    return emitOpError("both value operands must share an element type");
+  return success();
+}
+
+LogicalResult ClipOp::verify() {
+  if (getMin().convertToFloat() > getMax().convertToFloat())
+    return emitOpError("min ") << getMin().convertToFloat() << " is greater than max "
+                               << getMax().convertToFloat();
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("cannot change the element type (") << in.getElementType()
+                                                           << " to " << out.getElementType()
+                                                           << "); use kiln.cast";
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError("element count changes from ")
+           << in.getNumElements() << " to " << out.getNumElements();
+  return success();
+}
+
+LogicalResult ExpandOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  SmallVector<int64_t> shape;
+  if (in.getElementType() != out.getElementType() ||
+      !OpTrait::util::getBroadcastedShape(in.getShape(), out.getShape(), shape) ||
+      ArrayRef<int64_t>(shape) != out.getShape())
+    return emitOpError("cannot broadcast ") << in << " to " << out;
+  return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return emitOpError("expects rank-4 NCHW input and result");
+  if (in.getDimSize(0) != out.getDimSize(0) || in.getDimSize(1) != out.getDimSize(1))
+    return emitOpError("may resize only the spatial dimensions, not N or C");
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("cannot change the element type");
+  if (auto scales = getScales())
+    if (scales->size() != 2 || llvm::any_of(*scales, [](float s) { return !(s > 0); }))
+      return emitOpError("'scales' must be two positive values (height, width)");
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  if (getInput().getType().getShape() != getOutput().getType().getShape())
+    return emitOpError("cannot change the shape");
+  if (isa<quant::QuantizedType>(getInput().getType().getElementType()) ||
+      isa<quant::QuantizedType>(getOutput().getType().getElementType()))
+    return emitOpError("cannot cast quantised types; use kiln.quantize or kiln.dequantize");
+  return success();
+}
+
+/// Checks a float tensor against a quantised one for quantize and dequantize.
+static LogicalResult verifyQuantPair(Operation *op, RankedTensorType floatType,
+                                     RankedTensorType quantType) {
+  if (floatType.getShape() != quantType.getShape())
+    return op->emitOpError("cannot change the shape");
+  auto q = cast<quant::QuantizedType>(quantType.getElementType());
+  if (q.getExpressedType() != floatType.getElementType())
+    return op->emitOpError("quantised type expresses ")
+           << q.getExpressedType() << " but the float side is "
+           << floatType.getElementType();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(q)) {
+    int64_t axis = perAxis.getQuantizedDimension();
+    if (axis >= floatType.getRank())
+      return op->emitOpError("quantised axis ") << axis << " is out of range";
+    if (static_cast<int64_t>(perAxis.getScales().size()) != floatType.getDimSize(axis))
+      return op->emitOpError("has ") << perAxis.getScales().size()
+                                     << " scales for dimension " << axis << " of size "
+                                     << floatType.getDimSize(axis);
+  }
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantPair(*this, getInput().getType(), getOutput().getType());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantPair(*this, getOutput().getType(), getInput().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Folders
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult AddOp::fold(FoldAdaptor) {
+  if (getLhs().getType() == getType() && isSplatOf(getRhs(), 0.0))
+    return getLhs();
+  return {};
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor) {
+  if (getLhs().getType() == getType() && isSplatOf(getRhs(), 1.0))
+    return getLhs();
+  return {};
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  return {};
+}
+
+namespace {
+/// reshape(reshape(x)) is reshape(x): only the last shape matters.
+struct CollapseReshapeChain final : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<ReshapeOp>();
+    if (!inner)
+      return failure();
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), inner.getInput());
+    return success();
+  }
+};
+} // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                            MLIRContext *context) {
+  patterns.add<CollapseReshapeChain>(context);
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  if (llvm::equal(getPerm(), llvm::seq<int64_t>(0, getPerm().size())))
+    return getInput();
+  // transpose(transpose(x, p1), p2) is transpose(x, p1 o p2), updated in place.
+  auto inner = getInput().getDefiningOp<TransposeOp>();
+  if (!inner)
+    return {};
+  SmallVector<int64_t> composed;
+  for (int64_t p : getPerm())
+    composed.push_back(inner.getPerm()[p]);
+  if (llvm::equal(composed, llvm::seq<int64_t>(0, composed.size())))
+    return inner.getInput();
+  getInputMutable().assign(inner.getInput());
+  setPerm(composed);
+  return getResult();
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs().front().getType() == getType())
+    return getInputs().front();
+  return {};
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  auto in = getInput().getType();
+  bool whole = llvm::all_of(getOffsets(), [](int64_t o) { return o == 0; }) &&
+               llvm::all_of(getStrides(), [](int64_t s) { return s == 1; }) &&
+               getSizes() == in.getShape();
+  return whole ? OpFoldResult(getInput()) : OpFoldResult();
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}

@@ -1,0 +1,30 @@
+//===- Subcommands.h - The `kiln` CLI's subcommand table --------*- C++ -*-===//
+
+#ifndef KILN_DRIVER_SUBCOMMANDS_H
+#define KILN_DRIVER_SUBCOMMANDS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace kiln::driver {
+
+/// A subcommand's entry point: argv[0] is "kiln <name>".
+using SubcommandMain = int (*)(int argc, char **argv);
+
+struct Subcommand {
+  llvm::StringRef name;
+  llvm::StringRef summary;
+  /// Null while the subcommand is still planned; `plannedIn` names the issue.
+  SubcommandMain main;
+  llvm::StringRef plannedIn;
+};
+
+/// Every subcommand the CLI knows, in the order `kiln --help` lists them.
+llvm::ArrayRef<Subcommand> getSubcommands();
+
+/// Dispatches `kiln <subcommand> ...`; returns the process exit code.
+int runKiln(int argc, char **argv);
+
+} // namespace kiln::driver
+
+#endif // KILN_DRIVER_SUBCOMMANDS_H
