@@ -198,18 +198,20 @@ TEST(Gather, OutOfRangeIsAnErrorAndWritesNothing) {
 
 namespace {
 
-// Independent double-precision ONNX Resize coordinate maths.
+// Independent ONNX Resize coordinate maths, in fp32 like ONNX Runtime: exact
+// ties such as 3.5 / (7/3) - 0.5 == 1 must land where ORT lands them.
 double src_coord(kiln_resize_coord_mode m, int32_t x, int32_t in, int32_t out,
-                 double scale) {
+                 float scale) {
+  const float xf = float(x);
   switch (m) {
   case KILN_RESIZE_ASYMMETRIC:
-    return x / scale;
+    return xf / scale;
   case KILN_RESIZE_ALIGN_CORNERS:
-    return out == 1 ? 0.0 : x * double(in - 1) / (out - 1);
+    return out == 1 ? 0.0f : xf * float(in - 1) / float(out - 1);
   case KILN_RESIZE_PYTORCH_HALF_PIXEL:
-    return out > 1 ? (x + 0.5) / scale - 0.5 : 0.0;
+    return out > 1 ? (xf + 0.5f) / scale - 0.5f : 0.0f;
   default:
-    return (x + 0.5) / scale - 0.5;
+    return (xf + 0.5f) / scale - 0.5f;
   }
 }
 
@@ -254,7 +256,7 @@ TEST(ResizeNearest, AllModesAgainstReference) {
             flat = flat * id[d] +
                    nearest(p.nearest,
                            src_coord(p.coord, oi[d], id[d], od[d],
-                                     double(float(od[d]) / float(id[d]))),
+                                     float(od[d]) / float(id[d])),
                            id[d]);
           ASSERT_EQ(y[i], x[flat]) << "coord " << c << " nearest " << n << " at " << i;
         }

@@ -38,6 +38,10 @@ std::vector<double> ref_gemm(int32_t m, int32_t n, int32_t k, bool ta, bool tb,
   auto a = random_floats(size_t(m) * k, seed);
   auto b = random_floats(size_t(k) * n, seed + 1);
   auto c = random_floats(size_t(numel(c_dims)), seed + 2);
+  // k == 0 is valid (Y = beta * C) but an empty vector's data() may be NULL,
+  // which the kernel rightly rejects; real arenas never hand out NULL.
+  a.resize(std::max<size_t>(a.size(), 1));
+  b.resize(std::max<size_t>(b.size(), 1));
   kiln_gemm_params p{};
   p.m = m, p.n = n, p.k = k, p.trans_a = ta, p.trans_b = tb;
   p.alpha = 0.75f, p.beta = -1.5f;
