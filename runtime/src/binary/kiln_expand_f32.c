@@ -16,13 +16,10 @@
  */
 kiln_status kiln_expand_f32(const kiln_shape *in_shape, const float *input,
                             const kiln_shape *out_shape, float *output) {
-  if (in_shape == NULL || input == NULL || out_shape == NULL || output == NULL)
+  if (input == NULL || output == NULL)
     return KILN_ERR_NULL;
-  if (!kiln_rank_ok(out_shape))
-    return KILN_ERR_ARG;
   kiln_iter it;
-  kiln_iter_init(&it, out_shape);
-  kiln_status st = kiln_iter_add_broadcast(&it, in_shape, 1);
+  kiln_status st = kiln_iter_init_broadcast(&it, out_shape, 1, &in_shape);
   if (st != KILN_OK)
     return st;
   kiln_internal_strided_copy(out_shape, it.strides[0], 0, input, output,

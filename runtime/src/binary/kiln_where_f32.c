@@ -19,18 +19,11 @@ kiln_status kiln_where_f32(const kiln_shape *cond_shape, const uint8_t *cond,
                            const kiln_shape *x_shape, const float *x,
                            const kiln_shape *y_shape, const float *y,
                            const kiln_shape *out_shape, float *out) {
-  if (cond_shape == NULL || cond == NULL || x_shape == NULL || x == NULL ||
-      y_shape == NULL || y == NULL || out_shape == NULL || out == NULL)
+  if (cond == NULL || x == NULL || y == NULL || out == NULL)
     return KILN_ERR_NULL;
-  if (!kiln_rank_ok(out_shape))
-    return KILN_ERR_ARG;
+  const kiln_shape *const shapes[3] = {cond_shape, x_shape, y_shape};
   kiln_iter it;
-  kiln_iter_init(&it, out_shape);
-  kiln_status st = kiln_iter_add_broadcast(&it, cond_shape, 1);
-  if (st == KILN_OK)
-    st = kiln_iter_add_broadcast(&it, x_shape, 1);
-  if (st == KILN_OK)
-    st = kiln_iter_add_broadcast(&it, y_shape, 1);
+  kiln_status st = kiln_iter_init_broadcast(&it, out_shape, 3, shapes);
   if (st != KILN_OK)
     return st;
   const int32_t count = kiln_numel(out_shape);

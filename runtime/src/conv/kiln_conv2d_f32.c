@@ -33,43 +33,34 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
                             const float *residual, const kiln_shape *out_shape,
                             float *output, void *scratch) {
   (void)scratch;
-  kiln_status st =
-      kiln_internal_check_nchw(params, in_shape, input, out_shape, output);
+  kiln_conv_geometry g;
+  kiln_status st = kiln_internal_conv_geometry(
+      params, in_shape, input, filter_shape, weights, out_shape, output, &g);
   if (st != KILN_OK)
     return st;
-  if (filter_shape == NULL || weights == NULL)
-    return KILN_ERR_NULL;
-  if (filter_shape->rank != 4 || params->groups < 1)
-    return KILN_ERR_ARG;
-
-  const int32_t batch = in_shape->dims[0], ch = in_shape->dims[1];
-  const int32_t h = in_shape->dims[2], w = in_shape->dims[3];
-  const int32_t m = out_shape->dims[1];
-  const int32_t oh_n = out_shape->dims[2], ow_n = out_shape->dims[3];
-  const int32_t kh_n = filter_shape->dims[2], kw_n = filter_shape->dims[3];
-  const int32_t c_per_g = ch / params->groups, m_per_g = m / params->groups;
 
   int32_t o = 0;
-  for (int32_t n = 0; n < batch; ++n) {
-    for (int32_t oc = 0; oc < m; ++oc) {
-      const int32_t ic0 = (oc / m_per_g) * c_per_g;
-      const float *filt = weights + (ptrdiff_t)oc * c_per_g * kh_n * kw_n;
-      for (int32_t oh = 0; oh < oh_n; ++oh) {
+  for (int32_t n = 0; n < g.batch; ++n) {
+    for (int32_t oc = 0; oc < g.m; ++oc) {
+      const int32_t ic0 = (oc / g.m_per_g) * g.c_per_g;
+      const float *filt = weights + (ptrdiff_t)oc * g.c_per_g * g.kh * g.kw;
+      for (int32_t oh = 0; oh < g.oh; ++oh) {
         const int32_t h0 = oh * params->stride[0] - params->pad[0];
-        for (int32_t ow = 0; ow < ow_n; ++ow, ++o) {
+        for (int32_t ow = 0; ow < g.ow; ++ow, ++o) {
           const int32_t w0 = ow * params->stride[1] - params->pad[1];
           float acc = bias ? bias[oc] : 0.0f;
-          for (int32_t c = 0; c < c_per_g; ++c) {
-            const float *plane = input + ((ptrdiff_t)n * ch + ic0 + c) * h * w;
-            const float *taps = filt + (ptrdiff_t)c * kh_n * kw_n;
-            for (int32_t kh = 0; kh < kh_n; ++kh) {
+          for (int32_t c = 0; c < g.c_per_g; ++c) {
+            const float *plane =
+                input + ((ptrdiff_t)n * g.ch + ic0 + c) * g.h * g.w;
+            const float *taps = filt + (ptrdiff_t)c * g.kh * g.kw;
+            for (int32_t kh = 0; kh < g.kh; ++kh) {
               const int32_t ih = h0 + kh * params->dilation[0];
-              if (ih < 0 || ih >= h)
+              if (ih < 0 || ih >= g.h)
                 continue;
-              for (int32_t kw = 0; kw < kw_n; ++kw) {
+              for (int32_t kw = 0; kw < g.kw; ++kw) {
                 const int32_t iw = w0 + kw * params->dilation[1];
-                if (iw >= 0 && iw < w)
-                  acc += plane[ih * w + iw] * taps[kh * kw_n + kw];
+                if (iw >= 0 && iw < g.w)
+                  acc += plane[ih * g.w + iw] * taps[kh * g.kw + kw];
               }
             }
           }

@@ -30,51 +30,41 @@ kiln_status kiln_conv_transpose2d_f32(
     const float *bias, const float *residual, const kiln_shape *out_shape,
     float *output, void *scratch) {
   (void)scratch;
-  kiln_status st =
-      kiln_internal_check_nchw(params, in_shape, input, out_shape, output);
+  kiln_conv_geometry g;
+  kiln_status st = kiln_internal_conv_geometry(
+      params, in_shape, input, filter_shape, weights, out_shape, output, &g);
   if (st != KILN_OK)
     return st;
-  if (filter_shape == NULL || weights == NULL)
-    return KILN_ERR_NULL;
-  if (filter_shape->rank != 4 || params->groups < 1)
-    return KILN_ERR_ARG;
+  const int32_t out_plane = g.oh * g.ow;
 
-  const int32_t batch = in_shape->dims[0], ch = in_shape->dims[1];
-  const int32_t h = in_shape->dims[2], w = in_shape->dims[3];
-  const int32_t m = out_shape->dims[1];
-  const int32_t oh_n = out_shape->dims[2], ow_n = out_shape->dims[3];
-  const int32_t kh_n = filter_shape->dims[2], kw_n = filter_shape->dims[3];
-  const int32_t c_per_g = ch / params->groups, m_per_g = m / params->groups;
-  const int32_t out_plane = oh_n * ow_n;
-
-  for (int32_t n = 0; n < batch; ++n)
-    for (int32_t oc = 0; oc < m; ++oc) {
-      float *dst = output + ((ptrdiff_t)n * m + oc) * out_plane;
+  for (int32_t n = 0; n < g.batch; ++n)
+    for (int32_t oc = 0; oc < g.m; ++oc) {
+      float *dst = output + ((ptrdiff_t)n * g.m + oc) * out_plane;
       for (int32_t i = 0; i < out_plane; ++i)
         dst[i] = bias ? bias[oc] : 0.0f;
     }
 
-  for (int32_t n = 0; n < batch; ++n) {
-    for (int32_t ic = 0; ic < ch; ++ic) {
-      const int32_t oc0 = (ic / c_per_g) * m_per_g;
-      const float *plane = input + ((ptrdiff_t)n * ch + ic) * h * w;
-      for (int32_t ih = 0; ih < h; ++ih) {
-        for (int32_t iw = 0; iw < w; ++iw) {
-          const float x = plane[ih * w + iw];
-          for (int32_t mo = 0; mo < m_per_g; ++mo) {
+  for (int32_t n = 0; n < g.batch; ++n) {
+    for (int32_t ic = 0; ic < g.ch; ++ic) {
+      const int32_t oc0 = (ic / g.c_per_g) * g.m_per_g;
+      const float *plane = input + ((ptrdiff_t)n * g.ch + ic) * g.h * g.w;
+      for (int32_t ih = 0; ih < g.h; ++ih) {
+        for (int32_t iw = 0; iw < g.w; ++iw) {
+          const float x = plane[ih * g.w + iw];
+          for (int32_t mo = 0; mo < g.m_per_g; ++mo) {
             const float *taps =
-                weights + ((ptrdiff_t)ic * m_per_g + mo) * kh_n * kw_n;
-            float *dst = output + ((ptrdiff_t)n * m + oc0 + mo) * out_plane;
-            for (int32_t kh = 0; kh < kh_n; ++kh) {
+                weights + ((ptrdiff_t)ic * g.m_per_g + mo) * g.kh * g.kw;
+            float *dst = output + ((ptrdiff_t)n * g.m + oc0 + mo) * out_plane;
+            for (int32_t kh = 0; kh < g.kh; ++kh) {
               const int32_t oh = ih * params->stride[0] - params->pad[0] +
                                  kh * params->dilation[0];
-              if (oh < 0 || oh >= oh_n)
+              if (oh < 0 || oh >= g.oh)
                 continue;
-              for (int32_t kw = 0; kw < kw_n; ++kw) {
+              for (int32_t kw = 0; kw < g.kw; ++kw) {
                 const int32_t ow = iw * params->stride[1] - params->pad[1] +
                                    kw * params->dilation[1];
-                if (ow >= 0 && ow < ow_n)
-                  dst[oh * ow_n + ow] += x * taps[kh * kw_n + kw];
+                if (ow >= 0 && ow < g.ow)
+                  dst[oh * g.ow + ow] += x * taps[kh * g.kw + kw];
               }
             }
           }

@@ -33,16 +33,11 @@ kiln_status kiln_internal_binary_f32(kiln_binary_fn fn,
                                      const kiln_shape *a_shape, const float *a,
                                      const kiln_shape *b_shape, const float *b,
                                      const kiln_shape *out_shape, float *out) {
-  if (a_shape == NULL || a == NULL || b_shape == NULL || b == NULL ||
-      out_shape == NULL || out == NULL)
+  if (a == NULL || b == NULL || out == NULL)
     return KILN_ERR_NULL;
-  if (!kiln_rank_ok(out_shape))
-    return KILN_ERR_ARG;
+  const kiln_shape *const shapes[2] = {a_shape, b_shape};
   kiln_iter it;
-  kiln_iter_init(&it, out_shape);
-  kiln_status st = kiln_iter_add_broadcast(&it, a_shape, 1);
-  if (st == KILN_OK)
-    st = kiln_iter_add_broadcast(&it, b_shape, 1);
+  kiln_status st = kiln_iter_init_broadcast(&it, out_shape, 2, shapes);
   if (st != KILN_OK)
     return st;
   int32_t count = kiln_numel(out_shape);

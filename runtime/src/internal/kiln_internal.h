@@ -85,4 +85,26 @@ kiln_status kiln_internal_check_nchw(const void *params,
                                      const kiln_shape *out_shape,
                                      const void *output);
 
+/* Dimensions shared by Conv and ConvTranspose, read once from the shapes. */
+typedef struct {
+  int32_t batch, ch, h, w;  /* input N, C, H, W */
+  int32_t m, oh, ow;        /* output channels and spatial size */
+  int32_t kh, kw;           /* filter spatial size */
+  int32_t c_per_g, m_per_g; /* channels per group, in and out */
+} kiln_conv_geometry;
+
+/* Checks Conv/ConvTranspose arguments and fills `g`. */
+kiln_status kiln_internal_conv_geometry(
+    const kiln_conv_params *params, const kiln_shape *in_shape,
+    const float *input, const kiln_shape *filter_shape, const float *weights,
+    const kiln_shape *out_shape, const float *output, kiln_conv_geometry *g);
+
+/* Reduces every axis after N, C (GlobalAveragePool / GlobalMaxPool). */
+kiln_status kiln_internal_global_pool_f32(kiln_reduce_kind kind,
+                                          const kiln_shape *in_shape,
+                                          const float *input, float *output);
+
+/* The reference kernels need no scratch; ISA variants override per kernel. */
+static inline int32_t kiln_reference_scratch_size(void) { return 0; }
+
 #endif /* KILN_INTERNAL_H */

@@ -92,6 +92,28 @@ static inline kiln_status kiln_iter_add_broadcast(kiln_iter *it,
   return KILN_OK;
 }
 
+/* Validates out_shape and the operand shapes, then sets `it` up to walk
+ * out_shape with every operand broadcast to it. */
+static inline kiln_status
+kiln_iter_init_broadcast(kiln_iter *it, const kiln_shape *out_shape,
+                         int32_t n_operands,
+                         const kiln_shape *const *operands) {
+  if (out_shape == NULL)
+    return KILN_ERR_NULL;
+  for (int32_t k = 0; k < n_operands; ++k)
+    if (operands[k] == NULL)
+      return KILN_ERR_NULL;
+  if (!kiln_rank_ok(out_shape))
+    return KILN_ERR_ARG;
+  kiln_iter_init(it, out_shape);
+  for (int32_t k = 0; k < n_operands; ++k) {
+    kiln_status st = kiln_iter_add_broadcast(it, operands[k], 1);
+    if (st != KILN_OK)
+      return st;
+  }
+  return KILN_OK;
+}
+
 static inline void kiln_iter_next(kiln_iter *it) {
   for (int32_t d = it->rank - 1; d >= 0; --d) {
     ++it->idx[d];

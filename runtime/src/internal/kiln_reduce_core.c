@@ -54,3 +54,15 @@ kiln_status kiln_internal_reduce_f32(kiln_reduce_kind kind,
   }
   return KILN_OK;
 }
+
+kiln_status kiln_internal_global_pool_f32(kiln_reduce_kind kind,
+                                          const kiln_shape *in_shape,
+                                          const float *input, float *output) {
+  if (in_shape == NULL)
+    return KILN_ERR_NULL;
+  if (in_shape->rank < 3 || in_shape->rank > KILN_MAX_RANK)
+    return KILN_ERR_ARG;
+  /* Every axis from 2 up: the mask with the low two bits clear. */
+  const uint32_t spatial = ((1u << in_shape->rank) - 1u) & ~3u;
+  return kiln_internal_reduce_f32(kind, in_shape, input, spatial, output);
+}

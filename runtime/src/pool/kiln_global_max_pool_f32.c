@@ -12,12 +12,6 @@
  */
 kiln_status kiln_global_max_pool_f32(const kiln_shape *in_shape,
                                      const float *input, float *output) {
-  if (in_shape == NULL)
-    return KILN_ERR_NULL;
-  if (in_shape->rank < 3 || in_shape->rank > KILN_MAX_RANK)
-    return KILN_ERR_ARG;
-  /* Every axis from 2 up: the mask with the low two bits clear. */
-  const uint32_t spatial = ((1u << in_shape->rank) - 1u) & ~3u;
-  return kiln_internal_reduce_f32(KILN_REDUCE_MAX, in_shape, input, spatial,
-                                  output);
+  return kiln_internal_global_pool_f32(KILN_REDUCE_MAX, in_shape, input,
+                                       output);
 }
