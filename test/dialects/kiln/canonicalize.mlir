@@ -1,0 +1,123 @@
+// RUN: kiln-opt %s -split-input-file -canonicalize | FileCheck %s
+// Folders and canonicalisation patterns of the kiln ops.
+
+// CHECK-LABEL: func @identity_reshape
+func.func @identity_reshape(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // CHECK-NOT: kiln.reshape
+  // CHECK: return %arg0
+  %0 = kiln.reshape %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_chain
+func.func @reshape_chain(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // CHECK: %[[R:.*]] = kiln.reshape %arg0 : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  // CHECK-NEXT: return %[[R]]
+  %0 = kiln.reshape %x : (tensor<2x3xf32>) -> tensor<6xf32>
+  %1 = kiln.reshape %0 : (tensor<6xf32>) -> tensor<3x2xf32>
+  return %1 : tensor<3x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_of_constant
+func.func @reshape_of_constant() -> tensor<2x2xf32> {
+  // CHECK: kiln.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+  // CHECK-NOT: kiln.reshape
+  %0 = kiln.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %1 = kiln.reshape %0 : (tensor<4xf32>) -> tensor<2x2xf32>
+  return %1 : tensor<2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @transpose_roundtrip
+func.func @transpose_roundtrip(%x: tensor<1x8x4x2xf32>) -> tensor<1x8x4x2xf32> {
+  // CHECK-NOT: kiln.transpose
+  // CHECK: return %arg0
+  %0 = kiln.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x8x4x2xf32>) -> tensor<1x4x2x8xf32>
+  %1 = kiln.transpose %0 {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x2x8xf32>) -> tensor<1x8x4x2xf32>
+  return %1 : tensor<1x8x4x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @transpose_compose
+func.func @transpose_compose(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
+  // CHECK: kiln.transpose %arg0 {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+  // CHECK-NOT: kiln.transpose
+  %0 = kiln.transpose %x {perm = array<i64: 1, 0, 2>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
+  %1 = kiln.transpose %0 {perm = array<i64: 2, 1, 0>} : (tensor<3x2x4xf32>) -> tensor<4x2x3xf32>
+  return %1 : tensor<4x2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @identity_transpose
+func.func @identity_transpose(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // CHECK: return %arg0
+  %0 = kiln.transpose %x {perm = array<i64: 0, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @add_zero_mul_one
+func.func @add_zero_mul_one(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // CHECK-NOT: kiln.add
+  // CHECK-NOT: kiln.mul
+  // CHECK: return %arg0
+  %z = kiln.constant dense<0.0> : tensor<3xf32>
+  %o = kiln.constant dense<1.0> : tensor<1xf32>
+  %0 = kiln.add %x, %z : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %1 = kiln.mul %0, %o : (tensor<2x3xf32>, tensor<1xf32>) -> tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}
+
+// -----
+
+// The add broadcasts %x up, so it is not an identity and must stay.
+// CHECK-LABEL: func @add_zero_that_broadcasts
+func.func @add_zero_that_broadcasts(%x: tensor<3xf32>) -> tensor<2x3xf32> {
+  // CHECK: kiln.add
+  %z = kiln.constant dense<0.0> : tensor<2x3xf32>
+  %0 = kiln.add %x, %z : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @add_nonzero
+func.func @add_nonzero(%x: tensor<3xf32>) -> tensor<3xf32> {
+  // CHECK: kiln.add
+  %c = kiln.constant dense<0.5> : tensor<3xf32>
+  %0 = kiln.add %x, %c : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @single_concat_whole_slice_same_cast
+func.func @single_concat_whole_slice_same_cast(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // CHECK-NOT: kiln.concat
+  // CHECK-NOT: kiln.slice
+  // CHECK-NOT: kiln.cast
+  // CHECK: return %arg0
+  %0 = kiln.concat %x {axis = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = kiln.slice %0 {offsets = array<i64: 0, 0>, sizes = array<i64: 2, 3>,
+                      strides = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = kiln.cast %1 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %2 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @partial_slice_stays
+func.func @partial_slice_stays(%x: tensor<4xf32>) -> tensor<2xf32> {
+  // CHECK: kiln.slice
+  %0 = kiln.slice %x {offsets = array<i64: 3>, sizes = array<i64: 2>, strides = array<i64: -1>}
+      : (tensor<4xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
