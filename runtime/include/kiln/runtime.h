@@ -198,32 +198,21 @@ kiln_status kiln_log_softmax_f32(const float *input, float *output,
 /* ------------------------------------------------------------------------ */
 /* Binary elementwise with numpy broadcasting; out_shape is the broadcast. */
 
-kiln_status kiln_add_f32(const kiln_shape *a_shape, const float *a,
-                         const kiln_shape *b_shape, const float *b,
-                         const kiln_shape *out_shape, float *out);
-kiln_status kiln_sub_f32(const kiln_shape *a_shape, const float *a,
-                         const kiln_shape *b_shape, const float *b,
-                         const kiln_shape *out_shape, float *out);
-kiln_status kiln_mul_f32(const kiln_shape *a_shape, const float *a,
-                         const kiln_shape *b_shape, const float *b,
-                         const kiln_shape *out_shape, float *out);
-/* IEEE: x / 0 is inf or nan */
-kiln_status kiln_div_f32(const kiln_shape *a_shape, const float *a,
-                         const kiln_shape *b_shape, const float *b,
-                         const kiln_shape *out_shape, float *out);
-kiln_status kiln_max_f32(const kiln_shape *a_shape, const float *a,
-                         const kiln_shape *b_shape, const float *b,
-                         const kiln_shape *out_shape, float *out);
-kiln_status kiln_min_f32(const kiln_shape *a_shape, const float *a,
-                         const kiln_shape *b_shape, const float *b,
-                         const kiln_shape *out_shape, float *out);
-kiln_status kiln_pow_f32(const kiln_shape *a_shape, const float *a,
-                         const kiln_shape *b_shape, const float *b,
-                         const kiln_shape *out_shape, float *out);
-/* b is the slope */
-kiln_status kiln_prelu_f32(const kiln_shape *a_shape, const float *a,
-                           const kiln_shape *b_shape, const float *b,
-                           const kiln_shape *out_shape, float *out);
+/* Signature shared by every binary kernel below (usable for dispatch tables).
+ */
+typedef kiln_status kiln_binary_f32_fn(const kiln_shape *a_shape,
+                                       const float *a,
+                                       const kiln_shape *b_shape,
+                                       const float *b,
+                                       const kiln_shape *out_shape, float *out);
+kiln_binary_f32_fn kiln_add_f32;
+kiln_binary_f32_fn kiln_sub_f32;
+kiln_binary_f32_fn kiln_mul_f32;
+kiln_binary_f32_fn kiln_div_f32; /* IEEE: x / 0 is inf or nan */
+kiln_binary_f32_fn kiln_max_f32; /* NaN propagates */
+kiln_binary_f32_fn kiln_min_f32; /* NaN propagates */
+kiln_binary_f32_fn kiln_pow_f32;
+kiln_binary_f32_fn kiln_prelu_f32; /* b is the slope */
 
 /* Where: out = cond ? x : y, all three broadcast to out_shape. */
 kiln_status kiln_where_f32(const kiln_shape *cond_shape, const uint8_t *cond,
@@ -241,38 +230,40 @@ kiln_status kiln_expand_f32(const kiln_shape *in_shape, const float *input,
 /* Applies a fused-epilogue descriptor; act NULL means identity (copy). */
 kiln_status kiln_activate_f32(const kiln_activation *act, const float *in,
                               float *out, int32_t count);
-kiln_status kiln_relu_f32(const float *in, float *out, int32_t count);
+/* Signature of the parameterless unary kernels. */
+typedef kiln_status kiln_unary_f32_fn(const float *in, float *out,
+                                      int32_t count);
+kiln_unary_f32_fn kiln_relu_f32;
 kiln_status kiln_clip_f32(const float *in, float *out, int32_t count, float min,
                           float max);
 kiln_status kiln_leaky_relu_f32(const float *in, float *out, int32_t count,
                                 float alpha);
-kiln_status kiln_sigmoid_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_tanh_f32(const float *in, float *out, int32_t count);
+kiln_unary_f32_fn kiln_sigmoid_f32;
+kiln_unary_f32_fn kiln_tanh_f32;
 kiln_status kiln_hard_sigmoid_f32(const float *in, float *out, int32_t count,
                                   float alpha, float beta);
-kiln_status kiln_hard_swish_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_gelu_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_erf_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_exp_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_log_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_sqrt_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_reciprocal_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_neg_f32(const float *in, float *out, int32_t count);
-kiln_status kiln_abs_f32(const float *in, float *out, int32_t count);
+kiln_unary_f32_fn kiln_hard_swish_f32;
+kiln_unary_f32_fn kiln_gelu_f32;
+kiln_unary_f32_fn kiln_erf_f32;
+kiln_unary_f32_fn kiln_exp_f32;
+kiln_unary_f32_fn kiln_log_f32;
+kiln_unary_f32_fn kiln_sqrt_f32;
+kiln_unary_f32_fn kiln_reciprocal_f32;
+kiln_unary_f32_fn kiln_neg_f32;
+kiln_unary_f32_fn kiln_abs_f32;
 
 /* ------------------------------------------------------------------------ */
 /* Reductions. Bit i of axes_mask reduces axis i (mask 0 copies). out holds
  * the in shape with reduced dims set to 1; keepdims only changes the shape the
  * caller records, not the data. */
 
-kiln_status kiln_reduce_sum_f32(const kiln_shape *in_shape, const float *input,
-                                uint32_t axes_mask, float *output);
-kiln_status kiln_reduce_mean_f32(const kiln_shape *in_shape, const float *input,
-                                 uint32_t axes_mask, float *output);
-kiln_status kiln_reduce_max_f32(const kiln_shape *in_shape, const float *input,
-                                uint32_t axes_mask, float *output);
-kiln_status kiln_reduce_min_f32(const kiln_shape *in_shape, const float *input,
-                                uint32_t axes_mask, float *output);
+typedef kiln_status kiln_reduce_f32_fn(const kiln_shape *in_shape,
+                                       const float *input, uint32_t axes_mask,
+                                       float *output);
+kiln_reduce_f32_fn kiln_reduce_sum_f32;
+kiln_reduce_f32_fn kiln_reduce_mean_f32;
+kiln_reduce_f32_fn kiln_reduce_max_f32; /* NaN propagates; empty is -inf */
+kiln_reduce_f32_fn kiln_reduce_min_f32; /* NaN propagates; empty is +inf */
 
 /* ------------------------------------------------------------------------ */
 /* Pooling over N,C,H,W. */
