@@ -1,0 +1,35 @@
+//===- Passes.h - Kiln passes and pipelines ---------------------*- C++ -*-===//
+
+#ifndef KILN_PASSES_PASSES_H
+#define KILN_PASSES_PASSES_H
+
+#include "dialects/kiln/KilnDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace kiln {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+/// What the code generation pipeline needs from the driver and the target.
+struct CodegenOptions {
+  /// Byte alignment of arena buffers (the target's alignment).
+  unsigned alignment = 16;
+};
+
+/// Cleanup (canonicalize, CSE) followed by memory planning on every function:
+/// the form the kiln -> emitc lowering consumes.
+void buildKilnCodegenPipeline(mlir::OpPassManager &pm, const CodegenOptions &options);
+
+/// Registers the pipelines above with their `kiln-` names for kiln-opt.
+void registerKilnPipelines();
+
+} // namespace kiln
+
+#endif // KILN_PASSES_PASSES_H

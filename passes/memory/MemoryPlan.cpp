@@ -1,0 +1,284 @@
+//===- MemoryPlan.cpp - Liveness, aliasing and greedy-by-size arena offsets ===//
+
+#include "kiln/passes/MemoryPlan.h"
+
+#include "dialects/kiln/KilnDialect.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace kiln;
+
+int64_t kiln::getTensorBytes(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return -1;
+  Type elem = tensor.getElementType();
+  if (auto quant = dyn_cast<quant::QuantizedType>(elem))
+    elem = quant.getStorageType();
+  if (!elem.isIntOrFloat())
+    return -1;
+  // i1 is one byte per element in the runtime (kiln_dtype BOOL).
+  int64_t elemBytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+  return tensor.getNumElements() * elemBytes;
+}
+
+// Ops whose kernel reads element i of a same-shaped operand before writing
+// element i of the result, so the result may overwrite that operand.
+static bool canWriteOverOperand(Operation *op) {
+  return isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, TanhOp, HardSigmoidOp,
+             HardSwishOp, GeluOp, ErfOp, ExpOp, LogOp, SqrtOp, ReciprocalOp,
+             NegOp, AbsOp, AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp,
+             PReluOp>(op);
+}
+
+SmallVector<const PlannedBuffer *> MemoryPlan::liveAt(int64_t step) const {
+  SmallVector<const PlannedBuffer *> live;
+  for (const PlannedBuffer &buf : buffers)
+    if (buf.kind == PlannedBuffer::Kind::Arena && buf.start <= step &&
+        step <= buf.end)
+      live.push_back(&buf);
+  llvm::stable_sort(live, [](const PlannedBuffer *a, const PlannedBuffer *b) {
+    return a->bytes > b->bytes;
+  });
+  return live;
+}
+
+namespace {
+/// Builds the buffers of one function; see planMemory.
+class Planner {
+public:
+  Planner(func::FuncOp func, unsigned alignment) : func(func) {
+    plan.alignment = alignment;
+  }
+  FailureOr<MemoryPlan> run();
+
+private:
+  unsigned newBuffer(PlannedBuffer::Kind kind, int64_t index, int64_t bytes) {
+    PlannedBuffer buf;
+    buf.kind = kind;
+    buf.index = index;
+    buf.bytes = bytes;
+    plan.buffers.push_back(buf);
+    return plan.buffers.size() - 1;
+  }
+  void addValue(unsigned buffer, Value value) {
+    plan.buffers[buffer].values.push_back(value);
+    plan.bufferOf[value] = buffer;
+  }
+  /// Moves every value of `from` into `into`, leaving `from` empty.
+  void mergeInto(unsigned from, unsigned into);
+  LogicalResult assignValues();
+  void computeLiveness();
+  void shareInPlace();
+  void addScratch();
+  void placeArenaBuffers();
+  void computeLowerBound();
+
+  func::FuncOp func;
+  MemoryPlan plan;
+  DenseMap<Value, int64_t> outputIndex;
+  DenseMap<Operation *, int64_t> stepOf;
+};
+} // namespace
+
+void Planner::mergeInto(unsigned from, unsigned into) {
+  PlannedBuffer &src = plan.buffers[from];
+  PlannedBuffer &dst = plan.buffers[into];
+  for (Value v : src.values)
+    plan.bufferOf[v] = into;
+  SmallVector<Value, 2> merged(src.values.begin(), src.values.end());
+  merged.append(dst.values.begin(), dst.values.end());
+  dst.values = std::move(merged);
+  dst.start = std::min(dst.start, src.start);
+  dst.end = std::max(dst.end, src.end);
+  dst.bytes = std::max(dst.bytes, src.bytes);
+  src.values.clear();
+  src.bytes = 0;
+  // An emptied buffer takes no space and is never placed.
+  src.kind = PlannedBuffer::Kind::Constant;
+}
+
+LogicalResult Planner::assignValues() {
+  Block &body = func.getBody().front();
+  Operation *terminator = body.getTerminator();
+  for (auto [i, v] : llvm::enumerate(terminator->getOperands()))
+    outputIndex.try_emplace(v, i);
+  for (BlockArgument arg : body.getArguments())
+    addValue(newBuffer(PlannedBuffer::Kind::Input, arg.getArgNumber(),
+                       getTensorBytes(arg.getType())),
+             arg);
+
+  for (Operation &op : body.without_terminator()) {
+    stepOf[&op] = plan.schedule.size();
+    plan.schedule.push_back(&op);
+    for (Value result : op.getResults()) {
+      int64_t bytes = getTensorBytes(result.getType());
+      if (bytes < 0)
+        return op.emitOpError("memory planning needs a statically shaped "
+                              "tensor result, got ")
+               << result.getType();
+      if (op.hasTrait<OpTrait::ConstantLike>()) {
+        addValue(newBuffer(PlannedBuffer::Kind::Constant, -1, bytes), result);
+        continue;
+      }
+      auto out = outputIndex.find(result);
+      int64_t outIdx = out == outputIndex.end() ? -1 : out->second;
+      if (auto reshape = dyn_cast<ReshapeOp>(op)) {
+        unsigned src = plan.bufferOf.lookup(reshape.getInput());
+        PlannedBuffer &srcBuf = plan.buffers[src];
+        // Aliasing must not turn a caller input, a weight or another output
+        // into this output; those cases copy instead.
+        bool canAlias = outIdx < 0 || srcBuf.kind == PlannedBuffer::Kind::Arena;
+        if (canAlias) {
+          if (outIdx >= 0) {
+            srcBuf.kind = PlannedBuffer::Kind::Output;
+            srcBuf.index = outIdx;
+          }
+          addValue(src, result);
+          plan.aliasOps.push_back(&op);
+          continue;
+        }
+      }
+      addValue(newBuffer(outIdx >= 0 ? PlannedBuffer::Kind::Output
+                                     : PlannedBuffer::Kind::Arena,
+                         outIdx, bytes),
+               result);
+    }
+  }
+  return success();
+}
+
+void Planner::computeLiveness() {
+  int64_t numSteps = plan.schedule.size();
+  for (PlannedBuffer &buf : plan.buffers) {
+    if (buf.values.empty())
+      continue;
+    buf.start = numSteps;
+    buf.end = -1;
+    for (Value v : buf.values) {
+      int64_t def = isa<BlockArgument>(v) ? 0 : stepOf.lookup(v.getDefiningOp());
+      buf.start = std::min(buf.start, def);
+      buf.end = std::max(buf.end, def);
+      for (Operation *user : v.getUsers())
+        if (stepOf.count(user))
+          buf.end = std::max(buf.end, stepOf.lookup(user));
+    }
+    // The caller reads outputs after the last step.
+    if (buf.kind == PlannedBuffer::Kind::Output)
+      buf.end = numSteps;
+  }
+}
+
+void Planner::shareInPlace() {
+  for (auto [step, op] : llvm::enumerate(plan.schedule)) {
+    if (!canWriteOverOperand(op) || op->getNumResults() != 1)
+      continue;
+    Value result = op->getResult(0);
+    unsigned resBuf = plan.bufferOf.lookup(result);
+    for (Value operand : op->getOperands()) {
+      unsigned opBuf = plan.bufferOf.lookup(operand);
+      const PlannedBuffer &src = plan.buffers[opBuf];
+      if (src.kind != PlannedBuffer::Kind::Arena ||
+          src.end != static_cast<int64_t>(step) ||
+          operand.getType() != result.getType() || opBuf == resBuf)
+        continue;
+      // Another operand reading the same storage at other indices (a
+      // broadcast view through a reshape alias) would see overwritten data.
+      bool otherReader = llvm::any_of(op->getOperands(), [&](Value other) {
+        return other != operand && plan.bufferOf.lookup(other) == opBuf;
+      });
+      if (otherReader)
+        continue;
+      mergeInto(opBuf, resBuf);
+      plan.inPlaceOps.push_back(op);
+      break;
+    }
+  }
+}
+
+void Planner::addScratch() {
+  for (auto [step, op] : llvm::enumerate(plan.schedule)) {
+    int64_t bytes = queryKernelScratchBytes(op);
+    if (bytes <= 0)
+      continue;
+    unsigned id = newBuffer(PlannedBuffer::Kind::Arena, -1, bytes);
+    plan.buffers[id].start = plan.buffers[id].end = step;
+    plan.buffers[id].scratchOf = op;
+    plan.scratchOf[op] = id;
+  }
+}
+
+// Greedy by size with best fit: the largest buffers are placed first, each
+// into the smallest gap between already placed buffers whose lifetimes
+// overlap its own (TFLite Micro's GreedyMemoryPlanner, plus best fit).
+void Planner::placeArenaBuffers() {
+  SmallVector<unsigned> order;
+  for (auto [i, buf] : llvm::enumerate(plan.buffers))
+    if (buf.kind == PlannedBuffer::Kind::Arena && buf.bytes > 0)
+      order.push_back(i);
+  llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+    const PlannedBuffer &x = plan.buffers[a], &y = plan.buffers[b];
+    if (x.bytes != y.bytes)
+      return x.bytes > y.bytes;
+    return x.start < y.start;
+  });
+  int64_t align = plan.alignment;
+  SmallVector<unsigned> placed;
+  for (unsigned id : order) {
+    PlannedBuffer &buf = plan.buffers[id];
+    int64_t size = llvm::alignTo(buf.bytes, align);
+    SmallVector<std::pair<int64_t, int64_t>> busy;
+    for (unsigned other : placed) {
+      const PlannedBuffer &o = plan.buffers[other];
+      if (o.start <= buf.end && buf.start <= o.end)
+        busy.push_back({o.offset, o.offset + llvm::alignTo(o.bytes, align)});
+    }
+    llvm::sort(busy);
+    int64_t bestOffset = -1, bestGap = INT64_MAX, cursor = 0;
+    for (auto [lo, hi] : busy) {
+      if (lo - cursor >= size && lo - cursor < bestGap) {
+        bestGap = lo - cursor;
+        bestOffset = cursor;
+      }
+      cursor = std::max(cursor, hi);
+    }
+    buf.offset = bestOffset >= 0 ? bestOffset : cursor;
+    plan.arenaSize = std::max(plan.arenaSize, buf.offset + size);
+    placed.push_back(id);
+  }
+}
+
+void Planner::computeLowerBound() {
+  for (int64_t step = 0, e = plan.schedule.size(); step < e; ++step) {
+    int64_t live = 0;
+    for (const PlannedBuffer *buf : plan.liveAt(step))
+      live += buf->bytes;
+    if (live > plan.lowerBound) {
+      plan.lowerBound = live;
+      plan.peakStep = step;
+    }
+  }
+}
+
+FailureOr<MemoryPlan> Planner::run() {
+  if (!func.getBody().hasOneBlock())
+    return func.emitOpError("memory planning expects a single-block body");
+  if (failed(assignValues()))
+    return failure();
+  computeLiveness();
+  shareInPlace();
+  addScratch();
+  placeArenaBuffers();
+  computeLowerBound();
+  return std::move(plan);
+}
+
+FailureOr<MemoryPlan> kiln::planMemory(func::FuncOp func, unsigned alignment) {
+  return Planner(func, alignment).run();
+}

@@ -1,0 +1,26 @@
+//===- ScratchSize.cpp - Ask the runtime how much scratch a kernel needs --===//
+
+#include "kiln/passes/MemoryPlan.h"
+#include "kiln/target/RuntimeParams.h"
+
+using namespace mlir;
+using namespace kiln;
+
+template <typename ConvOp, typename Query>
+static int64_t convScratch(ConvOp op, Query query) {
+  kiln_conv_params params = codegen::toConvParams(op);
+  auto shapeOf = [](Value v) {
+    return codegen::toKilnShape(cast<RankedTensorType>(v.getType()));
+  };
+  kiln_shape in = shapeOf(op.getInput()), filter = shapeOf(op.getFilter()),
+             out = shapeOf(op.getOutput());
+  return query(&params, &in, &filter, &out);
+}
+
+int64_t kiln::queryKernelScratchBytes(Operation *op) {
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    return convScratch(conv, kiln_conv2d_f32_scratch_size);
+  if (auto conv = dyn_cast<ConvTranspose2DOp>(op))
+    return convScratch(conv, kiln_conv_transpose2d_f32_scratch_size);
+  return 0;
+}
