@@ -8,8 +8,8 @@
 using namespace kiln::driver;
 
 static const Subcommand kSubcommands[] = {
-    {"compile", "compile a model into a standalone C++ library", nullptr, "#4"},
-    {"run", "compile for a target and run it on .npy or .pb inputs", nullptr, "#4"},
+    {"compile", "compile a model into a standalone C++ library", compileMain, "#4"},
+    {"run", "compile for a target and run it on .npy or .pb inputs", runMain, "#4"},
     {"bench", "latency percentiles, cold start and sustained speed", nullptr, "#6"},
     {"validate", "compare the compiled model with the reference evaluator", nullptr,
      "#7"},

@@ -22,8 +22,14 @@ struct Subcommand {
 /// Every subcommand the CLI knows, in the order `kiln --help` lists them.
 llvm::ArrayRef<Subcommand> getSubcommands();
 
+/// `kiln compile MODEL --target T -o DIR ...` (lib/driver/Compile.cpp).
+int compileMain(int argc, char **argv);
+
 /// Dispatches `kiln <subcommand> ...`; returns the process exit code.
 int runKiln(int argc, char **argv);
+
+/// `kiln run`: compile, build for a target, run on .npy/.pb inputs (Run.cpp).
+int runMain(int argc, char **argv);
 
 } // namespace kiln::driver
 

@@ -1,0 +1,473 @@
+//===- Run.cpp - `kiln run`: compile, build for a target, run on tensors --===//
+
+#include "NpyIO.h"
+
+#include "kiln/driver/Subcommands.h"
+#include "kiln/target/TargetRunner.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+using namespace kiln;
+using namespace kiln::driver;
+using kiln::target::DType;
+namespace fs = llvm::sys::fs;
+
+namespace {
+
+struct RunOptions {
+  std::string model;
+  std::string targetName = "host";
+  std::vector<std::pair<std::string, std::string>> inputs; // name (may be "") -> file
+  std::string outDir = "kiln-out";
+  std::string name = "model";
+  std::string buildDir;
+  std::string optLevel = "-O2";
+  unsigned timeout = 300;
+  unsigned jobs = 2;
+  bool json = false;
+  bool verbose = false;
+};
+
+const char kUsage[] =
+    "USAGE: kiln run MODEL.onnx|LIBDIR [options]\n\n"
+    "Compiles MODEL for a target (or takes a directory `kiln compile` wrote),\n"
+    "builds it with the target's toolchain, runs it natively or under qemu on\n"
+    "the given inputs, and writes every output as .npy.\n\n"
+    "OPTIONS:\n"
+    "  --target T           target to build and run for (default host)\n"
+    "  --input NAME=FILE    a model input from .npy or ONNX TensorProto .pb;\n"
+    "                       FILE alone binds inputs in model order. A leading\n"
+    "                       batch of B runs sample by sample when the model's\n"
+    "                       batch is 1.\n"
+    "  -o DIR               output directory (default kiln-out)\n"
+    "  --name N             symbol prefix when compiling (default model)\n"
+    "  --build-dir DIR      keep the build (objects, program, raw I/O) in DIR\n"
+    "  --opt LEVEL          -O flag for generated code and runtime (default -O2)\n"
+    "  --timeout S          seconds before a run is stopped (default 300)\n"
+    "  -j N                 parallel compiler jobs (default 2)\n"
+    "  --json               print the summary as JSON on stdout\n"
+    "  -v                   print the build commands\n";
+
+/// Parses argv; returns an error message (empty on success).
+std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef a = argv[i];
+    auto value = [&](std::string &out) -> bool {
+      if (i + 1 >= argc)
+        return false;
+      out = argv[++i];
+      return true;
+    };
+    auto number = [&](unsigned &out) -> bool {
+      std::string v;
+      return value(v) && !llvm::StringRef(v).getAsInteger(10, out);
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      help = true;
+    } else if (a == "--target" || a.starts_with("--target=")) {
+      if (a.consume_front("--target="))
+        opts.targetName = a.str();
+      else if (!value(opts.targetName))
+        return "--target needs a value";
+    } else if (a == "--input" || a == "-i") {
+      if (!value(v))
+        return "--input needs NAME=FILE or FILE";
+      auto [name, file] = llvm::StringRef(v).split('=');
+      if (file.empty())
+        opts.inputs.push_back({"", v});
+      else
+        opts.inputs.push_back({name.str(), file.str()});
+    } else if (a == "-o") {
+      if (!value(opts.outDir))
+        return "-o needs a directory";
+    } else if (a == "--name") {
+      if (!value(opts.name))
+        return "--name needs a value";
+    } else if (a == "--build-dir") {
+      if (!value(opts.buildDir))
+        return "--build-dir needs a directory";
+    } else if (a == "--opt") {
+      if (!value(opts.optLevel))
+        return "--opt needs a flag such as -O2";
+    } else if (a == "--timeout") {
+      if (!number(opts.timeout))
+        return "--timeout needs a number of seconds";
+    } else if (a == "-j") {
+      if (!number(opts.jobs) || opts.jobs == 0)
+        return "-j needs a positive number";
+    } else if (a == "--json") {
+      opts.json = true;
+    } else if (a == "-v") {
+      opts.verbose = true;
+    } else if (a.starts_with("-")) {
+      return "unknown option '" + a.str() + "'";
+    } else if (opts.model.empty()) {
+      opts.model = a.str();
+    } else {
+      return "more than one MODEL given ('" + opts.model + "' and '" + a.str() + "')";
+    }
+  }
+  if (!help && opts.model.empty())
+    return "no MODEL given";
+  return "";
+}
+
+std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  return "[" +
+         llvm::join(llvm::map_range(shape, [](int64_t d) { return std::to_string(d); }),
+                    ", ") +
+         "]";
+}
+
+/// Compiles MODEL through `kiln compile` (the same binary), exactly as a user
+/// would, into `libDir`.
+llvm::Error compileModel(const RunOptions &opts, llvm::StringRef libDir) {
+  std::string self = fs::getMainExecutable(nullptr, (void *)&compileModel);
+  std::vector<std::string> args = {self,      "compile",        opts.model,
+                                   "--target", opts.targetName, "-o",
+                                   libDir.str(), "--name",      opts.name};
+  if (opts.verbose)
+    llvm::errs() << llvm::join(args, " ") << "\n";
+  llvm::SmallVector<llvm::StringRef> argv(args.begin(), args.end());
+  std::string err;
+  int rc = llvm::sys::ExecuteAndWait(self, argv, std::nullopt, {}, 0, 0, &err);
+  if (rc != 0)
+    return llvm::createStringError("compiling " + opts.model + " for '" +
+                                   opts.targetName + "' failed" +
+                                   (err.empty() ? "" : ": " + err));
+  return llvm::Error::success();
+}
+
+/// Binds the given files to the model inputs and works out the sample count:
+/// each file either has the input's exact shape, or a leading batch of B with
+/// the model's batch being 1 (then B runs, one per sample).
+llvm::Expected<unsigned> bindInputs(const RunOptions &opts,
+                                    const target::LibraryInfo &lib,
+                                    std::vector<HostTensor> &bound) {
+  bound.assign(lib.inputs.size(), {});
+  std::vector<bool> seen(lib.inputs.size(), false);
+  size_t positional = 0;
+  std::string expected;
+  for (const target::TensorInfo &t : lib.inputs)
+    expected += "  '" + t.name + "' " + shapeString(t.shape) + " " +
+                target::getDTypeName(t.dtype).str() + "\n";
+  for (const auto &[name, file] : opts.inputs) {
+    size_t index;
+    if (name.empty()) {
+      while (positional < seen.size() && seen[positional])
+        ++positional;
+      if (positional >= seen.size())
+        return llvm::createStringError("more input files than model inputs; "
+                                       "the model takes:\n" + expected);
+      index = positional;
+    } else {
+      auto it = llvm::find_if(lib.inputs, [&](const target::TensorInfo &t) {
+        return t.name == name;
+      });
+      if (it == lib.inputs.end())
+        return llvm::createStringError("the model has no input named '" + name +
+                                       "'; its inputs are:\n" + expected);
+      index = it - lib.inputs.begin();
+    }
+    if (seen[index])
+      return llvm::createStringError("input '" + lib.inputs[index].name +
+                                     "' is given twice");
+    llvm::Expected<HostTensor> t = readTensorFile(file);
+    if (!t)
+      return t.takeError();
+    if (t->narrowedFromF64 && lib.inputs[index].dtype == DType::F32)
+      llvm::errs() << "kiln run: note: " << file
+                   << " holds float64; narrowed to float32\n";
+    seen[index] = true;
+    bound[index] = std::move(*t);
+  }
+  std::string missing;
+  for (size_t i = 0; i < seen.size(); ++i)
+    if (!seen[i])
+      missing += "  '" + lib.inputs[i].name + "' " +
+                 shapeString(lib.inputs[i].shape) + "\n";
+  if (!missing.empty())
+    return llvm::createStringError("no file given for model input(s):\n" + missing +
+                                   "pass them with --input NAME=FILE");
+
+  std::optional<unsigned> samples;
+  for (size_t i = 0; i < bound.size(); ++i) {
+    const target::TensorInfo &want = lib.inputs[i];
+    const HostTensor &have = bound[i];
+    std::string where = "input '" + want.name + "'";
+    if (have.dtype != want.dtype)
+      return llvm::createStringError(where + " is " +
+                                     target::getDTypeName(have.dtype) +
+                                     " in its file but the model takes " +
+                                     target::getDTypeName(want.dtype));
+    unsigned n;
+    if (have.shape == want.shape) {
+      n = 1;
+    } else if (!want.shape.empty() && want.shape[0] == 1 &&
+               have.shape.size() == want.shape.size() && have.shape[0] > 0 &&
+               llvm::equal(llvm::ArrayRef(have.shape).drop_front(),
+                           llvm::ArrayRef(want.shape).drop_front())) {
+      n = static_cast<unsigned>(have.shape[0]);
+    } else {
+      return llvm::createStringError(
+          where + " has shape " + shapeString(have.shape) +
+          " in its file but the model takes " + shapeString(want.shape) +
+          (want.shape.empty() || want.shape[0] != 1
+               ? ""
+               : " (or [B, ...] to run B samples one by one)"));
+    }
+    if (samples && *samples != n)
+      return llvm::createStringError(
+          "the inputs disagree on the number of samples (" +
+          std::to_string(*samples) + " vs " + std::to_string(n) + " in " + where +
+          ")");
+    samples = n;
+  }
+  return samples.value_or(1);
+}
+
+llvm::Error writeBytes(llvm::StringRef file, const char *data, size_t size) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(file, ec);
+  if (ec)
+    return llvm::createStringError("cannot write " + file + ": " + ec.message());
+  os.write(data, size);
+  return llvm::Error::success();
+}
+
+/// A file name for output `name`: ONNX names may hold '/', ':' and the like.
+std::string outputFileName(llvm::StringRef name, size_t index,
+                           std::map<std::string, int> &used) {
+  std::string s;
+  for (char c : name)
+    s += (llvm::isAlnum(c) || c == '_' || c == '-' || c == '.') ? c : '_';
+  if (s.empty() || s[0] == '.')
+    s = "output_" + std::to_string(index);
+  if (used[s]++)
+    s += "_" + std::to_string(index);
+  return s + ".npy";
+}
+
+struct Stats {
+  double min = 0, max = 0, mean = 0;
+  std::vector<int64_t> argmax; // per row, for 2-D outputs
+};
+
+double elementAsDouble(const HostTensor &t, uint64_t i) {
+  const char *p = t.data.data() + i * target::getDTypeSize(t.dtype);
+  switch (t.dtype) {
+  case DType::F32: {
+    float v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DType::I32: {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DType::I64: {
+    int64_t v;
+    std::memcpy(&v, p, 8);
+    return static_cast<double>(v);
+  }
+  case DType::I8:
+    return static_cast<int8_t>(*p);
+  case DType::U8:
+  case DType::Bool:
+    return static_cast<uint8_t>(*p);
+  }
+  return 0;
+}
+
+Stats summarize(const HostTensor &t) {
+  Stats s;
+  uint64_t n = t.numElements();
+  if (n == 0)
+    return s;
+  s.min = s.max = elementAsDouble(t, 0);
+  double sum = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    double v = elementAsDouble(t, i);
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
+    sum += v;
+  }
+  s.mean = sum / static_cast<double>(n);
+  if (t.shape.size() == 2 && t.shape[1] > 1) {
+    for (int64_t r = 0; r < t.shape[0]; ++r) {
+      int64_t best = 0;
+      for (int64_t c = 1; c < t.shape[1]; ++c)
+        if (elementAsDouble(t, r * t.shape[1] + c) >
+            elementAsDouble(t, r * t.shape[1] + best))
+          best = c;
+      s.argmax.push_back(best);
+    }
+  }
+  return s;
+}
+
+int fail(const llvm::Twine &msg) {
+  llvm::errs() << "kiln run: error: " << msg << "\n";
+  return 1;
+}
+
+int fail(llvm::Error err) { return fail(llvm::toString(std::move(err))); }
+
+} // namespace
+
+int kiln::driver::runMain(int argc, char **argv) {
+  RunOptions opts;
+  bool help = false;
+  std::string parseError = parseArgs(argc, argv, opts, help);
+  if (help) {
+    llvm::outs() << kUsage << "\nTARGETS: " << target::getTargetNames() << "\n";
+    return 0;
+  }
+  if (!parseError.empty()) {
+    llvm::errs() << "kiln run: error: " << parseError << "\n\n" << kUsage;
+    return 1;
+  }
+  llvm::Expected<const target::Target &> tgt = target::lookupTarget(opts.targetName);
+  if (!tgt)
+    return fail(tgt.takeError());
+  if (auto e = target::checkToolsAvailable(*tgt, /*forRun=*/true))
+    return fail(std::move(e));
+
+  // Everything intermediate lives in the build directory: a temporary one
+  // unless --build-dir asks to keep it.
+  bool keepBuild = !opts.buildDir.empty();
+  llvm::SmallString<128> buildDir(opts.buildDir);
+  if (!keepBuild) {
+    if (std::error_code ec = fs::createUniqueDirectory("kiln-run", buildDir))
+      return fail("cannot create a temporary directory: " + ec.message());
+  }
+  fs::make_absolute(buildDir);
+  llvm::scope_exit cleanup([&] {
+    if (!keepBuild)
+      fs::remove_directories(buildDir);
+  });
+
+  std::string libDir = opts.model;
+  if (!fs::is_directory(opts.model)) {
+    if (!fs::exists(opts.model))
+      return fail("no such model file or library directory: " + opts.model);
+    libDir = (buildDir + "/lib").str();
+    fs::remove_directories(libDir);
+    if (auto e = compileModel(opts, libDir))
+      return fail(std::move(e));
+  }
+  llvm::Expected<target::LibraryInfo> lib = target::readLibraryInfo(libDir);
+  if (!lib)
+    return fail(lib.takeError());
+
+  std::vector<HostTensor> inputs;
+  llvm::Expected<unsigned> samples = bindInputs(opts, *lib, inputs);
+  if (!samples)
+    return fail(samples.takeError());
+
+  target::BuildOptions build;
+  build.buildDir = (buildDir + "/" + tgt->name).str();
+  build.optLevel = opts.optLevel;
+  build.jobs = opts.jobs;
+  build.verbose = opts.verbose;
+  llvm::Expected<std::string> program = target::buildRunner(*tgt, *lib, build);
+  if (!program)
+    return fail(program.takeError());
+
+  std::string ioDir = (buildDir + "/io").str();
+  fs::remove_directories(ioDir);
+  if (std::error_code ec = fs::create_directories(ioDir))
+    return fail("cannot create " + ioDir + ": " + ec.message());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    uint64_t bytes = lib->inputs[i].byteSize();
+    for (unsigned s = 0; s < *samples; ++s)
+      if (auto e = writeBytes(ioDir + "/in" + std::to_string(i) + "_" +
+                                  std::to_string(s) + ".bin",
+                              inputs[i].data.data() + s * bytes, bytes))
+        return fail(std::move(e));
+  }
+
+  llvm::Expected<target::RunResult> result =
+      target::runRunner(*tgt, *program, ioDir, *samples, opts.timeout);
+  if (!result)
+    return fail(result.takeError());
+
+  if (std::error_code ec = fs::create_directories(opts.outDir))
+    return fail("cannot create " + opts.outDir + ": " + ec.message());
+  nlohmann::json summary;
+  summary["target"] = tgt->name.str();
+  summary["model"] = opts.model;
+  summary["samples"] = *samples;
+  summary["emulated"] = result->emulated;
+  summary["sample_us"] = result->sampleMicros;
+  summary["outputs"] = nlohmann::json::array();
+  std::map<std::string, int> usedNames;
+  llvm::raw_ostream &os = opts.json ? llvm::errs() : llvm::outs();
+  for (size_t j = 0; j < lib->outputs.size(); ++j) {
+    const target::TensorInfo &info = lib->outputs[j];
+    HostTensor out;
+    out.dtype = info.dtype;
+    out.shape = info.shape;
+    if (*samples > 1)
+      out.shape[0] = *samples;
+    uint64_t bytes = info.byteSize();
+    out.data.resize(bytes * *samples);
+    for (unsigned s = 0; s < *samples; ++s) {
+      std::string file =
+          ioDir + "/out" + std::to_string(j) + "_" + std::to_string(s) + ".bin";
+      auto buf = llvm::MemoryBuffer::getFile(file, false, false);
+      if (!buf || (*buf)->getBufferSize() != bytes)
+        return fail("the runner did not write " + std::to_string(bytes) +
+                    " bytes to " + file);
+      std::memcpy(out.data.data() + s * bytes, (*buf)->getBufferStart(), bytes);
+    }
+    std::string fileName = outputFileName(info.name, j, usedNames);
+    llvm::SmallString<256> outPath(opts.outDir);
+    llvm::sys::path::append(outPath, fileName);
+    if (auto e = writeNpy(outPath, out))
+      return fail(std::move(e));
+    Stats st = summarize(out);
+    os << "output " << j << " '" << info.name << "' " << shapeString(out.shape)
+       << " " << target::getDTypeName(out.dtype) << " -> " << outPath << "\n"
+       << llvm::format("  min %.6g  max %.6g  mean %.6g\n", st.min, st.max, st.mean);
+    if (!st.argmax.empty() && st.argmax.size() <= 16)
+      os << "  argmax per row: " << shapeString(st.argmax) << "\n";
+    else if (!st.argmax.empty())
+      os << "  argmax per row: " << st.argmax.size() << " rows (see the .npy)\n";
+    summary["outputs"].push_back({{"name", info.name},
+                                  {"file", std::string(outPath)},
+                                  {"shape", out.shape},
+                                  {"dtype", target::getDTypeName(out.dtype).str()},
+                                  {"min", st.min},
+                                  {"max", st.max},
+                                  {"mean", st.mean},
+                                  {"argmax", st.argmax}});
+  }
+  double total = 0;
+  for (double us : result->sampleMicros)
+    total += us;
+  os << llvm::format("target %s: %u sample(s), %.1f us per sample", tgt->name.data(),
+                     *samples, total / std::max(1u, *samples))
+     << (result->emulated ? " (emulated: " + tgt->runner.emulator.program.str() +
+                                ", not hardware time)"
+                          : std::string(" (native)"))
+     << "\n";
+  if (opts.json)
+    llvm::outs() << summary.dump(2) << "\n";
+  return 0;
+}

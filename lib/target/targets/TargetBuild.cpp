@@ -1,0 +1,414 @@
+//===- TargetBuild.cpp - Compile a generated library + harness for a target -===//
+//
+// Uses the target's compilers directly (no CMake configure step per model):
+// the runtime is compiled once per target and flag set into a cache, the
+// generated sources and the harness into the build directory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/target/TargetRunner.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+
+#include <deque>
+
+using namespace kiln::target;
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+#ifndef KILN_SOURCE_ROOT
+#error "KILN_SOURCE_ROOT must name the Kiln source tree (runtime/, lib/target/harness/)"
+#endif
+
+/// Stack reserved above the arena on bare-metal boards.
+static constexpr uint64_t kFirmwareStackBytes = 64 * 1024;
+/// newlib's stdio state and semihosting file handles.
+static constexpr uint64_t kFirmwareHeapReserve = 16 * 1024;
+
+/// The runtime sources and harness ship in the source tree; the environment
+/// variable lets an installed `kiln` point at a copy.
+static std::string sourceRoot() {
+  if (std::optional<std::string> env = llvm::sys::Process::GetEnv("KILN_SOURCE_ROOT"))
+    return *env;
+  return KILN_SOURCE_ROOT;
+}
+
+static std::string cacheRoot() {
+  if (std::optional<std::string> env = llvm::sys::Process::GetEnv("KILN_CACHE_DIR"))
+    return *env;
+  llvm::SmallString<256> dir;
+  if (std::optional<std::string> xdg = llvm::sys::Process::GetEnv("XDG_CACHE_HOME"))
+    dir = *xdg;
+  else if (!path::home_directory(dir))
+    fs::current_path(dir);
+  else
+    path::append(dir, ".cache");
+  path::append(dir, "kiln");
+  return std::string(dir);
+}
+
+namespace {
+
+/// One compiler or linker invocation; its output goes to `log`.
+struct Command {
+  std::vector<std::string> args;
+  std::string log;
+};
+
+/// Runs commands with at most `jobs` in flight; the first failure is returned
+/// with the failing command and its diagnostics.
+llvm::Error runCommands(llvm::ArrayRef<Command> commands, unsigned jobs,
+                        bool verbose) {
+  struct Running {
+    llvm::sys::ProcessInfo info;
+    const Command *cmd;
+  };
+  std::deque<Running> running;
+  auto finishOldest = [&]() -> llvm::Error {
+    Running r = running.front();
+    running.pop_front();
+    std::string err;
+    llvm::sys::ProcessInfo done = llvm::sys::Wait(r.info, std::nullopt, &err);
+    if (done.ReturnCode == 0)
+      return llvm::Error::success();
+    for (Running &other : running)
+      llvm::sys::Wait(other.info, std::nullopt);
+    running.clear();
+    std::string output;
+    if (auto buf = llvm::MemoryBuffer::getFile(r.cmd->log))
+      output = (*buf)->getBuffer().str();
+    return llvm::createStringError(
+        "command failed (exit " + std::to_string(done.ReturnCode) + "): " +
+        llvm::join(r.cmd->args, " ") + "\n" + err + output);
+  };
+  for (const Command &cmd : commands) {
+    if (verbose)
+      llvm::errs() << llvm::join(cmd.args, " ") << "\n";
+    std::string program = findProgram(cmd.args[0]);
+    if (program.empty())
+      return llvm::createStringError("'" + cmd.args[0] + "' is not installed");
+    llvm::SmallVector<llvm::StringRef> argv(cmd.args.begin(), cmd.args.end());
+    std::optional<llvm::StringRef> redirects[] = {std::nullopt,
+                                                  llvm::StringRef(cmd.log),
+                                                  llvm::StringRef(cmd.log)};
+    std::string err;
+    llvm::sys::ProcessInfo info =
+        llvm::sys::ExecuteNoWait(program, argv, std::nullopt, redirects, 0, &err);
+    if (info.Pid == llvm::sys::ProcessInfo::InvalidPid)
+      return llvm::createStringError("cannot start " + program + ": " + err);
+    running.push_back({info, &cmd});
+    if (running.size() >= std::max(1u, jobs))
+      if (auto e = finishOldest())
+        return e;
+  }
+  while (!running.empty())
+    if (auto e = finishOldest())
+      return e;
+  return llvm::Error::success();
+}
+
+/// Flags every translation unit of the build shares.
+std::vector<std::string> commonFlags(const Target &target,
+                                     const BuildOptions &options,
+                                     llvm::StringRef runtimeDir) {
+  std::vector<std::string> flags;
+  for (llvm::StringRef f : target.toolchain.archFlags)
+    flags.push_back(f.str());
+  flags.push_back(options.optLevel);
+  flags.push_back("-ffunction-sections");
+  flags.push_back("-fdata-sections");
+  flags.push_back("-DKILN_KERNELS_" + target.toolchain.kernelVariant.upper() +
+                  "=1");
+  flags.push_back(("-I" + runtimeDir + "/include").str());
+  return flags;
+}
+
+Command compileCommand(const Target &target, const std::vector<std::string> &flags,
+                       llvm::StringRef source, llvm::StringRef object,
+                       llvm::ArrayRef<std::string> extra) {
+  bool cxx = source.ends_with(".cpp") || source.ends_with(".cc");
+  Command cmd;
+  cmd.args.push_back((cxx ? target.toolchain.cxx : target.toolchain.cc).program.str());
+  cmd.args.insert(cmd.args.end(), flags.begin(), flags.end());
+  if (cxx) {
+    cmd.args.insert(cmd.args.end(), {"-std=c++17", "-fno-exceptions",
+                                     "-fno-rtti", "-fno-threadsafe-statics"});
+  } else if (source.ends_with(".c")) {
+    cmd.args.push_back("-std=c11");
+  }
+  cmd.args.insert(cmd.args.end(), extra.begin(), extra.end());
+  cmd.args.insert(cmd.args.end(), {"-c", source.str(), "-o", object.str()});
+  cmd.log = (object + ".log").str();
+  return cmd;
+}
+
+std::vector<std::string> listSources(llvm::StringRef dir,
+                                     llvm::ArrayRef<llvm::StringRef> exts,
+                                     bool recursive) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  auto consider = [&](const std::string &p) {
+    for (llvm::StringRef ext : exts)
+      if (llvm::StringRef(p).ends_with(ext))
+        out.push_back(p);
+  };
+  if (recursive) {
+    for (fs::recursive_directory_iterator it(dir, ec), end; it != end && !ec;
+         it.increment(ec))
+      consider(it->path());
+  } else {
+    for (fs::directory_iterator it(dir, ec), end; it != end && !ec;
+         it.increment(ec))
+      consider(it->path());
+  }
+  llvm::sort(out);
+  return out;
+}
+
+/// The runtime archive for this target and flag set, built on first use. The
+/// cache key hashes the compiler, the flags and every runtime source, so an
+/// edited kernel is rebuilt; the archive is built aside and renamed in, so
+/// concurrent `kiln run`s never see a half-written one.
+llvm::Expected<std::string> getRuntimeArchive(const Target &target,
+                                              const BuildOptions &options,
+                                              llvm::StringRef runtimeDir) {
+  std::vector<std::string> sources =
+      listSources((runtimeDir + "/src").str(), {".c"}, /*recursive=*/true);
+  if (sources.empty())
+    return llvm::createStringError("no runtime sources under " + runtimeDir +
+                                   "/src (set KILN_SOURCE_ROOT)");
+  std::vector<std::string> flags = commonFlags(target, options, runtimeDir);
+  flags.push_back(("-I" + runtimeDir + "/src").str());
+  std::string key = target.toolchain.cc.program.str() + "\n" + llvm::join(flags, " ");
+  for (const std::string &src : sources) {
+    key += "\n" + llvm::StringRef(src).drop_front(runtimeDir.size()).str();
+    if (auto buf = llvm::MemoryBuffer::getFile(src))
+      key += (*buf)->getBuffer();
+  }
+  std::string dir = cacheRoot() + "/runtime/" + target.name.str() + "-" +
+                    llvm::utohexstr(llvm::xxh3_64bits(key));
+  std::string archive = dir + "/libkiln_runtime.a";
+  if (fs::exists(archive))
+    return archive;
+
+  std::string tmp = dir + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  fs::remove_directories(tmp);
+  if (std::error_code ec = fs::create_directories(tmp))
+    return llvm::createStringError("cannot create " + tmp + ": " + ec.message());
+  std::vector<Command> compiles;
+  Command ar;
+  ar.args = {target.toolchain.ar.program.str(), "rcs", tmp + "/libkiln_runtime.a"};
+  ar.log = tmp + "/ar.log";
+  for (size_t i = 0; i < sources.size(); ++i) {
+    std::string obj = tmp + "/" + std::to_string(i) + "_" +
+                      path::stem(sources[i]).str() + ".o";
+    compiles.push_back(compileCommand(target, flags, sources[i], obj, {}));
+    ar.args.push_back(obj);
+  }
+  if (options.verbose)
+    llvm::errs() << "kiln: building the runtime for " << target.name << " into "
+                 << dir << "\n";
+  if (auto e = runCommands(compiles, options.jobs, options.verbose))
+    return std::move(e);
+  if (auto e = runCommands({ar}, 1, options.verbose))
+    return std::move(e);
+  // Another process may have won the race; either archive is the same.
+  if (fs::rename(tmp, dir))
+    fs::remove_directories(tmp);
+  return archive;
+}
+
+std::string cIdentifierSafe(llvm::StringRef s) {
+  std::string out;
+  for (char c : s)
+    out += (c == '"' || c == '\\') ? '_' : c;
+  return out;
+}
+
+/// The C file binding model N to the harness: static, aligned buffers sized
+/// by N.h's macros, with static asserts that N.h agrees with the report.
+std::string generateBinding(const LibraryInfo &lib) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  // Macros carry the upper-cased prefix (MNIST_ARENA_SIZE), functions the
+  // prefix as given (mnist_run), as in the generated-code API.
+  const std::string n = llvm::StringRef(lib.name).upper();
+  const std::string &h = lib.name;
+  os << "/* Generated by kiln: binds model " << h
+     << " to the Kiln runner harness. */\n"
+     << "#include \"" << h << ".h\"\n#include \"kiln_runner.h\"\n\n"
+     << "#define KILN_BUF(bytes) ((bytes) > 0 ? (bytes) : 1)\n"
+     << "_Static_assert(" << n << "_NUM_INPUTS == " << lib.inputs.size()
+     << ", \"" << h << ".h and the report disagree on the input count\");\n"
+     << "_Static_assert(" << n << "_NUM_OUTPUTS == " << lib.outputs.size()
+     << ", \"" << h << ".h and the report disagree on the output count\");\n"
+     << "static uint8_t kiln_arena[KILN_BUF(" << n << "_ARENA_SIZE)]"
+     << " __attribute__((aligned(" << n << "_ARENA_ALIGN)));\n";
+  auto emitSide = [&](llvm::StringRef kind, llvm::StringRef macro,
+                      const std::vector<TensorInfo> &tensors) {
+    for (size_t i = 0; i < tensors.size(); ++i)
+      os << "_Static_assert(" << n << "_" << macro << i << "_SIZE == "
+         << tensors[i].byteSize() << "u, \"" << kind << " " << i << " ('"
+         << cIdentifierSafe(tensors[i].name)
+         << "'): size differs between the header and the report\");\n"
+         << "static uint8_t kiln_" << kind << i << "[KILN_BUF(" << n << "_"
+         << macro << i << "_SIZE)] __attribute__((aligned(16)));\n";
+    os << "static void *const kiln_" << kind << "s[] = {";
+    for (size_t i = 0; i < tensors.size(); ++i)
+      os << "kiln_" << kind << i << ", ";
+    os << "0};\nstatic const uint32_t kiln_" << kind << "_sizes[] = {";
+    for (size_t i = 0; i < tensors.size(); ++i)
+      os << n << "_" << macro << i << "_SIZE, ";
+    os << "0};\n";
+  };
+  emitSide("input", "IN", lib.inputs);
+  emitSide("output", "OUT", lib.outputs);
+  os << "\nconst kiln_runner_model kiln_runner_the_model = {\n"
+     << "    \"" << h << "\", " << n << "_NUM_INPUTS, " << n << "_NUM_OUTPUTS,\n"
+     << "    kiln_inputs, kiln_input_sizes, kiln_outputs, kiln_output_sizes,\n"
+     << "    kiln_arena, " << h << "_run};\n";
+  return s;
+}
+
+llvm::Error writeFile(llvm::StringRef file, llvm::StringRef contents) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(file, ec);
+  if (ec)
+    return llvm::createStringError("cannot write " + file + ": " + ec.message());
+  os << contents;
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Error kiln::target::checkMemoryBudget(const Target &target,
+                                            const LibraryInfo &lib) {
+  if (!target.bareMetal)
+    return llvm::Error::success();
+  uint64_t io = 0;
+  for (const TensorInfo &t : lib.inputs)
+    io += t.byteSize();
+  for (const TensorInfo &t : lib.outputs)
+    io += t.byteSize();
+  uint64_t ram = lib.arenaBytes + io + kFirmwareStackBytes + kFirmwareHeapReserve;
+  std::string problems;
+  if (ram > target.memory.ramBytes)
+    problems += "  RAM: needs " + std::to_string(ram) + " bytes (arena " +
+                std::to_string(lib.arenaBytes) + " + inputs/outputs " +
+                std::to_string(io) + " + stack/heap " +
+                std::to_string(kFirmwareStackBytes + kFirmwareHeapReserve) +
+                ") but " + target.summary.str() + " has " +
+                std::to_string(target.memory.ramBytes) + "\n";
+  if (lib.weightBytes > target.memory.flashBytes)
+    problems += "  flash: weights alone are " + std::to_string(lib.weightBytes) +
+                " bytes but the board has " +
+                std::to_string(target.memory.flashBytes) + "\n";
+  if (problems.empty())
+    return llvm::Error::success();
+  return llvm::createStringError("model '" + lib.name + "' does not fit target '" +
+                                 target.name + "':\n" + problems);
+}
+
+llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
+                                                      const LibraryInfo &lib,
+                                                      const BuildOptions &options) {
+  if (auto e = checkToolsAvailable(target, /*forRun=*/false))
+    return std::move(e);
+  if (auto e = checkMemoryBudget(target, lib))
+    return std::move(e);
+  if (std::error_code ec = fs::create_directories(options.buildDir))
+    return llvm::createStringError("cannot create " + options.buildDir + ": " +
+                                   ec.message());
+  llvm::SmallString<256> buildDir(options.buildDir);
+  fs::make_absolute(buildDir);
+  std::string bdir(buildDir);
+  std::string harness = sourceRoot() + "/lib/target/harness";
+
+  // A library may carry the runtime it was generated against (DIR/runtime);
+  // otherwise the runtime of this Kiln source tree is used.
+  std::string runtimeDir = lib.dir + "/runtime";
+  if (!fs::is_directory(runtimeDir + "/src"))
+    runtimeDir = sourceRoot() + "/runtime";
+  llvm::Expected<std::string> runtime =
+      getRuntimeArchive(target, options, runtimeDir);
+  if (!runtime)
+    return runtime.takeError();
+
+  std::string binding = bdir + "/kiln_runner_model.c";
+  if (auto e = writeFile(binding, generateBinding(lib)))
+    return std::move(e);
+
+  std::vector<std::string> sources =
+      listSources(lib.dir, {".c", ".cpp", ".cc", ".S", ".s"}, false);
+  sources.push_back(binding);
+  sources.push_back(harness + "/kiln_runner_main.c");
+  if (target.bareMetal) {
+    sources.push_back(harness + "/kiln_runner_clock_semihost.c");
+    sources.push_back(harness + "/kiln_cortex_m_startup.c");
+  } else {
+    sources.push_back(harness + "/kiln_runner_clock_posix.c");
+  }
+
+  std::vector<std::string> flags = commonFlags(target, options, runtimeDir);
+  flags.push_back("-I" + harness);
+  flags.push_back("-I" + lib.dir);
+  // .incbin in the weights assembly resolves against the library directory.
+  flags.push_back("-Wa,-I," + lib.dir);
+
+  std::vector<Command> compiles;
+  std::vector<std::string> objects;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    std::string obj = bdir + "/" + std::to_string(i) + "_" +
+                      path::filename(sources[i]).str() + ".o";
+    compiles.push_back(compileCommand(target, flags, sources[i], obj, {}));
+    objects.push_back(obj);
+  }
+  if (auto e = runCommands(compiles, options.jobs, options.verbose))
+    return std::move(e);
+
+  Command link;
+  std::string program = bdir + "/" + lib.name + (target.bareMetal ? ".elf" : "");
+  // Generated C++ is freestanding (no exceptions, RTTI or heap), so firmware
+  // links with the C driver: bare-metal toolchains may lack libstdc++.
+  link.args.push_back(
+      (target.bareMetal ? target.toolchain.cc : target.toolchain.cxx).program.str());
+  for (llvm::StringRef f : target.toolchain.archFlags)
+    link.args.push_back(f.str());
+  for (llvm::StringRef f : target.toolchain.linkFlags)
+    link.args.push_back(f.str());
+  if (target.bareMetal) {
+    const MemoryMap &m = target.memory;
+    std::string memory =
+        "/* Generated by kiln for " + target.name.str() + ". */\nMEMORY\n{\n" +
+        "  FLASH (rx) : ORIGIN = 0x" + llvm::utohexstr(m.flashBase) +
+        ", LENGTH = " + std::to_string(m.flashBytes) + "\n" +
+        "  RAM (rwx) : ORIGIN = 0x" + llvm::utohexstr(m.ramBase) +
+        ", LENGTH = " + std::to_string(m.ramBytes) + "\n}\n" +
+        "KILN_STACK_BYTES = " + std::to_string(kFirmwareStackBytes) + ";\n";
+    if (auto e = writeFile(bdir + "/kiln_memory.ld", memory))
+      return std::move(e);
+    link.args.insert(link.args.end(), {"-T", harness + "/kiln_cortex_m.ld",
+                                       "-L" + bdir, "-Wl,--gc-sections"});
+  }
+  link.args.insert(link.args.end(), objects.begin(), objects.end());
+  link.args.insert(link.args.end(), {*runtime, "-lm", "-o", program});
+  link.log = program + ".link.log";
+  if (auto e = runCommands({link}, 1, options.verbose)) {
+    std::string msg = llvm::toString(std::move(e));
+    if (llvm::StringRef(msg).contains("overflowed") ||
+        llvm::StringRef(msg).contains("do not fit"))
+      return llvm::createStringError("model '" + lib.name +
+                                     "' does not fit the memory of target '" +
+                                     target.name + "' (" + target.summary +
+                                     "):\n" + msg);
+    return llvm::createStringError(msg);
+  }
+  return program;
+}
