@@ -1,0 +1,167 @@
+//===- ConvOps.cpp - Conv and ConvTranspose builders ----------------------===//
+
+#include "lib/frontend/onnx/OpTable.h"
+#include "lib/frontend/onnx/ShapeMath.h"
+
+using namespace mlir;
+using namespace kiln::frontend::detail;
+
+namespace {
+/// Stride/dilation/pad attributes of a 2-D window op, with auto_pad resolved
+/// to explicit [top, left, bottom, right] pads.
+struct Window2D {
+  SmallVector<int64_t> kernel, strides, dilations, pads;
+};
+
+FailureOr<Window2D> readWindow(ImportContext &ic, ArrayRef<int64_t> spatialIn,
+                               ArrayRef<int64_t> kernel) {
+  Window2D w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides = ic.attrInts("strides");
+  w.dilations = ic.attrInts("dilations");
+  w.pads = ic.attrInts("pads");
+  if (w.strides.empty())
+    w.strides.assign(2, 1);
+  if (w.dilations.empty())
+    w.dilations.assign(2, 1);
+  if (w.pads.empty())
+    w.pads.assign(4, 0);
+  if (w.strides.size() != 2 || w.dilations.size() != 2 || w.pads.size() != 4)
+    return ic.emitNodeError() << "expects 2 spatial dimensions in strides, "
+                                 "dilations and pads";
+  std::string autoPad = ic.attrString("auto_pad", "NOTSET");
+  if (autoPad == "VALID") {
+    w.pads.assign(4, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 2; ++i) {
+      int64_t out = (spatialIn[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t span = (kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + span - spatialIn[i]);
+      int64_t small = total / 2, large = total - small;
+      w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+      w.pads[i + 2] = autoPad == "SAME_UPPER" ? large : small;
+    }
+  } else if (autoPad != "NOTSET") {
+    return ic.emitNodeError() << "unknown auto_pad '" << autoPad << "'";
+  }
+  return w;
+}
+
+/// 1-D convolutions run as 2-D ones over a height of 1.
+Value as2D(ImportContext &ic, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() != 3)
+    return v;
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + 2, 1);
+  return ic.reshape(v, shape);
+}
+
+/// Reads the window of a 1-D or 2-D node, widening 1-D lists to 2-D.
+FailureOr<Window2D> readAnyWindow(ImportContext &ic, RankedTensorType x,
+                                  ArrayRef<int64_t> kernel) {
+  bool is1D = x.getRank() == 3;
+  if (!is1D)
+    return readWindow(ic, x.getShape().drop_front(2), kernel);
+  // Read 1-D attributes as if they had a leading unit dimension.
+  SmallVector<int64_t> strides = ic.attrInts("strides"),
+                       dil = ic.attrInts("dilations"), pads = ic.attrInts("pads");
+  Window2D w;
+  w.kernel = {1, kernel[0]};
+  w.strides = strides.empty() ? SmallVector<int64_t>{1} : strides;
+  w.dilations = dil.empty() ? SmallVector<int64_t>{1} : dil;
+  w.pads = pads.empty() ? SmallVector<int64_t>{0, 0} : pads;
+  std::string autoPad = ic.attrString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID")
+    return ic.emitNodeError() << "auto_pad " << autoPad
+                              << " is supported for 2-D windows only";
+  if (autoPad == "VALID")
+    w.pads = {0, 0};
+  if (w.strides.size() != 1 || w.dilations.size() != 1 || w.pads.size() != 2)
+    return ic.emitNodeError() << "expects 1 spatial dimension in strides, "
+                                 "dilations and pads";
+  w.strides.insert(w.strides.begin(), 1);
+  w.dilations.insert(w.dilations.begin(), 1);
+  w.pads = {0, w.pads[0], 0, w.pads[1]};
+  return w;
+}
+
+Value as1D(ImportContext &ic, Value v, bool is1D) {
+  if (!is1D)
+    return v;
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.erase(shape.begin() + 2);
+  return ic.reshape(v, shape);
+}
+
+LogicalResult buildConv(ImportContext &ic) {
+  RankedTensorType x = ic.inputType(0), w = ic.inputType(1);
+  if (!x || !w || (x.getRank() != 4 && x.getRank() != 3) || w.getRank() != x.getRank())
+    return ic.emitNodeError() << "only 1-D and 2-D convolutions are supported";
+  FailureOr<Window2D> win = readAnyWindow(ic, x, w.getShape().drop_front(2));
+  if (failed(win))
+    return failure();
+  bool is1D = x.getRank() == 3;
+  Value input = ic.input(0), filter = ic.input(1);
+  if (!input || !filter)
+    return failure();
+  auto conv = ic.create<kiln::Conv2DOp>(
+      as2D(ic, input), as2D(ic, filter), ic.input(2), Value(), win->strides,
+      win->pads, win->dilations, ic.attrInt("group", 1), kiln::ActivationKind::none,
+      DenseF32ArrayAttr());
+  if (failed(conv))
+    return failure();
+  ic.setOutput(0, as1D(ic, conv->getResult(), is1D));
+  return success();
+}
+
+LogicalResult buildConvTranspose(ImportContext &ic) {
+  RankedTensorType x = ic.inputType(0), w = ic.inputType(1);
+  if (!x || !w || x.getRank() != 4 || w.getRank() != 4)
+    return ic.emitNodeError() << "only 2-D transposed convolutions are supported";
+  if (ic.attr("output_shape"))
+    return ic.emitNodeError() << "'output_shape' is not supported; give pads "
+                                 "and output_padding instead";
+  std::string autoPad = ic.attrString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID")
+    return ic.emitNodeError() << "auto_pad " << autoPad
+                              << " is not supported for ConvTranspose";
+  SmallVector<int64_t> strides = ic.attrInts("strides"), dil = ic.attrInts("dilations"),
+                       pads = ic.attrInts("pads"), outPad = ic.attrInts("output_padding");
+  if (strides.empty())
+    strides = {1, 1};
+  if (dil.empty())
+    dil = {1, 1};
+  if (pads.empty() || autoPad == "VALID")
+    pads = {0, 0, 0, 0};
+  if (outPad.empty())
+    outPad = {0, 0};
+  return ic.createAsOutput<kiln::ConvTranspose2DOp>(
+      ic.input(0), ic.input(1), ic.input(2), strides, pads, dil, outPad,
+      ic.attrInt("group", 1));
+}
+
+const OpTableEntry kConvOps[] = {
+    {"Conv", 1, kMaxOpset, buildConv},
+    {"ConvTranspose", 1, kMaxOpset, buildConvTranspose},
+};
+} // namespace
+
+ArrayRef<OpTableEntry> kiln::frontend::detail::getConvOps() { return kConvOps; }
+
+// Shared with the pooling builders.
+namespace kiln::frontend::detail {
+FailureOr<SmallVector<int64_t>> readPoolPads(ImportContext &ic,
+                                             ArrayRef<int64_t> spatialIn,
+                                             ArrayRef<int64_t> kernel,
+                                             SmallVector<int64_t> &strides,
+                                             SmallVector<int64_t> &dilations) {
+  FailureOr<Window2D> w = readWindow(ic, spatialIn, kernel);
+  if (failed(w))
+    return failure();
+  strides = w->strides;
+  dilations = w->dilations;
+  return w->pads;
+}
+} // namespace kiln::frontend::detail
