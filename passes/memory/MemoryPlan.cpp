@@ -19,8 +19,8 @@ int64_t kiln::getTensorBytes(Type type) {
   if (!tensor || !tensor.hasStaticShape())
     return -1;
   Type elem = tensor.getElementType();
-  if (auto quant = dyn_cast<quant::QuantizedType>(elem))
-    elem = quant.getStorageType();
+  if (auto q = dyn_cast<quant::QuantizedType>(elem))
+    elem = q.getStorageType();
   if (!elem.isIntOrFloat())
     return -1;
   // i1 is one byte per element in the runtime (kiln_dtype BOOL).

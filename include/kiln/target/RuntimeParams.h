@@ -28,6 +28,7 @@ kiln_gemm_params toGemmParams(GemmOp op);
 /// C initialisers, e.g. `{4, {1, 3, 8, 8}}`; floats print exactly (%a-free,
 /// round-trip decimal) so the generated code is byte-stable.
 std::string formatInitializer(const kiln_shape &shape);
+std::string formatInitializer(const kiln_activation &act);
 std::string formatInitializer(const kiln_conv_params &params);
 std::string formatInitializer(const kiln_pool_params &params);
 std::string formatInitializer(const kiln_gemm_params &params);

@@ -127,7 +127,7 @@ std::string codegen::formatInitializer(const kiln_shape &shape) {
          ints(shape.dims, std::max<int32_t>(shape.rank, 1)) + "}";
 }
 
-static std::string formatActivation(const kiln_activation &a) {
+std::string codegen::formatInitializer(const kiln_activation &a) {
   static const char *const kNames[] = {
       "KILN_ACT_NONE",    "KILN_ACT_RELU",         "KILN_ACT_CLIP",
       "KILN_ACT_LEAKY_RELU", "KILN_ACT_SIGMOID",   "KILN_ACT_TANH",
@@ -140,7 +140,7 @@ static std::string formatActivation(const kiln_activation &a) {
 std::string codegen::formatInitializer(const kiln_conv_params &p) {
   return "{" + ints(p.stride, 2) + ", " + ints(p.dilation, 2) + ", " +
          ints(p.pad, 4) + ", " + std::to_string(p.groups) + ", " +
-         formatActivation(p.act) + "}";
+         formatInitializer(p.act) + "}";
 }
 
 std::string codegen::formatInitializer(const kiln_pool_params &p) {
@@ -153,5 +153,5 @@ std::string codegen::formatInitializer(const kiln_gemm_params &p) {
   return "{" + std::to_string(p.m) + ", " + std::to_string(p.n) + ", " +
          std::to_string(p.k) + ", " + std::to_string(p.trans_a) + ", " +
          std::to_string(p.trans_b) + ", " + formatFloat(p.alpha) + ", " +
-         formatFloat(p.beta) + ", " + formatActivation(p.act) + "}";
+         formatFloat(p.beta) + ", " + formatInitializer(p.act) + "}";
 }

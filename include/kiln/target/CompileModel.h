@@ -1,0 +1,44 @@
+//===- CompileModel.h - Model file -> generated library directory -*- C++ -*-===//
+//
+// What `kiln compile` does, callable from other subcommands (`kiln run`).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_TARGET_COMPILEMODEL_H
+#define KILN_TARGET_COMPILEMODEL_H
+
+#include "kiln/target/Codegen.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+
+namespace kiln {
+
+enum class EmitKind { Source, Lib, Asm };
+
+struct CompileModelOptions {
+  /// A .onnx model, or kiln-dialect .mlir.
+  std::string modelPath;
+  std::string target = "host";
+  /// The library directory; replaced as a whole, never left half written.
+  std::string outputDir;
+  /// Defaults to the model's file stem, made into a C identifier.
+  std::string name;
+  EmitKind emit = EmitKind::Source;
+  codegen::WeightsFormat weightsFormat = codegen::WeightsFormat::Asm;
+  /// Budgets in bytes; 0 is unbounded.
+  uint64_t maxRam = 0, maxFlash = 0;
+  /// Where the runtime's include/ and src/ are copied from; empty finds it
+  /// (KILN_RUNTIME_DIR, then the source tree the compiler was built from).
+  std::string runtimeDir;
+};
+
+/// Compiles the model into options.outputDir; progress for slow steps goes
+/// to stderr. The error names the file, op or budget at fault.
+llvm::Error compileModel(const CompileModelOptions &options);
+
+} // namespace kiln
+
+#endif // KILN_TARGET_COMPILEMODEL_H

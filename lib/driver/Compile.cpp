@@ -1,0 +1,394 @@
+//===- Compile.cpp - `kiln compile`: model -> standalone library directory ===//
+
+#include "kiln/target/CompileModel.h"
+#include "kiln/driver/Subcommands.h"
+
+#include "dialects/kiln/KilnDialect.h"
+#include "kiln/passes/MemoryPlan.h"
+#include "kiln/passes/Passes.h"
+#include "kiln/target/Codegen.h"
+
+#ifdef KILN_HAVE_ONNX_FRONTEND
+#include "kiln/frontend/OnnxImporter.h"
+#endif
+
+#include "mlir/Dialect/EmitC/IR/EmitC.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace kiln;
+using llvm::Error;
+using llvm::StringRef;
+
+namespace {
+/// Prints a line for each step that took longer than a second.
+class Progress {
+public:
+  void done(StringRef step) {
+    auto now = std::chrono::steady_clock::now();
+    double seconds = std::chrono::duration<double>(now - last).count();
+    if (seconds > 1.0)
+      llvm::errs() << llvm::format("kiln compile: %s took %.1f s\n",
+                                   step.str().c_str(), seconds);
+    last = now;
+  }
+
+private:
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+};
+} // namespace
+
+static Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The model's file stem as a C identifier: `my-net.v2` -> `my_net_v2`.
+static std::string defaultName(StringRef path) {
+  std::string name = llvm::sys::path::stem(path).str();
+  for (char &c : name)
+    if (!llvm::isAlnum(c))
+      c = '_';
+  if (name.empty() || llvm::isDigit(name.front()))
+    name = "m_" + name;
+  return name;
+}
+
+static bool isCIdentifier(StringRef name) {
+  return !name.empty() && !llvm::isDigit(name.front()) &&
+         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+static FailureOr<OwningOpRef<ModuleOp>>
+importModel(const CompileModelOptions &options, llvm::SourceMgr &sourceMgr,
+            MLIRContext &ctx) {
+  StringRef path = options.modelPath;
+  if (path.ends_with(".onnx")) {
+#ifdef KILN_HAVE_ONNX_FRONTEND
+    return frontend::importOnnxModel(path, frontend::OnnxImportOptions(), ctx);
+#else
+    return emitError(UnknownLoc::get(&ctx))
+           << "cannot import '" << path
+           << "': this build has no ONNX frontend (KilnOnnxFrontend); pass "
+              "a kiln-dialect .mlir file";
+#endif
+  }
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
+  if (!module)
+    return failure();
+  return module;
+}
+
+/// The arena plus every input and output buffer must fit `maxRam`; on
+/// failure the message lists what is live at the arena's peak.
+static Error checkRamBudget(func::FuncOp func, const CompileModelOptions &options,
+                            unsigned alignment) {
+  FailureOr<MemoryPlan> plan = planMemory(func, alignment);
+  if (failed(plan))
+    return fail("memory planning failed");
+  int64_t io = 0;
+  for (Type t : func.getFunctionType().getInputs())
+    io += getTensorBytes(t);
+  for (Type t : func.getFunctionType().getResults())
+    io += getTensorBytes(t);
+  uint64_t total = plan->arenaSize + io;
+  if (!options.maxRam || total <= options.maxRam)
+    return Error::success();
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "the plan needs " << total << " bytes of RAM (arena " << plan->arenaSize
+     << ", lower bound " << plan->lowerBound << ", inputs+outputs " << io
+     << "), over --max-ram " << options.maxRam << "\n";
+  Operation *peakOp = plan->schedule.empty() ? nullptr : plan->schedule[plan->peakStep];
+  os << "  live in the arena at the peak (step " << plan->peakStep;
+  if (peakOp)
+    os << ", '" << peakOp->getName() << "' at " << peakOp->getLoc();
+  os << "):\n";
+  for (const PlannedBuffer *buf : plan->liveAt(plan->peakStep)) {
+    os << llvm::format("    %10lld bytes  ", (long long)buf->bytes);
+    Operation *owner = buf->scratchOf ? buf->scratchOf
+                                      : buf->values.front().getDefiningOp();
+    os << (buf->scratchOf ? "scratch of '" : "result of '") << owner->getName()
+       << "' at " << owner->getLoc() << "\n";
+  }
+  os << llvm::format("    %10lld bytes  caller inputs and outputs", (long long)io);
+  return fail(s);
+}
+
+static Error checkFlashBudget(uint64_t weightBytes,
+                              const CompileModelOptions &options) {
+  if (!options.maxFlash || weightBytes <= options.maxFlash)
+    return Error::success();
+  return fail("the weights need " + llvm::Twine(weightBytes) +
+              " bytes of flash, over --max-flash " + llvm::Twine(options.maxFlash) +
+              " (generated code is not counted)");
+}
+
+static std::string findRuntimeDir(const CompileModelOptions &options) {
+  if (!options.runtimeDir.empty())
+    return options.runtimeDir;
+  if (const char *env = std::getenv("KILN_RUNTIME_DIR"))
+    return env;
+  return KILN_RUNTIME_SOURCE_DIR;
+}
+
+static Error writeFile(StringRef dir, StringRef rel, StringRef contents) {
+  llvm::SmallString<256> path(dir);
+  llvm::sys::path::append(path, rel);
+  if (auto ec = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
+    return fail("cannot create " + llvm::sys::path::parent_path(path) + ": " +
+                ec.message());
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return fail("cannot write " + path + ": " + ec.message());
+  os << contents;
+  return Error::success();
+}
+
+static Error run(StringRef program, llvm::ArrayRef<StringRef> args) {
+  auto found = llvm::sys::findProgramByName(program);
+  if (!found)
+    return fail("'" + program + "' is not installed; --emit lib/asm on the "
+                "host needs it (Debian package gcc/g++/binutils)");
+  llvm::SmallVector<StringRef> argv = {*found};
+  argv.append(args.begin(), args.end());
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*found, argv, std::nullopt, {}, 0, 0, &message);
+  if (rc != 0)
+    return fail("'" + program + "' failed (exit " + llvm::Twine(rc) + ") " + message);
+  return Error::success();
+}
+
+/// Builds lib<name>.a (or <name>.s) in `dir` with the host's cc, c++ and ar.
+static Error buildHost(StringRef dir, const CompileModelOptions &options,
+                       StringRef name, llvm::ArrayRef<std::string> runtimeFiles) {
+  auto at = [&](StringRef rel) {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, rel);
+    return std::string(p);
+  };
+  std::string inc = "-I" + at(""), rtInc = "-I" + at("runtime/include"),
+              rtSrc = "-I" + at("runtime/src");
+  if (options.emit == EmitKind::Asm)
+    return run("c++", {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc, "-S",
+                       at((name + ".cpp").str()), "-o", at((name + ".s").str())});
+  llvm::SmallString<256> objDir;
+  if (auto ec = llvm::sys::fs::createUniqueDirectory("kiln-objs", objDir))
+    return fail("cannot create a build directory: " + ec.message());
+  std::vector<std::string> objects;
+  auto compile = [&](StringRef tool, std::vector<std::string> args,
+                     StringRef src) -> Error {
+    std::string obj = (objDir + "/" + llvm::Twine(objects.size()) + ".o").str();
+    args.insert(args.end(), {"-c", src.str(), "-o", obj});
+    objects.push_back(obj);
+    llvm::SmallVector<StringRef> refs(args.begin(), args.end());
+    return run(tool, refs);
+  };
+  for (const std::string &f : runtimeFiles)
+    if (StringRef(f).ends_with(".c"))
+      if (Error e = compile("cc", {"-std=c11", "-O2", rtInc, rtSrc},
+                            at(("runtime/" + f))))
+        return e;
+  if (Error e = compile("c++", {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc},
+                        at((name + ".cpp").str())))
+    return e;
+  bool asmWeights = options.weightsFormat == codegen::WeightsFormat::Asm;
+  if (Error e = compile("cc", {"-Wa,-I" + at("")},
+                        at((name + (asmWeights ? "_weights.S" : "_weights.c")).str())))
+    return e;
+  std::vector<std::string> arArgs = {"rcsD", at(("lib" + name + ".a").str())};
+  arArgs.insert(arArgs.end(), objects.begin(), objects.end());
+  llvm::SmallVector<StringRef> refs(arArgs.begin(), arArgs.end());
+  Error e = run("ar", refs);
+  llvm::sys::fs::remove_directories(objDir);
+  return e;
+}
+
+/// Swaps `tmp` into `dir`, so that `dir` is either the old or the new output.
+static Error commitDirectory(StringRef tmp, StringRef dir) {
+  if (llvm::sys::fs::exists(dir)) {
+    llvm::SmallString<256> marker(dir);
+    llvm::sys::path::append(marker, "CMakeLists.txt");
+    auto existing = llvm::MemoryBuffer::getFile(marker);
+    bool empty = true;
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+         it.increment(ec))
+      empty = false;
+    if (!empty && (!existing || !(*existing)->getBuffer().starts_with("# Generated by kiln")))
+      return fail("refusing to replace '" + dir +
+                  "': it exists and is not a kiln output directory");
+    llvm::SmallString<256> old;
+    llvm::sys::fs::createUniquePath(dir + ".kiln-old-%%%%%%", old, false);
+    if (auto ec2 = llvm::sys::fs::rename(dir, old))
+      return fail("cannot move the old '" + dir + "' aside: " + ec2.message());
+    if (auto ec2 = llvm::sys::fs::rename(tmp, dir))
+      return fail("cannot rename into '" + dir + "': " + ec2.message());
+    llvm::sys::fs::remove_directories(old);
+    return Error::success();
+  }
+  if (auto ec = llvm::sys::fs::rename(tmp, dir))
+    return fail("cannot rename into '" + dir + "': " + ec.message());
+  return Error::success();
+}
+
+Error kiln::compileModel(const CompileModelOptions &options) {
+  Progress progress;
+  std::string name = options.name.empty() ? defaultName(options.modelPath) : options.name;
+  if (!isCIdentifier(name))
+    return fail("--name '" + name + "' is not a C identifier");
+  if (options.target != "host")
+    return fail("unknown target '" + options.target +
+                "'; this build knows: host");
+  auto bytes = llvm::MemoryBuffer::getFile(options.modelPath);
+  if (!bytes)
+    return fail("cannot read '" + options.modelPath + "': " + bytes.getError().message());
+  codegen::LibraryOptions lib;
+  lib.name = name;
+  lib.weightsFormat = options.weightsFormat;
+  lib.modelHash = llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(
+                                  (*bytes)->getBuffer())),
+                              /*LowerCase=*/true);
+
+  DialectRegistry registry;
+  registry.insert<KilnDialect, func::FuncDialect, quant::QuantDialect,
+                  emitc::EmitCDialect>();
+#ifdef KILN_HAVE_ONNX_FRONTEND
+  frontend::registerOnnxImportDialects(registry);
+#endif
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(*bytes), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
+
+  FailureOr<OwningOpRef<ModuleOp>> module = importModel(options, sourceMgr, ctx);
+  if (failed(module))
+    return fail("cannot import '" + options.modelPath + "'");
+  progress.done("import");
+
+  PassManager pm(&ctx);
+  CodegenOptions codegenOptions;
+  codegenOptions.alignment = lib.alignment;
+  buildKilnCodegenPipeline(pm, codegenOptions);
+  if (failed(pm.run(module->get())))
+    return fail("the code generation pipeline failed on '" + options.modelPath + "'");
+  progress.done("optimisation and memory planning");
+
+  FailureOr<func::FuncOp> func = codegen::getEntryFunction(module->get());
+  if (failed(func))
+    return fail("nothing to compile in '" + options.modelPath + "'");
+  if (Error e = checkRamBudget(*func, options, lib.alignment))
+    return e;
+  int64_t weightBytes = 0;
+  FailureOr<codegen::FileMap> files =
+      codegen::generateLibrary(*func, lib, &weightBytes);
+  if (failed(files))
+    return fail("code generation failed for '" + options.modelPath + "'");
+  if (Error e = checkFlashBudget(weightBytes, options))
+    return e;
+  progress.done("code generation");
+
+  std::string runtimeDir = findRuntimeDir(options);
+  FailureOr<std::vector<std::string>> runtimeFiles =
+      codegen::listRuntimeFiles(runtimeDir);
+  if (failed(runtimeFiles) || runtimeFiles->empty())
+    return fail("cannot find the kiln runtime sources in '" + runtimeDir +
+                "' (set KILN_RUNTIME_DIR to the runtime/ directory)");
+
+  llvm::SmallString<256> dir(options.outputDir);
+  llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
+  llvm::SmallString<256> tmp;
+  llvm::sys::fs::createUniquePath(dir + ".kiln-tmp-%%%%%%", tmp, false);
+  auto cleanup = [&](Error e) {
+    llvm::sys::fs::remove_directories(tmp);
+    return e;
+  };
+  for (const auto &[rel, contents] : *files)
+    if (Error e = writeFile(tmp, rel, contents))
+      return cleanup(std::move(e));
+  for (const std::string &rel : *runtimeFiles) {
+    auto src = llvm::MemoryBuffer::getFile(runtimeDir + "/" + rel);
+    if (!src)
+      return cleanup(fail("cannot read runtime file " + runtimeDir + "/" + rel));
+    if (Error e = writeFile(tmp, "runtime/" + rel, (*src)->getBuffer()))
+      return cleanup(std::move(e));
+  }
+  if (options.emit != EmitKind::Source) {
+    if (Error e = buildHost(tmp, options, name, *runtimeFiles))
+      return cleanup(std::move(e));
+    progress.done(options.emit == EmitKind::Lib ? "building the library"
+                                                : "writing assembly");
+  }
+  if (Error e = commitDirectory(tmp, dir))
+    return cleanup(std::move(e));
+  return Error::success();
+}
+
+int kiln::driver::compileMain(int argc, char **argv) {
+  namespace cl = llvm::cl;
+  cl::OptionCategory category("kiln compile options");
+  cl::opt<std::string> model(cl::Positional, cl::desc("MODEL(.onnx|.mlir)"),
+                             cl::Required, cl::cat(category));
+  cl::opt<std::string> target("target", cl::desc("target name (host)"),
+                              cl::init("host"), cl::cat(category));
+  cl::opt<std::string> output("o", cl::desc("output directory"), cl::Required,
+                              cl::value_desc("DIR"), cl::cat(category));
+  cl::opt<std::string> name("name", cl::desc("symbol and file prefix"),
+                            cl::cat(category));
+  cl::opt<EmitKind> emit(
+      "emit", cl::desc("what to write besides the sources"),
+      cl::values(clEnumValN(EmitKind::Source, "source", "sources only"),
+                 clEnumValN(EmitKind::Lib, "lib", "also build libNAME.a"),
+                 clEnumValN(EmitKind::Asm, "asm", "also write NAME.s")),
+      cl::init(EmitKind::Source), cl::cat(category));
+  cl::opt<codegen::WeightsFormat> weights(
+      "weights-format", cl::desc("how the weights blob is written"),
+      cl::values(clEnumValN(codegen::WeightsFormat::Asm, "asm",
+                            "NAME_weights.S with .incbin NAME_weights.bin"),
+                 clEnumValN(codegen::WeightsFormat::C, "c",
+                            "NAME_weights.c, a const byte array")),
+      cl::init(codegen::WeightsFormat::Asm), cl::cat(category));
+  cl::opt<uint64_t> maxRam("max-ram", cl::desc("fail if arena + IO exceed B bytes"),
+                           cl::init(0), cl::cat(category));
+  cl::opt<uint64_t> maxFlash("max-flash", cl::desc("fail if weights exceed B bytes"),
+                             cl::init(0), cl::cat(category));
+  cl::opt<std::string> runtimeDir(
+      "runtime-dir", cl::desc("kiln runtime/ directory to copy from"),
+      cl::cat(category));
+  cl::HideUnrelatedOptions(category);
+  if (!cl::ParseCommandLineOptions(argc, argv, "kiln compile: model -> library\n",
+                                   &llvm::errs()))
+    return 1;
+
+  CompileModelOptions options;
+  options.modelPath = model;
+  options.target = target;
+  options.outputDir = output;
+  options.name = name;
+  options.emit = emit;
+  options.weightsFormat = weights;
+  options.maxRam = maxRam;
+  options.maxFlash = maxFlash;
+  options.runtimeDir = runtimeDir;
+  if (Error e = compileModel(options)) {
+    llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,123 @@
+//===- KilnToEmitC.cpp - A planned kiln function -> emitc NAME_run --------===//
+
+#include "LoweringContext.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::codegen;
+
+void codegen::populateKilnToEmitCLowerings(KernelLoweringTable &table) {
+  populateConvLowerings(table);
+  populateMatmulLowerings(table);
+  populateElementwiseLowerings(table);
+  populateNormPoolLowerings(table);
+  populateDataMovementLowerings(table);
+}
+
+FailureOr<func::FuncOp> codegen::getEntryFunction(ModuleOp module) {
+  SmallVector<func::FuncOp> funcs;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isExternal())
+      funcs.push_back(func);
+  if (funcs.size() != 1)
+    return module.emitError("expected exactly one function with a body to "
+                            "compile, found ")
+           << funcs.size();
+  return funcs.front();
+}
+
+// The f32 kernels are the only ones the runtime has for compute ops; data
+// movement is generic over the element size.
+static bool isElementSizeGeneric(Operation *op) {
+  return isa<ReshapeOp, TransposeOp, SliceOp, GatherOp>(op);
+}
+
+static bool allF32(Operation *op) {
+  auto isF32 = [](Type t) {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    return tensor && tensor.getElementType().isF32();
+  };
+  return llvm::all_of(op->getResultTypes(), isF32) &&
+         llvm::all_of(op->getOperandTypes(), [&](Type t) {
+           return isF32(t) || isa<GatherOp>(op);
+         });
+}
+
+/// Every op `table` cannot lower, reported together so that the user sees
+/// the whole list at once.
+static LogicalResult checkSupported(func::FuncOp func,
+                                    const KernelLoweringTable &table) {
+  bool ok = true;
+  for (Operation &op : func.getBody().front().without_terminator()) {
+    if (op.hasTrait<OpTrait::ConstantLike>())
+      continue;
+    StringRef name = op.getName().getStringRef();
+    if (!table.count(name)) {
+      op.emitError("no code generation for '") << name
+          << "': the runtime has no kernel call for it yet";
+      ok = false;
+    } else if (!isElementSizeGeneric(&op) && !allF32(&op)) {
+      op.emitError("no code generation for '") << name
+          << "' on non-f32 tensors: the runtime only has f32 kernels for it";
+      ok = false;
+    }
+  }
+  return success(ok);
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+codegen::lowerToEmitC(func::FuncOp func, const WeightsBlob &weights,
+                      StringRef name) {
+  if (!func->hasAttr("kiln.arena_size"))
+    return func.emitError("the function has no memory plan; run "
+                          "kiln-plan-memory before lowering to emitc");
+  KernelLoweringTable table;
+  populateKilnToEmitCLowerings(table);
+  if (failed(checkSupported(func, table)))
+    return failure();
+
+  MLIRContext *ctx = func.getContext();
+  ctx->getOrLoadDialect<emitc::EmitCDialect>();
+  Location loc = func.getLoc();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  OpBuilder b = OpBuilder::atBlockEnd(module->getBody());
+  emitc::IncludeOp::create(b, loc, (name + ".h").str());
+  emitc::IncludeOp::create(b, loc, "kiln/runtime.h");
+  // NULL and INFINITY appear in kernel arguments and parameter initialisers.
+  emitc::IncludeOp::create(b, loc, "stddef.h", /*is_standard_include=*/true);
+  emitc::IncludeOp::create(b, loc, "math.h", /*is_standard_include=*/true);
+  emitc::VerbatimOp::create(
+      b, loc,
+      b.getStringAttr("#if KILN_RUNTIME_ABI_VERSION != " +
+                      Twine(KILN_RUNTIME_ABI_VERSION) +
+                      "\n#error \"generated for another kiln runtime ABI\"\n#endif"),
+      ValueRange{});
+  if (!weights.bytes.empty()) {
+    auto blobType = emitc::ArrayType::get(
+        {static_cast<int64_t>(weights.bytes.size())},
+        IntegerType::get(ctx, 8, IntegerType::Unsigned));
+    emitc::GlobalOp::create(b, loc, (name + "_weights").str(), blobType,
+                            Attribute(), /*extern_specifier=*/true,
+                            /*static_specifier=*/false, /*const_specifier=*/true);
+  }
+  auto opaque = [&](StringRef t) { return emitc::OpaqueType::get(ctx, t); };
+  auto runType = b.getFunctionType(
+      {emitc::PointerType::get(opaque("const void *const")),
+       emitc::PointerType::get(opaque("void *const")),
+       emitc::PointerType::get(opaque("void"))},
+      {opaque("int")});
+  auto run = emitc::FuncOp::create(b, loc, (name + "_run").str(), runType);
+  run.addEntryBlock();
+
+  LoweringContext lowering(*module, run, weights, name);
+  for (Operation &op : func.getBody().front().without_terminator()) {
+    if (op.hasTrait<OpTrait::ConstantLike>())
+      continue;
+    if (failed(table.lookup(op.getName().getStringRef())(&op, lowering)))
+      return failure();
+  }
+  lowering.finish(loc, cast<func::ReturnOp>(func.getBody().front().getTerminator()));
+  return module;
+}

@@ -1,0 +1,23 @@
+// conv(3x3, pad 1) + relu + maxpool 2x2 + flatten + gemm + softmax, with
+// constant weights; the reference numbers come from check_tiny_cnn.py.
+func.func @main(%x: tensor<1x2x6x6xf32>) -> tensor<1x5xf32> {
+  %w = kiln.constant dense<[[[[0.1, -0.2, 0.3], [0.05, 0.4, -0.1], [0.2, 0.0, -0.3]],
+                              [[-0.1, 0.2, 0.1], [0.3, -0.4, 0.2], [0.0, 0.1, 0.25]]],
+                             [[[0.3, 0.1, -0.2], [-0.05, 0.2, 0.15], [0.1, -0.1, 0.05]],
+                              [[0.2, -0.3, 0.1], [0.1, 0.1, -0.2], [-0.25, 0.3, 0.0]]],
+                             [[[-0.2, 0.25, 0.1], [0.15, -0.1, 0.3], [0.05, 0.2, -0.15]],
+                              [[0.1, 0.05, -0.1], [-0.2, 0.3, 0.1], [0.2, -0.05, 0.15]]]]> : tensor<3x2x3x3xf32>
+  %b = kiln.constant dense<[0.1, -0.05, 0.02]> : tensor<3xf32>
+  %c = kiln.conv2d %x, %w bias(%b) {pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x2x6x6xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x6x6xf32>
+  %r = kiln.relu %c : (tensor<1x3x6x6xf32>) -> tensor<1x3x6x6xf32>
+  %p = kiln.max_pool2d %r {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+      : (tensor<1x3x6x6xf32>) -> tensor<1x3x3x3xf32>
+  %f = kiln.reshape %p : (tensor<1x3x3x3xf32>) -> tensor<1x27xf32>
+  %fw = kiln.constant dense<"0x3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE295C0FBE295C8FBD00000000295C8F3D295C0F3E3E0A573E295C8F3E3333B33E3333B3BE295C8FBE3E0A57BE"> : tensor<5x27xf32>
+  %fb = kiln.constant dense<[0.01, -0.02, 0.03, 0.0, 0.05]> : tensor<5xf32>
+  %g = kiln.gemm %f, %fw, %fb {trans_b = true}
+      : (tensor<1x27xf32>, tensor<5x27xf32>, tensor<5xf32>) -> tensor<1x5xf32>
+  %y = kiln.softmax %g {axis = -1 : i64} : (tensor<1x5xf32>) -> tensor<1x5xf32>
+  return %y : tensor<1x5xf32>
+}
