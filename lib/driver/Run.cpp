@@ -3,6 +3,7 @@
 #include "NpyIO.h"
 
 #include "kiln/driver/Subcommands.h"
+#include "kiln/target/CompileModel.h"
 #include "kiln/target/TargetRunner.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -11,7 +12,6 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -133,23 +133,22 @@ std::string shapeString(llvm::ArrayRef<int64_t> shape) {
          "]";
 }
 
-/// Compiles MODEL through `kiln compile` (the same binary), exactly as a user
-/// would, into `libDir`.
-llvm::Error compileModel(const RunOptions &opts, llvm::StringRef libDir) {
-  std::string self = fs::getMainExecutable(nullptr, (void *)&compileModel);
-  std::vector<std::string> args = {self,      "compile",        opts.model,
-                                   "--target", opts.targetName, "-o",
-                                   libDir.str(), "--name",      opts.name};
+/// Compiles MODEL for the run's target into `libDir` with the same pipeline
+/// as `kiln compile`; bare-metal targets get the board's budgets so a model
+/// that cannot fit fails at compile time, naming the budget.
+llvm::Error compileForRun(const RunOptions &opts, const target::Target &tgt,
+                          llvm::StringRef libDir) {
+  CompileModelOptions options;
+  options.modelPath = opts.model;
+  options.target = tgt.name.str();
+  options.outputDir = libDir.str();
+  options.name = opts.name;
+  options.maxRam = tgt.memory.ramBytes;
+  options.maxFlash = tgt.memory.flashBytes;
   if (opts.verbose)
-    llvm::errs() << llvm::join(args, " ") << "\n";
-  llvm::SmallVector<llvm::StringRef> argv(args.begin(), args.end());
-  std::string err;
-  int rc = llvm::sys::ExecuteAndWait(self, argv, std::nullopt, {}, 0, 0, &err);
-  if (rc != 0)
-    return llvm::createStringError("compiling " + opts.model + " for '" +
-                                   opts.targetName + "' failed" +
-                                   (err.empty() ? "" : ": " + err));
-  return llvm::Error::success();
+    llvm::errs() << "kiln run: compiling " << opts.model << " for " << tgt.name
+                 << " into " << libDir << "\n";
+  return compileModel(options);
 }
 
 /// Binds the given files to the model inputs and works out the sample count:
@@ -368,7 +367,7 @@ int kiln::driver::runMain(int argc, char **argv) {
       return fail("no such model file or library directory: " + opts.model);
     libDir = (buildDir + "/lib").str();
     fs::remove_directories(libDir);
-    if (auto e = compileModel(opts, libDir))
+    if (auto e = compileForRun(opts, *tgt, libDir))
       return fail(std::move(e));
   }
   llvm::Expected<target::LibraryInfo> lib = target::readLibraryInfo(libDir);

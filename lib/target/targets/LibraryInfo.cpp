@@ -46,6 +46,8 @@ llvm::StringRef kiln::target::getDTypeName(DType dtype) {
 }
 
 std::optional<DType> kiln::target::parseDTypeName(llvm::StringRef name) {
+  // The report spells dtypes as the runtime's macros (KILN_DTYPE_F32).
+  name.consume_front("KILN_DTYPE_");
   return llvm::StringSwitch<std::optional<DType>>(name.lower())
       .Cases({"f32", "float32", "float"}, DType::F32)
       .Cases({"i32", "int32"}, DType::I32)
@@ -139,7 +141,9 @@ llvm::Expected<LibraryInfo> kiln::target::readLibraryInfo(llvm::StringRef dir) {
     return llvm::createStringError(reportPath + ": not valid JSON");
 
   LibraryInfo lib;
-  lib.dir = dir.str();
+  llvm::SmallString<256> absDir(dir);
+  llvm::sys::fs::make_absolute(absDir);
+  lib.dir = std::string(absDir);
   llvm::StringRef file = llvm::sys::path::filename(reportPath);
   lib.name = file.drop_back(strlen(".report.json")).str();
   if (report.contains("name") && report["name"].is_string())
