@@ -7,6 +7,7 @@
 #include "kiln/passes/MemoryPlan.h"
 #include "kiln/passes/Passes.h"
 #include "kiln/target/Codegen.h"
+#include "kiln/target/Target.h"
 
 #ifdef KILN_HAVE_ONNX_FRONTEND
 #include "kiln/frontend/OnnxImporter.h"
@@ -93,6 +94,22 @@ importModel(const CompileModelOptions &options, llvm::SourceMgr &sourceMgr,
   return module;
 }
 
+/// `node (file:line:col)` for an imported node, `file:line:col` for text IR.
+static std::string describeLocation(Location loc) {
+  if (auto named = dyn_cast<NameLoc>(loc)) {
+    std::string inner = describeLocation(named.getChildLoc());
+    return "'" + named.getName().str() + "'" + (inner.empty() ? "" : " (" + inner + ")");
+  }
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (file.getFilename().strref() + ":" + llvm::Twine(file.getLine()) + ":" +
+            llvm::Twine(file.getColumn()))
+        .str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      return describeLocation(fused.getLocations().front());
+  return "";
+}
+
 /// The arena plus every input and output buffer must fit `maxRam`; on
 /// failure the message lists what is live at the arena's peak.
 static Error checkRamBudget(func::FuncOp func, const CompileModelOptions &options,
@@ -116,14 +133,14 @@ static Error checkRamBudget(func::FuncOp func, const CompileModelOptions &option
   Operation *peakOp = plan->schedule.empty() ? nullptr : plan->schedule[plan->peakStep];
   os << "  live in the arena at the peak (step " << plan->peakStep;
   if (peakOp)
-    os << ", '" << peakOp->getName() << "' at " << peakOp->getLoc();
+    os << ", '" << peakOp->getName() << "' at " << describeLocation(peakOp->getLoc());
   os << "):\n";
   for (const PlannedBuffer *buf : plan->liveAt(plan->peakStep)) {
     os << llvm::format("    %10lld bytes  ", (long long)buf->bytes);
     Operation *owner = buf->scratchOf ? buf->scratchOf
                                       : buf->values.front().getDefiningOp();
     os << (buf->scratchOf ? "scratch of '" : "result of '") << owner->getName()
-       << "' at " << owner->getLoc() << "\n";
+       << "' at " << describeLocation(owner->getLoc()) << "\n";
   }
   os << llvm::format("    %10lld bytes  caller inputs and outputs", (long long)io);
   return fail(s);
@@ -160,11 +177,12 @@ static Error writeFile(StringRef dir, StringRef rel, StringRef contents) {
   return Error::success();
 }
 
-static Error run(StringRef program, llvm::ArrayRef<StringRef> args) {
+static Error run(const target::Tool &tool, llvm::ArrayRef<StringRef> args) {
+  StringRef program = tool.program;
   auto found = llvm::sys::findProgramByName(program);
   if (!found)
-    return fail("'" + program + "' is not installed; --emit lib/asm on the "
-                "host needs it (Debian package gcc/g++/binutils)");
+    return fail("'" + program + "' is not installed (Debian package " +
+                tool.debianPackage + ")");
   llvm::SmallVector<StringRef> argv = {*found};
   argv.append(args.begin(), args.end());
   std::string message;
@@ -174,9 +192,16 @@ static Error run(StringRef program, llvm::ArrayRef<StringRef> args) {
   return Error::success();
 }
 
-/// Builds lib<name>.a (or <name>.s) in `dir` with the host's cc, c++ and ar.
-static Error buildHost(StringRef dir, const CompileModelOptions &options,
-                       StringRef name, llvm::ArrayRef<std::string> runtimeFiles) {
+/// Builds lib<name>.a (or <name>.s) in `dir` with the target's toolchain.
+static Error buildLibrary(StringRef dir, const CompileModelOptions &options,
+                          const target::Target &tgt, StringRef name,
+                          llvm::ArrayRef<std::string> runtimeFiles) {
+  const target::Toolchain &tc = tgt.toolchain;
+  auto withArch = [&](std::vector<std::string> flags) {
+    for (StringRef f : tc.archFlags)
+      flags.push_back(f.str());
+    return flags;
+  };
   auto at = [&](StringRef rel) {
     llvm::SmallString<256> p(dir);
     llvm::sys::path::append(p, rel);
@@ -185,14 +210,20 @@ static Error buildHost(StringRef dir, const CompileModelOptions &options,
   std::string inc = "-I" + at(""), rtInc = "-I" + at("runtime/include"),
               rtSrc = "-I" + at("runtime/src");
   if (options.emit == EmitKind::Asm)
-    return run("c++", {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc, "-S",
-                       at((name + ".cpp").str()), "-o", at((name + ".s").str())});
+  {
+    std::vector<std::string> args = withArch(
+        {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc, "-S",
+         at((name + ".cpp").str()), "-o", at((name + ".s").str())});
+    llvm::SmallVector<StringRef> refs(args.begin(), args.end());
+    return run(tc.cxx, refs);
+  }
   llvm::SmallString<256> objDir;
   if (auto ec = llvm::sys::fs::createUniqueDirectory("kiln-objs", objDir))
     return fail("cannot create a build directory: " + ec.message());
   std::vector<std::string> objects;
-  auto compile = [&](StringRef tool, std::vector<std::string> args,
+  auto compile = [&](const target::Tool &tool, std::vector<std::string> args,
                      StringRef src) -> Error {
+    args = withArch(std::move(args));
     std::string obj = (objDir + "/" + llvm::Twine(objects.size()) + ".o").str();
     args.insert(args.end(), {"-c", src.str(), "-o", obj});
     objects.push_back(obj);
@@ -201,20 +232,20 @@ static Error buildHost(StringRef dir, const CompileModelOptions &options,
   };
   for (const std::string &f : runtimeFiles)
     if (StringRef(f).ends_with(".c"))
-      if (Error e = compile("cc", {"-std=c11", "-O2", rtInc, rtSrc},
+      if (Error e = compile(tc.cc, {"-std=c11", "-O2", rtInc, rtSrc},
                             at(("runtime/" + f))))
         return e;
-  if (Error e = compile("c++", {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc},
+  if (Error e = compile(tc.cxx, {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc},
                         at((name + ".cpp").str())))
     return e;
   bool asmWeights = options.weightsFormat == codegen::WeightsFormat::Asm;
-  if (Error e = compile("cc", {"-Wa,-I" + at("")},
+  if (Error e = compile(tc.cc, {"-Wa,-I" + at("")},
                         at((name + (asmWeights ? "_weights.S" : "_weights.c")).str())))
     return e;
   std::vector<std::string> arArgs = {"rcsD", at(("lib" + name + ".a").str())};
   arArgs.insert(arArgs.end(), objects.begin(), objects.end());
   llvm::SmallVector<StringRef> refs(arArgs.begin(), arArgs.end());
-  Error e = run("ar", refs);
+  Error e = run(tc.ar, refs);
   llvm::sys::fs::remove_directories(objDir);
   return e;
 }
@@ -252,15 +283,16 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   std::string name = options.name.empty() ? defaultName(options.modelPath) : options.name;
   if (!isCIdentifier(name))
     return fail("--name '" + name + "' is not a C identifier");
-  if (options.target != "host")
-    return fail("unknown target '" + options.target +
-                "'; this build knows: host");
+  llvm::Expected<const target::Target &> tgt = target::lookupTarget(options.target);
+  if (!tgt)
+    return tgt.takeError();
   auto bytes = llvm::MemoryBuffer::getFile(options.modelPath);
   if (!bytes)
     return fail("cannot read '" + options.modelPath + "': " + bytes.getError().message());
   codegen::LibraryOptions lib;
   lib.name = name;
   lib.weightsFormat = options.weightsFormat;
+  lib.alignment = tgt->alignment;
   lib.modelHash = llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(
                                   (*bytes)->getBuffer())),
                               /*LowerCase=*/true);
@@ -330,7 +362,9 @@ Error kiln::compileModel(const CompileModelOptions &options) {
       return cleanup(std::move(e));
   }
   if (options.emit != EmitKind::Source) {
-    if (Error e = buildHost(tmp, options, name, *runtimeFiles))
+    if (Error e = target::checkToolsAvailable(*tgt, /*forRun=*/false))
+      return cleanup(std::move(e));
+    if (Error e = buildLibrary(tmp, options, *tgt, name, *runtimeFiles))
       return cleanup(std::move(e));
     progress.done(options.emit == EmitKind::Lib ? "building the library"
                                                 : "writing assembly");
@@ -345,7 +379,8 @@ int kiln::driver::compileMain(int argc, char **argv) {
   cl::OptionCategory category("kiln compile options");
   cl::opt<std::string> model(cl::Positional, cl::desc("MODEL(.onnx|.mlir)"),
                              cl::Required, cl::cat(category));
-  cl::opt<std::string> target("target", cl::desc("target name (host)"),
+  cl::opt<std::string> targetName("target",
+                              cl::desc("target name: " + target::getTargetNames()),
                               cl::init("host"), cl::cat(category));
   cl::opt<std::string> output("o", cl::desc("output directory"), cl::Required,
                               cl::value_desc("DIR"), cl::cat(category));
@@ -378,7 +413,7 @@ int kiln::driver::compileMain(int argc, char **argv) {
 
   CompileModelOptions options;
   options.modelPath = model;
-  options.target = target;
+  options.target = targetName;
   options.outputDir = output;
   options.name = name;
   options.emit = emit;
