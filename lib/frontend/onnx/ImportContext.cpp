@@ -240,13 +240,15 @@ Value ImportContext::reshape(Value value, ArrayRef<int64_t> shape) {
 
 void ImportContext::beginNode(const onnx::NodeProto &node) {
   current = &node;
-  std::string name = node.name().empty() ? node.op_type() + ":" + node.output(0)
-                                         : node.name();
-  nodeLoc = NameLoc::get(b.getStringAttr(name), fileLoc);
+  // Unnamed nodes are known by their first output.
+  nodeName = node.name().empty() && node.output_size()
+                 ? node.op_type() + "->" + node.output(0)
+                 : node.name();
+  nodeLoc = NameLoc::get(b.getStringAttr(nodeName), fileLoc);
 }
 
 InFlightDiagnostic ImportContext::emitNodeError() {
-  return emitError(nodeLoc) << "node '" << current->name() << "' ("
+  return emitError(nodeLoc) << "node '" << nodeName << "' ("
                             << current->op_type() << "): ";
 }
 
@@ -262,9 +264,11 @@ Value ImportContext::input(unsigned i) {
 }
 
 RankedTensorType ImportContext::inputType(unsigned i) {
-  if (!hasInput(i))
-    return {};
-  auto it = slots.find(current->input(i));
+  return hasInput(i) ? typeOf(current->input(i)) : RankedTensorType();
+}
+
+RankedTensorType ImportContext::typeOf(StringRef name) const {
+  auto it = slots.find(name);
   if (it == slots.end())
     return {};
   if (it->second.value)

@@ -42,6 +42,8 @@ public:
   bool isDefined(llvm::StringRef name) const { return slots.count(name); }
   /// The value of `name`, materialising a constant on first use.
   mlir::FailureOr<mlir::Value> lookup(llvm::StringRef name);
+  /// The type of `name` without materialising it; null when unknown.
+  mlir::RankedTensorType typeOf(llvm::StringRef name) const;
   mlir::Location getFileLoc() const { return fileLoc; }
 
   //===-- The node being imported ----------------------------------------===//
@@ -114,6 +116,7 @@ private:
   llvm::StringMap<TensorSlot> slots;
   mlir::Location fileLoc;
   const onnx::NodeProto *current = nullptr;
+  std::string nodeName;
   mlir::Location nodeLoc;
 };
 
