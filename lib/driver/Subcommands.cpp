@@ -16,8 +16,8 @@ static const Subcommand kSubcommands[] = {
     {"analyze", "MACs, parameters, ROM and RAM per layer", nullptr, "#4"},
     {"explore", "sweep fp32 / int8 / pruned variants as a trade-off table", nullptr,
      "#7"},
-    {"supported-ops", "list the supported ONNX op types and opset ranges", nullptr,
-     "#3"},
+    {"supported-ops", "list the supported ONNX op types and opset ranges",
+     supportedOpsMain, "#3"},
 };
 
 llvm::ArrayRef<Subcommand> kiln::driver::getSubcommands() { return kSubcommands; }

@@ -25,6 +25,9 @@ llvm::ArrayRef<Subcommand> getSubcommands();
 /// `kiln compile MODEL --target T -o DIR ...` (lib/driver/Compile.cpp).
 int compileMain(int argc, char **argv);
 
+/// `kiln supported-ops [--json]`: the ONNX importer's op table.
+int supportedOpsMain(int argc, char **argv);
+
 /// Dispatches `kiln <subcommand> ...`; returns the process exit code.
 int runKiln(int argc, char **argv);
 
