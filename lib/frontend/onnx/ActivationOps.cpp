@@ -9,14 +9,13 @@ using namespace mlir;
 using namespace kiln::frontend::detail;
 
 namespace {
-template <typename OpTy>
-LogicalResult buildUnary(ImportContext &ic) {
+template <typename OpTy> LogicalResult buildUnary(ImportContext &ic) {
   return ic.createAsOutput<OpTy>(ic.input(0));
 }
 
 LogicalResult buildLeakyRelu(ImportContext &ic) {
-  return ic.createAsOutput<kiln::LeakyReluOp>(ic.input(0),
-                                              APFloat(ic.attrFloat("alpha", 0.01f)));
+  return ic.createAsOutput<kiln::LeakyReluOp>(
+      ic.input(0), APFloat(ic.attrFloat("alpha", 0.01f)));
 }
 
 LogicalResult buildHardSigmoid(ImportContext &ic) {
@@ -51,23 +50,23 @@ LogicalResult buildClip(ImportContext &ic) {
 
 /// Before opset 13, softmax normalises over the input flattened to 2-D at
 /// `axis`; from 13 on, over `axis` alone.
-template <typename OpTy>
-LogicalResult buildSoftmax(ImportContext &ic) {
+template <typename OpTy> LogicalResult buildSoftmax(ImportContext &ic) {
   RankedTensorType type = ic.inputType(0);
   Value x = ic.input(0);
   if (!type || !x)
     return failure();
   if (ic.opset >= 13)
     return ic.createAsOutput<OpTy>(x, ic.attrInt("axis", -1));
-  std::optional<int64_t> axis = normalizeAxis(ic.attrInt("axis", 1), type.getRank());
+  std::optional<int64_t> axis =
+      normalizeAxis(ic.attrInt("axis", 1), type.getRank());
   if (!axis)
     return ic.emitNodeError() << "axis is out of range";
   // Softmax over the last dimension needs no reshape.
   if (*axis == type.getRank() - 1)
     return ic.createAsOutput<OpTy>(x, int64_t(-1));
   ArrayRef<int64_t> shape = type.getShape();
-  Value flat = ic.reshape(x, {product(shape.take_front(*axis)),
-                              product(shape.drop_front(*axis))});
+  Value flat = ic.reshape(
+      x, {product(shape.take_front(*axis)), product(shape.drop_front(*axis))});
   FailureOr<OpTy> op = ic.create<OpTy>(flat, int64_t(1));
   if (failed(op))
     return failure();

@@ -17,10 +17,6 @@
 using namespace mlir;
 using namespace kiln::frontend::detail;
 
-namespace kiln::frontend::detail {
-FailureOr<SliceWindow> readSliceWindow(ImportContext &ic, ArrayRef<int64_t> shape);
-} // namespace kiln::frontend::detail
-
 namespace {
 /// A small constant tensor, held as int64 or double.
 struct Const {
@@ -31,12 +27,15 @@ struct Const {
   bool isFloat() const { return isa<FloatType>(elem); }
   int64_t size() const { return product(shape); }
   double f(int64_t i) const { return isFloat() ? floats[i] : double(ints[i]); }
-  int64_t n(int64_t i) const { return isFloat() ? int64_t(floats[i]) : ints[i]; }
+  int64_t n(int64_t i) const {
+    return isFloat() ? int64_t(floats[i]) : ints[i];
+  }
 };
 
 Const fromAttr(DenseElementsAttr attr) {
   Const c;
-  c.shape.assign(attr.getType().getShape().begin(), attr.getType().getShape().end());
+  c.shape.assign(attr.getType().getShape().begin(),
+                 attr.getType().getShape().end());
   c.elem = attr.getElementType();
   if (c.isFloat())
     c.floats = floatsOf(attr);
@@ -51,7 +50,8 @@ DenseElementsAttr toAttr(const Const &c) {
 }
 
 /// The input flat index feeding each output element under numpy broadcasting.
-SmallVector<int64_t> broadcastIndices(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
+SmallVector<int64_t> broadcastIndices(ArrayRef<int64_t> in,
+                                      ArrayRef<int64_t> out) {
   int64_t total = product(out), rank = out.size(), offset = rank - in.size();
   SmallVector<int64_t> idx(total);
   for (int64_t flat = 0; flat < total; ++flat) {
@@ -79,8 +79,9 @@ Const makeLike(Type elem, ArrayRef<int64_t> shape) {
 
 /// Elementwise ops over broadcast inputs; `fn` sees the input values at one
 /// output position and appends the result.
-std::optional<Const> elementwise(ArrayRef<Const> in, Type resultElem,
-                                 llvm::function_ref<void(ArrayRef<int64_t>, Const &)> fn) {
+std::optional<Const>
+elementwise(ArrayRef<Const> in, Type resultElem,
+            llvm::function_ref<void(ArrayRef<int64_t>, Const &)> fn) {
   SmallVector<int64_t> shape = in[0].shape;
   for (const Const &c : llvm::drop_begin(in)) {
     auto s = broadcastShapes(shape, c.shape);
@@ -110,6 +111,25 @@ void push(Const &out, double v) {
     out.ints.push_back(static_cast<int64_t>(v));
 }
 
+/// One binary op on scalars; integer Div truncates like C (and ONNX Runtime).
+template <typename T> T applyBinary(StringRef op, T x, T y) {
+  return llvm::StringSwitch<T>(op)
+      .Case("Add", x + y)
+      .Case("Sub", x - y)
+      .Case("Mul", x * y)
+      .Case("Div", y != 0 ? x / y : 0)
+      .Case("Min", std::min(x, y))
+      .Case("Max", std::max(x, y))
+      .Case("Equal", x == y)
+      .Case("Less", x < y)
+      .Case("Greater", x > y)
+      .Case("LessOrEqual", x <= y)
+      .Case("GreaterOrEqual", x >= y)
+      .Case("And", x != 0 && y != 0)
+      .Case("Or", x != 0 || y != 0)
+      .Default(0);
+}
+
 std::optional<Const> foldBinary(StringRef op, const Const &a, const Const &b,
                                 Type i1) {
   bool cmp = llvm::is_contained({"Equal", "Less", "Greater", "LessOrEqual",
@@ -117,30 +137,13 @@ std::optional<Const> foldBinary(StringRef op, const Const &a, const Const &b,
                                 op);
   bool fp = a.isFloat() || b.isFloat();
   Const pair[] = {a, b};
-  return elementwise(pair, cmp ? i1 : a.elem, [&](ArrayRef<int64_t> at, Const &out) {
-    if (fp) {
-      double x = a.f(at[0]), y = b.f(at[1]);
-      double r = llvm::StringSwitch<double>(op)
-                     .Case("Add", x + y).Case("Sub", x - y).Case("Mul", x * y)
-                     .Case("Div", y != 0 ? x / y : 0).Case("Min", std::min(x, y))
-                     .Case("Max", std::max(x, y)).Case("Equal", x == y)
-                     .Case("Less", x < y).Case("Greater", x > y)
-                     .Case("LessOrEqual", x <= y).Case("GreaterOrEqual", x >= y)
-                     .Case("And", x != 0 && y != 0).Case("Or", x != 0 || y != 0)
-                     .Default(0);
-      return push(out, r);
-    }
-    int64_t x = a.ints[at[0]], y = b.ints[at[1]];
-    int64_t r = llvm::StringSwitch<int64_t>(op)
-                    .Case("Add", x + y).Case("Sub", x - y).Case("Mul", x * y)
-                    .Case("Div", y != 0 ? x / y : 0).Case("Min", std::min(x, y))
-                    .Case("Max", std::max(x, y)).Case("Equal", x == y)
-                    .Case("Less", x < y).Case("Greater", x > y)
-                    .Case("LessOrEqual", x <= y).Case("GreaterOrEqual", x >= y)
-                    .Case("And", x && y).Case("Or", x || y)
-                    .Default(0);
-    out.ints.push_back(r);
-  });
+  return elementwise(
+      pair, cmp ? i1 : a.elem, [&](ArrayRef<int64_t> at, Const &out) {
+        if (fp)
+          return push(out, applyBinary<double>(op, a.f(at[0]), b.f(at[1])));
+        out.ints.push_back(
+            applyBinary<int64_t>(op, a.ints[at[0]], b.ints[at[1]]));
+      });
 }
 
 std::optional<Const> foldUnary(StringRef op, const Const &a) {
@@ -149,18 +152,24 @@ std::optional<Const> foldUnary(StringRef op, const Const &a) {
     double x = a.f(at[0]);
     if (!a.isFloat()) {
       int64_t v = a.ints[at[0]];
-      out.ints.push_back(op == "Neg" ? -v : op == "Abs" ? std::abs(v)
-                                      : op == "Not" ? !v : v);
+      out.ints.push_back(op == "Neg"   ? -v
+                         : op == "Abs" ? std::abs(v)
+                         : op == "Not" ? !v
+                                       : v);
       return;
     }
     push(out, llvm::StringSwitch<double>(op)
-                  .Case("Neg", -x).Case("Abs", std::fabs(x))
-                  .Case("Floor", std::floor(x)).Case("Ceil", std::ceil(x))
-                  .Case("Sqrt", std::sqrt(x)).Default(x));
+                  .Case("Neg", -x)
+                  .Case("Abs", std::fabs(x))
+                  .Case("Floor", std::floor(x))
+                  .Case("Ceil", std::ceil(x))
+                  .Case("Sqrt", std::sqrt(x))
+                  .Default(x));
   });
 }
 
-std::optional<Const> foldGather(const Const &data, const Const &indices, int64_t axis) {
+std::optional<Const> foldGather(const Const &data, const Const &indices,
+                                int64_t axis) {
   std::optional<int64_t> a = normalizeAxis(axis, data.shape.size());
   if (!a)
     return std::nullopt;
@@ -246,10 +255,11 @@ std::optional<Const> foldRange(const Const &start, const Const &limit,
 std::optional<Const> evaluate(ImportContext &ic, ArrayRef<Const> in) {
   StringRef op = ic.node().op_type();
   Type i1 = IntegerType::get(ic.ctx, 1);
-  if (in.size() == 2 && llvm::is_contained({"Add", "Sub", "Mul", "Div", "Min", "Max",
-                                            "Equal", "Less", "Greater", "LessOrEqual",
-                                            "GreaterOrEqual", "And", "Or"},
-                                           op))
+  if (in.size() == 2 &&
+      llvm::is_contained({"Add", "Sub", "Mul", "Div", "Min", "Max", "Equal",
+                          "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
+                          "And", "Or"},
+                         op))
     return foldBinary(op, in[0], in[1], i1);
   if (in.size() == 1 &&
       llvm::is_contained({"Neg", "Abs", "Floor", "Ceil", "Sqrt", "Not"}, op))
@@ -269,9 +279,10 @@ std::optional<Const> evaluate(ImportContext &ic, ArrayRef<Const> in) {
     return elementwise(one, to, [&](ArrayRef<int64_t> at, Const &out) {
       if (to.isInteger(1))
         return out.ints.push_back(in[0].f(at[0]) != 0);
-      in[0].isFloat() ? push(out, in[0].floats[at[0]])
-                      : (out.isFloat() ? out.floats.push_back(double(in[0].ints[at[0]]))
-                                       : out.ints.push_back(in[0].ints[at[0]]));
+      in[0].isFloat()
+          ? push(out, in[0].floats[at[0]])
+          : (out.isFloat() ? out.floats.push_back(double(in[0].ints[at[0]]))
+                           : out.ints.push_back(in[0].ints[at[0]]));
     });
   }
   if (op == "Expand" && in.size() == 2) {

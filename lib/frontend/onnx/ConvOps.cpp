@@ -36,7 +36,8 @@ FailureOr<Window2D> readWindow(ImportContext &ic, ArrayRef<int64_t> spatialIn,
     for (int i = 0; i < 2; ++i) {
       int64_t out = (spatialIn[i] + w.strides[i] - 1) / w.strides[i];
       int64_t span = (kernel[i] - 1) * w.dilations[i] + 1;
-      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + span - spatialIn[i]);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.strides[i] + span - spatialIn[i]);
       int64_t small = total / 2, large = total - small;
       w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
       w.pads[i + 2] = autoPad == "SAME_UPPER" ? large : small;
@@ -65,7 +66,8 @@ FailureOr<Window2D> readAnyWindow(ImportContext &ic, RankedTensorType x,
     return readWindow(ic, x.getShape().drop_front(2), kernel);
   // Read 1-D attributes as if they had a leading unit dimension.
   SmallVector<int64_t> strides = ic.attrInts("strides"),
-                       dil = ic.attrInts("dilations"), pads = ic.attrInts("pads");
+                       dil = ic.attrInts("dilations"),
+                       pads = ic.attrInts("pads");
   Window2D w;
   w.kernel = {1, kernel[0]};
   w.strides = strides.empty() ? SmallVector<int64_t>{1} : strides;
@@ -73,8 +75,8 @@ FailureOr<Window2D> readAnyWindow(ImportContext &ic, RankedTensorType x,
   w.pads = pads.empty() ? SmallVector<int64_t>{0, 0} : pads;
   std::string autoPad = ic.attrString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID")
-    return ic.emitNodeError() << "auto_pad " << autoPad
-                              << " is supported for 2-D windows only";
+    return ic.emitNodeError()
+           << "auto_pad " << autoPad << " is supported for 2-D windows only";
   if (autoPad == "VALID")
     w.pads = {0, 0};
   if (w.strides.size() != 1 || w.dilations.size() != 1 || w.pads.size() != 2)
@@ -97,7 +99,8 @@ Value as1D(ImportContext &ic, Value v, bool is1D) {
 
 LogicalResult buildConv(ImportContext &ic) {
   RankedTensorType x = ic.inputType(0), w = ic.inputType(1);
-  if (!x || !w || (x.getRank() != 4 && x.getRank() != 3) || w.getRank() != x.getRank())
+  if (!x || !w || (x.getRank() != 4 && x.getRank() != 3) ||
+      w.getRank() != x.getRank())
     return ic.emitNodeError() << "only 1-D and 2-D convolutions are supported";
   FailureOr<Window2D> win = readAnyWindow(ic, x, w.getShape().drop_front(2));
   if (failed(win))
@@ -108,8 +111,8 @@ LogicalResult buildConv(ImportContext &ic) {
     return failure();
   auto conv = ic.create<kiln::Conv2DOp>(
       as2D(ic, input), as2D(ic, filter), ic.input(2), Value(), win->strides,
-      win->pads, win->dilations, ic.attrInt("group", 1), kiln::ActivationKind::none,
-      DenseF32ArrayAttr());
+      win->pads, win->dilations, ic.attrInt("group", 1),
+      kiln::ActivationKind::none, DenseF32ArrayAttr());
   if (failed(conv))
     return failure();
   ic.setOutput(0, as1D(ic, conv->getResult(), is1D));
@@ -119,16 +122,19 @@ LogicalResult buildConv(ImportContext &ic) {
 LogicalResult buildConvTranspose(ImportContext &ic) {
   RankedTensorType x = ic.inputType(0), w = ic.inputType(1);
   if (!x || !w || x.getRank() != 4 || w.getRank() != 4)
-    return ic.emitNodeError() << "only 2-D transposed convolutions are supported";
+    return ic.emitNodeError()
+           << "only 2-D transposed convolutions are supported";
   if (ic.attr("output_shape"))
     return ic.emitNodeError() << "'output_shape' is not supported; give pads "
                                  "and output_padding instead";
   std::string autoPad = ic.attrString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID")
-    return ic.emitNodeError() << "auto_pad " << autoPad
-                              << " is not supported for ConvTranspose";
-  SmallVector<int64_t> strides = ic.attrInts("strides"), dil = ic.attrInts("dilations"),
-                       pads = ic.attrInts("pads"), outPad = ic.attrInts("output_padding");
+    return ic.emitNodeError()
+           << "auto_pad " << autoPad << " is not supported for ConvTranspose";
+  SmallVector<int64_t> strides = ic.attrInts("strides"),
+                       dil = ic.attrInts("dilations"),
+                       pads = ic.attrInts("pads"),
+                       outPad = ic.attrInts("output_padding");
   if (strides.empty())
     strides = {1, 1};
   if (dil.empty())
@@ -150,7 +156,6 @@ const OpTableEntry kConvOps[] = {
 
 ArrayRef<OpTableEntry> kiln::frontend::detail::getConvOps() { return kConvOps; }
 
-// Shared with the pooling builders.
 namespace kiln::frontend::detail {
 FailureOr<SmallVector<int64_t>> readPoolPads(ImportContext &ic,
                                              ArrayRef<int64_t> spatialIn,

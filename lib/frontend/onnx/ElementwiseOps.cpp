@@ -6,14 +6,12 @@ using namespace mlir;
 using namespace kiln::frontend::detail;
 
 namespace {
-template <typename OpTy>
-LogicalResult buildBinary(ImportContext &ic) {
+template <typename OpTy> LogicalResult buildBinary(ImportContext &ic) {
   return ic.createAsOutput<OpTy>(ic.input(0), ic.input(1));
 }
 
 /// Sum/Max/Min/Mean over any number of inputs, as a left-to-right chain.
-template <typename OpTy>
-FailureOr<Value> chain(ImportContext &ic) {
+template <typename OpTy> FailureOr<Value> chain(ImportContext &ic) {
   Value acc = ic.input(0);
   if (!acc)
     return ic.emitNodeError() << "expects at least one input";
@@ -26,8 +24,7 @@ FailureOr<Value> chain(ImportContext &ic) {
   return acc;
 }
 
-template <typename OpTy>
-LogicalResult buildVariadic(ImportContext &ic) {
+template <typename OpTy> LogicalResult buildVariadic(ImportContext &ic) {
   FailureOr<Value> acc = chain<OpTy>(ic);
   if (failed(acc))
     return failure();
@@ -46,15 +43,17 @@ LogicalResult buildMean(ImportContext &ic) {
 }
 
 LogicalResult buildWhere(ImportContext &ic) {
-  return ic.createAsOutput<kiln::WhereOp>(ic.input(0), ic.input(1), ic.input(2));
+  return ic.createAsOutput<kiln::WhereOp>(ic.input(0), ic.input(1),
+                                          ic.input(2));
 }
 
 /// Comparisons and logic have no kernels: they exist in exported graphs only
 /// inside shape computations, which the import-time evaluator folds.
 LogicalResult buildFoldOnly(ImportContext &ic) {
-  return ic.emitNodeError() << "Kiln evaluates " << ic.node().op_type()
-                            << " only on inputs known at import time, and these "
-                               "inputs depend on the model's input data";
+  return ic.emitNodeError()
+         << "Kiln evaluates " << ic.node().op_type()
+         << " only on inputs known at import time, and these "
+            "inputs depend on the model's input data";
 }
 
 const OpTableEntry kElementwiseOps[] = {

@@ -37,7 +37,8 @@ std::string realPath(const std::string &path) {
 }
 
 /// Reads `tensor`'s external data into raw_data; `fail` formats the refusal.
-bool loadOne(TensorProto &tensor, llvm::StringRef modelDir, std::string &error) {
+bool loadOne(TensorProto &tensor, llvm::StringRef modelDir,
+             std::string &error) {
   ExternalRef ref;
   auto fail = [&](const llvm::Twine &why) {
     error = llvm::formatv("external data of tensor '{0}' (file '{1}'): {2}",
@@ -69,7 +70,8 @@ bool loadOne(TensorProto &tensor, llvm::StringRef modelDir, std::string &error) 
             e = llvm::sys::path::end(ref.location);
        it != e; ++it)
     if (*it == "..")
-      return fail("'..' is refused; the file must lie in the model's directory");
+      return fail(
+          "'..' is refused; the file must lie in the model's directory");
 
   std::string dir = modelDir.empty() ? std::string(".") : modelDir.str();
   llvm::SmallString<256> full(dir);
@@ -102,8 +104,10 @@ bool loadOne(TensorProto &tensor, llvm::StringRef modelDir, std::string &error) 
   }
 
   std::string countError;
-  std::optional<uint64_t> count = detail::checkedElementCount(tensor, countError);
-  std::optional<uint64_t> elemSize = detail::onnxElementSize(tensor.data_type());
+  std::optional<uint64_t> count =
+      detail::checkedElementCount(tensor, countError);
+  std::optional<uint64_t> elemSize =
+      detail::onnxElementSize(tensor.data_type());
   auto closeAndFail = [&](const llvm::Twine &why) {
     ::close(fd);
     return fail(why);
@@ -125,17 +129,19 @@ bool loadOne(TensorProto &tensor, llvm::StringRef modelDir, std::string &error) 
                                       "{1} bytes",
                                       length, expected));
   if (length > fileSize - offset)
-    return closeAndFail(llvm::formatv("offset {0} + length {1} runs past the end "
-                                      "of the {2}-byte file",
-                                      offset, length, fileSize));
+    return closeAndFail(
+        llvm::formatv("offset {0} + length {1} runs past the end "
+                      "of the {2}-byte file",
+                      offset, length, fileSize));
   std::string data(length, '\0');
   uint64_t done = 0;
   while (done < length) {
     ssize_t n = ::pread(fd, data.data() + done, length - done,
                         static_cast<off_t>(offset + done));
     if (n <= 0)
-      return closeAndFail(llvm::Twine("read failed: ") +
-                          (n < 0 ? std::strerror(errno) : "unexpected end of file"));
+      return closeAndFail(
+          llvm::Twine("read failed: ") +
+          (n < 0 ? std::strerror(errno) : "unexpected end of file"));
     done += static_cast<uint64_t>(n);
   }
   ::close(fd);
@@ -146,9 +152,10 @@ bool loadOne(TensorProto &tensor, llvm::StringRef modelDir, std::string &error) 
 }
 } // namespace
 
-bool detail::resolveExternalData(onnx::GraphProto &graph, llvm::StringRef modelDir,
-                                 std::string &error) {
+bool detail::resolveExternalData(onnx::GraphProto &graph,
+                                 llvm::StringRef modelDir, std::string &error) {
   return forEachGraphTensor(graph, [&](TensorProto &t) {
-    return t.data_location() != TensorProto::EXTERNAL || loadOne(t, modelDir, error);
+    return t.data_location() != TensorProto::EXTERNAL ||
+           loadOne(t, modelDir, error);
   });
 }

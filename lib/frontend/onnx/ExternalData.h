@@ -11,8 +11,8 @@
 
 namespace kiln::frontend::detail {
 
-/// Replaces every external-data reference in `graph` by the bytes it names, read
-/// only from regular, singly-linked files inside `modelDir`. On a refusal
+/// Replaces every external-data reference in `graph` by the bytes it names,
+/// read only from regular, singly-linked files inside `modelDir`. On a refusal
 /// `error` names the tensor, the file and the reason.
 bool resolveExternalData(onnx::GraphProto &graph, llvm::StringRef modelDir,
                          std::string &error);

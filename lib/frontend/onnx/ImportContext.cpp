@@ -13,7 +13,8 @@ using namespace mlir;
 using namespace kiln::frontend::detail;
 using onnx::TensorProto;
 
-ImportContext::ImportContext(OpBuilder &builder, int64_t opset, Location fileLoc)
+ImportContext::ImportContext(OpBuilder &builder, int64_t opset,
+                             Location fileLoc)
     : b(builder), ctx(builder.getContext()), opset(opset), fileLoc(fileLoc),
       nodeLoc(fileLoc) {}
 
@@ -43,7 +44,8 @@ Type ImportContext::elementType(int32_t onnxType) const {
 //===----------------------------------------------------------------------===//
 
 /// The tensor's elements packed little-endian at MLIR's storage width.
-static std::vector<char> tensorBytes(const TensorProto &t, RankedTensorType type) {
+static std::vector<char> tensorBytes(const TensorProto &t,
+                                     RankedTensorType type) {
   if (t.has_raw_data())
     return std::vector<char>(t.raw_data().begin(), t.raw_data().end());
   int64_t n = type.getNumElements();
@@ -67,7 +69,8 @@ static std::vector<char> tensorBytes(const TensorProto &t, RankedTensorType type
 }
 
 FailureOr<DenseElementsAttr>
-kiln::frontend::detail::denseFromTensor(const TensorProto &t, RankedTensorType type) {
+kiln::frontend::detail::denseFromTensor(const TensorProto &t,
+                                        RankedTensorType type) {
   std::vector<char> bytes = tensorBytes(t, type);
   if (type.getElementType().isInteger(1)) {
     SmallVector<bool> bits(bytes.size());
@@ -91,7 +94,8 @@ SmallVector<int64_t> kiln::frontend::detail::intsOf(DenseElementsAttr attr) {
   }
   bool zext = elem.isUnsignedInteger() || elem.isInteger(1);
   for (const APInt &v : attr.getValues<APInt>())
-    out.push_back(zext ? static_cast<int64_t>(v.getZExtValue()) : v.getSExtValue());
+    out.push_back(zext ? static_cast<int64_t>(v.getZExtValue())
+                       : v.getSExtValue());
   return out;
 }
 
@@ -128,8 +132,9 @@ DenseElementsAttr kiln::frontend::detail::makeDense(RankedTensorType type,
   return DenseElementsAttr::get(type, vals);
 }
 
-DenseElementsAttr kiln::frontend::detail::makeDenseFloat(RankedTensorType type,
-                                                         ArrayRef<double> values) {
+DenseElementsAttr
+kiln::frontend::detail::makeDenseFloat(RankedTensorType type,
+                                       ArrayRef<double> values) {
   auto ft = dyn_cast<FloatType>(type.getElementType());
   if (!ft)
     return makeDense(type, llvm::to_vector(llvm::map_range(
@@ -148,7 +153,8 @@ DenseElementsAttr kiln::frontend::detail::makeDenseFloat(RankedTensorType type,
 // Slots
 //===----------------------------------------------------------------------===//
 
-static RankedTensorType tensorTypeOf(const ImportContext &ic, const TensorProto &t) {
+static RankedTensorType tensorTypeOf(const ImportContext &ic,
+                                     const TensorProto &t) {
   Type elem = ic.elementType(t.data_type());
   if (!elem)
     return {};
@@ -162,7 +168,8 @@ LogicalResult ImportContext::addTensor(StringRef name, const TensorProto &t) {
       type && type.getNumElements() <= kMaxFoldedElements) {
     FailureOr<DenseElementsAttr> dense = denseFromTensor(t, type);
     if (failed(dense))
-      return emitError(fileLoc) << "tensor '" << name << "' holds malformed data";
+      return emitError(fileLoc)
+             << "tensor '" << name << "' holds malformed data";
     slot.constant = *dense;
   }
   slots[name] = slot;
@@ -189,9 +196,9 @@ FailureOr<Value> ImportContext::materialize(StringRef name, TensorSlot &slot) {
   if (slot.value)
     return slot.value;
   const TensorProto *t = slot.tensor;
-  RankedTensorType type =
-      slot.constant ? cast<RankedTensorType>(slot.constant.getType())
-                    : tensorTypeOf(*this, *t);
+  RankedTensorType type = slot.constant
+                              ? cast<RankedTensorType>(slot.constant.getType())
+                              : tensorTypeOf(*this, *t);
   if (!type)
     return emitError(fileLoc)
            << "tensor '" << name << "' has ONNX data type "
@@ -211,8 +218,8 @@ FailureOr<Value> ImportContext::materialize(StringRef name, TensorSlot &slot) {
         type, blobName(name),
         HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align));
   }
-  slot.value = kiln::ConstantOp::create(b, NameLoc::get(b.getStringAttr(name), fileLoc),
-                                        value);
+  slot.value = kiln::ConstantOp::create(
+      b, NameLoc::get(b.getStringAttr(name), fileLoc), value);
   return slot.value;
 }
 
@@ -248,8 +255,8 @@ void ImportContext::beginNode(const onnx::NodeProto &node) {
 }
 
 InFlightDiagnostic ImportContext::emitNodeError() {
-  return emitError(nodeLoc) << "node '" << nodeName << "' ("
-                            << current->op_type() << "): ";
+  return emitError(nodeLoc)
+         << "node '" << nodeName << "' (" << current->op_type() << "): ";
 }
 
 bool ImportContext::hasInput(unsigned i) const {
@@ -285,7 +292,8 @@ DenseElementsAttr ImportContext::constInput(unsigned i) {
   return it == slots.end() ? DenseElementsAttr() : it->second.constant;
 }
 
-FailureOr<SmallVector<int64_t>> ImportContext::constInts(unsigned i, StringRef what) {
+FailureOr<SmallVector<int64_t>> ImportContext::constInts(unsigned i,
+                                                         StringRef what) {
   DenseElementsAttr c = constInput(i);
   if (!c)
     return emitNodeError() << "the " << what << " (input " << i
@@ -294,7 +302,7 @@ FailureOr<SmallVector<int64_t>> ImportContext::constInts(unsigned i, StringRef w
 }
 
 FailureOr<SmallVector<double>> ImportContext::constFloats(unsigned i,
-                                                         StringRef what) {
+                                                          StringRef what) {
   DenseElementsAttr c = constInput(i);
   if (!c)
     return emitNodeError() << "the " << what << " (input " << i

@@ -29,7 +29,8 @@ constexpr int64_t kMaxFoldedElements = 4096;
 
 class ImportContext {
 public:
-  ImportContext(mlir::OpBuilder &builder, int64_t opset, mlir::Location fileLoc);
+  ImportContext(mlir::OpBuilder &builder, int64_t opset,
+                mlir::Location fileLoc);
 
   mlir::OpBuilder &b;
   mlir::MLIRContext *ctx;
@@ -37,7 +38,8 @@ public:
 
   //===-- Graph-level -----------------------------------------------------===//
   /// Registers an initializer (or Constant tensor) under `name`.
-  llvm::LogicalResult addTensor(llvm::StringRef name, const onnx::TensorProto &t);
+  llvm::LogicalResult addTensor(llvm::StringRef name,
+                                const onnx::TensorProto &t);
   void addValue(llvm::StringRef name, mlir::Value value);
   bool isDefined(llvm::StringRef name) const { return slots.count(name); }
   /// The value of `name`, materialising a constant on first use.
@@ -111,7 +113,8 @@ public:
   mlir::Type elementType(int32_t onnxType) const;
 
 private:
-  mlir::FailureOr<mlir::Value> materialize(llvm::StringRef name, TensorSlot &slot);
+  mlir::FailureOr<mlir::Value> materialize(llvm::StringRef name,
+                                           TensorSlot &slot);
 
   llvm::StringMap<TensorSlot> slots;
   mlir::Location fileLoc;

@@ -15,22 +15,24 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Verifier.h"
-#include <map>
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include <map>
 
 using namespace mlir;
 using namespace kiln::frontend;
 using namespace kiln::frontend::detail;
 
-llvm::Expected<InputShapeOverride> kiln::frontend::parseInputShape(StringRef spec) {
+llvm::Expected<InputShapeOverride>
+kiln::frontend::parseInputShape(StringRef spec) {
   auto [name, dims] = spec.rsplit(':');
   if (name.empty() || dims.empty() || dims == spec)
-    return llvm::createStringError("--input-shape expects NAME:DIMS or INDEX:DIMS "
-                                   "(e.g. input:1x3x224x224), got '%s'",
-                                   spec.str().c_str());
+    return llvm::createStringError(
+        "--input-shape expects NAME:DIMS or INDEX:DIMS "
+        "(e.g. input:1x3x224x224), got '%s'",
+        spec.str().c_str());
   InputShapeOverride o{name.str(), {}};
   SmallVector<StringRef> parts;
   dims.split(parts, 'x');
@@ -50,7 +52,8 @@ void kiln::frontend::registerOnnxImportDialects(DialectRegistry &registry) {
 }
 
 namespace {
-/// One error naming every op the table cannot build, with node names and counts.
+/// One error naming every op the table cannot build, with node names and
+/// counts.
 LogicalResult checkSupported(const onnx::GraphProto &graph, int64_t opset,
                              Location loc) {
   std::map<std::string, SmallVector<std::string>> missing;
@@ -58,8 +61,8 @@ LogicalResult checkSupported(const onnx::GraphProto &graph, int64_t opset,
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
     if (defaultDomain && findOpBuilder(node.op_type(), opset))
       continue;
-    std::string key = defaultDomain ? node.op_type()
-                                    : node.domain() + "::" + node.op_type();
+    std::string key =
+        defaultDomain ? node.op_type() : node.domain() + "::" + node.op_type();
     missing[key].push_back(node.name().empty() ? "<unnamed>" : node.name());
   }
   if (missing.empty())
@@ -68,8 +71,8 @@ LogicalResult checkSupported(const onnx::GraphProto &graph, int64_t opset,
   size_t nodes = 0;
   for (auto &kv : missing)
     nodes += kv.second.size();
-  diag << "unsupported ONNX op types at opset " << opset << " (" << missing.size()
-       << " types, " << nodes << " nodes):";
+  diag << "unsupported ONNX op types at opset " << opset << " ("
+       << missing.size() << " types, " << nodes << " nodes):";
   for (auto &[op, names] : missing) {
     diag << "\n  " << op << " x" << names.size() << ": ";
     for (auto [i, n] : llvm::enumerate(names)) {
@@ -84,7 +87,8 @@ LogicalResult checkSupported(const onnx::GraphProto &graph, int64_t opset,
 }
 
 /// The static type ONNX inferred for a value, when it has one Kiln can hold.
-RankedTensorType onnxStaticType(ImportContext &ic, const onnx::TypeProto &type) {
+RankedTensorType onnxStaticType(ImportContext &ic,
+                                const onnx::TypeProto &type) {
   if (!type.has_tensor_type() || !type.tensor_type().has_shape())
     return {};
   SmallVector<int64_t> dims;
@@ -99,13 +103,15 @@ RankedTensorType onnxStaticType(ImportContext &ic, const onnx::TypeProto &type) 
 
 class GraphImporter {
 public:
-  GraphImporter(MLIRContext &context, Location fileLoc) : ctx(context), fileLoc(fileLoc) {}
+  GraphImporter(MLIRContext &context, Location fileLoc)
+      : ctx(context), fileLoc(fileLoc) {}
 
   FailureOr<OwningOpRef<ModuleOp>> run(const onnx::ModelProto &model);
 
 private:
   LogicalResult importNode(ImportContext &ic, const onnx::NodeProto &node);
-  LogicalResult checkAgainstOnnx(ImportContext &ic, const onnx::NodeProto &node);
+  LogicalResult checkAgainstOnnx(ImportContext &ic,
+                                 const onnx::NodeProto &node);
 
   MLIRContext &ctx;
   Location fileLoc;
@@ -127,13 +133,15 @@ LogicalResult GraphImporter::checkAgainstOnnx(ImportContext &ic,
     if (!got)
       continue;
     if (got.getShape() != expected.getShape())
-      return ic.emitNodeError() << "output '" << out << "' was imported as " << got
-                                << " but ONNX shape inference gives " << expected;
+      return ic.emitNodeError()
+             << "output '" << out << "' was imported as " << got
+             << " but ONNX shape inference gives " << expected;
   }
   return success();
 }
 
-LogicalResult GraphImporter::importNode(ImportContext &ic, const onnx::NodeProto &node) {
+LogicalResult GraphImporter::importNode(ImportContext &ic,
+                                        const onnx::NodeProto &node) {
   ic.beginNode(node);
   for (int i = 0; i < node.input_size(); ++i)
     if (!node.input(i).empty() && !ic.isDefined(node.input(i)))
@@ -152,7 +160,8 @@ LogicalResult GraphImporter::importNode(ImportContext &ic, const onnx::NodeProto
   return checkAgainstOnnx(ic, node);
 }
 
-FailureOr<OwningOpRef<ModuleOp>> GraphImporter::run(const onnx::ModelProto &model) {
+FailureOr<OwningOpRef<ModuleOp>>
+GraphImporter::run(const onnx::ModelProto &model) {
   int64_t opset = getDefaultOpset(model);
   const onnx::GraphProto &graph = model.graph();
   if (failed(checkSupported(graph, opset, fileLoc)))
@@ -181,8 +190,9 @@ FailureOr<OwningOpRef<ModuleOp>> GraphImporter::run(const onnx::ModelProto &mode
       continue;
     RankedTensorType type = onnxStaticType(ic, in.type());
     if (!type)
-      return emitError(fileLoc) << "graph input '" << in.name()
-                                << "' has an element type Kiln does not support";
+      return emitError(fileLoc)
+             << "graph input '" << in.name()
+             << "' has an element type Kiln does not support";
     argTypes.push_back(type);
     inputNames.push_back(b.getStringAttr(in.name()));
     args.push_back(&in);
@@ -219,14 +229,14 @@ FailureOr<OwningOpRef<ModuleOp>> GraphImporter::run(const onnx::ModelProto &mode
 }
 } // namespace
 
-FailureOr<OwningOpRef<ModuleOp>>
-kiln::frontend::importOnnxBuffer(StringRef bytes, StringRef modelName,
-                                 StringRef modelDir, const OnnxImportOptions &options,
-                                 MLIRContext &context) {
+FailureOr<OwningOpRef<ModuleOp>> kiln::frontend::importOnnxBuffer(
+    StringRef bytes, StringRef modelName, StringRef modelDir,
+    const OnnxImportOptions &options, MLIRContext &context) {
   DialectRegistry registry;
   registerOnnxImportDialects(registry);
   context.appendDialectRegistry(registry);
-  context.loadDialect<kiln::KilnDialect, func::FuncDialect, quant::QuantDialect>();
+  context
+      .loadDialect<kiln::KilnDialect, func::FuncDialect, quant::QuantDialect>();
   Location fileLoc = FileLineColLoc::get(&context, modelName, 0, 0);
   onnx::ModelProto model;
   std::string error;
@@ -237,16 +247,18 @@ kiln::frontend::importOnnxBuffer(StringRef bytes, StringRef modelName,
   return GraphImporter(context, fileLoc).run(model);
 }
 
-FailureOr<OwningOpRef<ModuleOp>>
-kiln::frontend::importOnnxModel(StringRef path, const OnnxImportOptions &options,
-                                MLIRContext &context) {
-  Location fileLoc = FileLineColLoc::get(&context, llvm::sys::path::filename(path), 0, 0);
+FailureOr<OwningOpRef<ModuleOp>> kiln::frontend::importOnnxModel(
+    StringRef path, const OnnxImportOptions &options, MLIRContext &context) {
+  Location fileLoc =
+      FileLineColLoc::get(&context, llvm::sys::path::filename(path), 0, 0);
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {
-    emitError(fileLoc) << "cannot read '" << path << "': " << buffer.getError().message();
+    emitError(fileLoc) << "cannot read '" << path
+                       << "': " << buffer.getError().message();
     return failure();
   }
-  return importOnnxBuffer((*buffer)->getBuffer(), llvm::sys::path::filename(path),
+  return importOnnxBuffer((*buffer)->getBuffer(),
+                          llvm::sys::path::filename(path),
                           llvm::sys::path::parent_path(path), options, context);
 }

@@ -11,9 +11,10 @@ LogicalResult buildGemm(ImportContext &ic) {
   if (!a || !b || a.getRank() != 2 || b.getRank() != 2)
     return ic.emitNodeError() << "Gemm expects rank-2 A and B";
   return ic.createAsOutput<kiln::GemmOp>(
-      ic.input(0), ic.input(1), ic.input(2), APFloat(ic.attrFloat("alpha", 1.0f)),
-      APFloat(ic.attrFloat("beta", 1.0f)), ic.attrInt("transA", 0) != 0,
-      ic.attrInt("transB", 0) != 0, kiln::ActivationKind::none, DenseF32ArrayAttr());
+      ic.input(0), ic.input(1), ic.input(2),
+      APFloat(ic.attrFloat("alpha", 1.0f)), APFloat(ic.attrFloat("beta", 1.0f)),
+      ic.attrInt("transA", 0) != 0, ic.attrInt("transB", 0) != 0,
+      kiln::ActivationKind::none, DenseF32ArrayAttr());
 }
 
 LogicalResult buildMatMul(ImportContext &ic) {
@@ -28,4 +29,6 @@ const OpTableEntry kMatMulOps[] = {
 };
 } // namespace
 
-ArrayRef<OpTableEntry> kiln::frontend::detail::getMatMulOps() { return kMatMulOps; }
+ArrayRef<OpTableEntry> kiln::frontend::detail::getMatMulOps() {
+  return kMatMulOps;
+}

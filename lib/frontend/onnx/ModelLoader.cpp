@@ -63,8 +63,9 @@ bool pinInputShapes(onnx::GraphProto &graph, const OnnxImportOptions &options,
     unsigned index;
     if (!target && !llvm::StringRef(o.input).getAsInteger(10, index)) {
       if (index >= inputs.size()) {
-        error = llvm::formatv("--input-shape {0}: the model has only {1} input(s)",
-                              o.input, inputs.size());
+        error =
+            llvm::formatv("--input-shape {0}: the model has only {1} input(s)",
+                          o.input, inputs.size());
         return false;
       }
       target = inputs[index];
@@ -81,9 +82,10 @@ bool pinInputShapes(onnx::GraphProto &graph, const OnnxImportOptions &options,
     auto *tensorType = target->mutable_type()->mutable_tensor_type();
     auto *shape = tensorType->mutable_shape();
     if (shape->dim_size() != 0 && shape->dim_size() != (int)o.dims.size()) {
-      error = llvm::formatv("--input-shape for '{0}' has rank {1} but the input "
-                            "has rank {2}",
-                            target->name(), o.dims.size(), shape->dim_size());
+      error =
+          llvm::formatv("--input-shape for '{0}' has rank {1} but the input "
+                        "has rank {2}",
+                        target->name(), o.dims.size(), shape->dim_size());
       return false;
     }
     if (shape->dim_size() == 0)
@@ -92,9 +94,10 @@ bool pinInputShapes(onnx::GraphProto &graph, const OnnxImportOptions &options,
     for (auto [i, d] : llvm::enumerate(o.dims)) {
       auto *dim = shape->mutable_dim(i);
       if (dim->has_dim_value() && dim->dim_value() != d) {
-        error = llvm::formatv("--input-shape for '{0}' sets dimension {1} to {2}, "
-                              "but the model fixes it to {3}",
-                              target->name(), i, d, dim->dim_value());
+        error =
+            llvm::formatv("--input-shape for '{0}' sets dimension {1} to {2}, "
+                          "but the model fixes it to {3}",
+                          target->name(), i, d, dim->dim_value());
         return false;
       }
       dim->set_dim_value(d);
@@ -118,14 +121,15 @@ bool pinInputShapes(onnx::GraphProto &graph, const OnnxImportOptions &options,
       if (dim.has_dim_value() && dim.dim_value() >= 0)
         continue;
       if (dim.has_dim_value()) {
-        error = llvm::formatv("graph input '{0}' has negative dimension {1} = {2}",
-                              in->name(), i, dim.dim_value());
+        error =
+            llvm::formatv("graph input '{0}' has negative dimension {1} = {2}",
+                          in->name(), i, dim.dim_value());
         return false;
       }
       std::vector<int64_t> example;
       for (int j = 0; j < shape.dim_size(); ++j)
-        example.push_back(shape.dim(j).has_dim_value() ? shape.dim(j).dim_value()
-                                                       : 1);
+        example.push_back(
+            shape.dim(j).has_dim_value() ? shape.dim(j).dim_value() : 1);
       error = llvm::formatv(
           "graph input '{0}' has dynamic dimension {1}{2}; set it with "
           "--input-shape {0}:{3}",
@@ -145,7 +149,8 @@ void convertOpset(onnx::ModelProto &model, int64_t target) {
   if (opset == target || opset < 7 || opset > 17)
     return;
   try {
-    onnx::ModelProto converted = onnx::version_conversion::ConvertVersion(model, target);
+    onnx::ModelProto converted =
+        onnx::version_conversion::ConvertVersion(model, target);
     onnx::checker::check_model(converted);
     model = std::move(converted);
   } catch (...) {
@@ -157,8 +162,8 @@ bool loadImpl(llvm::StringRef bytes, llvm::StringRef modelDir,
               const OnnxImportOptions &options, onnx::ModelProto &model,
               std::string &error) {
   if (bytes.size() > options.maxModelBytes) {
-    error = llvm::formatv("model is {0} bytes, above the limit of {1}", bytes.size(),
-                          options.maxModelBytes);
+    error = llvm::formatv("model is {0} bytes, above the limit of {1}",
+                          bytes.size(), options.maxModelBytes);
     return false;
   }
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -188,8 +193,8 @@ bool loadImpl(llvm::StringRef bytes, llvm::StringRef modelDir,
     onnx::ShapeInferenceOptions inferOptions(/*check_type=*/true,
                                              /*strict_mode=*/1,
                                              /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
-                                       inferOptions);
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), inferOptions);
   } catch (const std::exception &e) {
     error = std::string("ONNX shape inference failed: ") + e.what();
     return false;

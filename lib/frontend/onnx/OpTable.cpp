@@ -14,16 +14,18 @@ using namespace kiln::frontend::detail;
 const std::vector<OpTableEntry> &detail::getOpTable() {
   static const std::vector<OpTableEntry> table = [] {
     std::vector<OpTableEntry> all;
-    for (auto family : {getConstantOps, getConvOps, getMatMulOps, getElementwiseOps,
-                        getActivationOps, getNormOps, getReduceOps, getPoolOps,
-                        getShapeOps, getSliceOps, getResizeOps, getQuantOps})
+    for (auto family :
+         {getConstantOps, getConvOps, getMatMulOps, getElementwiseOps,
+          getActivationOps, getNormOps, getReduceOps, getPoolOps, getShapeOps,
+          getSliceOps, getResizeOps, getQuantOps})
       llvm::append_range(all, family());
     return all;
   }();
   return table;
 }
 
-const OpTableEntry *detail::findOpBuilder(llvm::StringRef opType, int64_t opset) {
+const OpTableEntry *detail::findOpBuilder(llvm::StringRef opType,
+                                          int64_t opset) {
   for (const OpTableEntry &e : getOpTable())
     if (e.opType == opType && e.sinceOpset <= opset && opset <= e.untilOpset)
       return &e;

@@ -36,6 +36,18 @@ llvm::ArrayRef<OpTableEntry> getSliceOps();
 llvm::ArrayRef<OpTableEntry> getResizeOps();
 llvm::ArrayRef<OpTableEntry> getQuantOps();
 
+// Attribute readers shared across families.
+/// Pads of a 2-D window (auto_pad resolved), with its strides and dilations.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+readPoolPads(ImportContext &ic, llvm::ArrayRef<int64_t> spatialIn,
+             llvm::ArrayRef<int64_t> kernel,
+             llvm::SmallVector<int64_t> &strides,
+             llvm::SmallVector<int64_t> &dilations);
+struct SliceWindow;
+/// Slice's starts/ends/axes/steps (attributes or constant inputs), normalised.
+mlir::FailureOr<SliceWindow> readSliceWindow(ImportContext &ic,
+                                             llvm::ArrayRef<int64_t> shape);
+
 /// The builder for `opType` at `opset`, or null.
 const OpTableEntry *findOpBuilder(llvm::StringRef opType, int64_t opset);
 

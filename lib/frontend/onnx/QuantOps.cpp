@@ -39,8 +39,8 @@ FailureOr<Type> quantTypeOf(ImportContext &ic, Type expressed, int64_t rank) {
   Type storageType = IntegerType::get(ic.ctx, 8);
   if (ic.inputType(1).getRank() == 0 || scales->size() == 1)
     return Type(quant::UniformQuantizedType::get(flags, storageType, expressed,
-                                                 (*scales)[0], zeroPoints[0], qmin,
-                                                 qmax));
+                                                 (*scales)[0], zeroPoints[0],
+                                                 qmin, qmax));
   std::optional<int64_t> axis = normalizeAxis(ic.attrInt("axis", 1), rank);
   if (!axis)
     return ic.emitNodeError() << "axis is out of range";
@@ -81,4 +81,6 @@ const OpTableEntry kQuantOps[] = {
 };
 } // namespace
 
-ArrayRef<OpTableEntry> kiln::frontend::detail::getQuantOps() { return kQuantOps; }
+ArrayRef<OpTableEntry> kiln::frontend::detail::getQuantOps() {
+  return kQuantOps;
+}

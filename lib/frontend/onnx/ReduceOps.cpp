@@ -8,8 +8,7 @@ using namespace kiln::frontend::detail;
 namespace {
 /// Axes come from an attribute, or (ReduceSum from opset 13) a constant input;
 /// no axes means all of them unless noop_with_empty_axes.
-template <typename OpTy>
-LogicalResult buildReduce(ImportContext &ic) {
+template <typename OpTy> LogicalResult buildReduce(ImportContext &ic) {
   RankedTensorType type = ic.inputType(0);
   if (!type)
     return failure();
@@ -28,7 +27,8 @@ LogicalResult buildReduce(ImportContext &ic) {
     for (int64_t i = 0; i < type.getRank(); ++i)
       axes.push_back(i);
   }
-  return ic.createAsOutput<OpTy>(ic.input(0), axes, ic.attrInt("keepdims", 1) != 0);
+  return ic.createAsOutput<OpTy>(ic.input(0), axes,
+                                 ic.attrInt("keepdims", 1) != 0);
 }
 
 const OpTableEntry kReduceOps[] = {
@@ -39,4 +39,6 @@ const OpTableEntry kReduceOps[] = {
 };
 } // namespace
 
-ArrayRef<OpTableEntry> kiln::frontend::detail::getReduceOps() { return kReduceOps; }
+ArrayRef<OpTableEntry> kiln::frontend::detail::getReduceOps() {
+  return kReduceOps;
+}

@@ -22,7 +22,8 @@ LogicalResult buildResize(ImportContext &ic) {
       scales.push_back(s);
   } else {
     unsigned scalesIndex = (isUpsample || ic.opset < 11) ? 1 : 2;
-    if (ic.hasInput(scalesIndex) && ic.inputType(scalesIndex).getNumElements() > 0) {
+    if (ic.hasInput(scalesIndex) &&
+        ic.inputType(scalesIndex).getNumElements() > 0) {
       FailureOr<SmallVector<double>> v = ic.constFloats(scalesIndex, "scales");
       if (failed(v))
         return failure();
@@ -52,14 +53,17 @@ LogicalResult buildResize(ImportContext &ic) {
   std::string coordName = ic.attrString(
       "coordinate_transformation_mode",
       (isUpsample || ic.opset < 11) ? "asymmetric" : "half_pixel");
-  std::optional<kiln::CoordinateMode> coord = kiln::symbolizeCoordinateMode(coordName);
+  std::optional<kiln::CoordinateMode> coord =
+      kiln::symbolizeCoordinateMode(coordName);
   std::string nearestName = ic.attrString(
-      "nearest_mode", (isUpsample || ic.opset < 11) ? "floor" : "round_prefer_floor");
-  std::optional<kiln::NearestMode> nearest = kiln::symbolizeNearestMode(nearestName);
+      "nearest_mode",
+      (isUpsample || ic.opset < 11) ? "floor" : "round_prefer_floor");
+  std::optional<kiln::NearestMode> nearest =
+      kiln::symbolizeNearestMode(nearestName);
   if (!mode || !coord || !nearest)
-    return ic.emitNodeError() << "mode '" << modeName << "', coordinate mode '"
-                              << coordName << "' or nearest mode '" << nearestName
-                              << "' is not supported";
+    return ic.emitNodeError()
+           << "mode '" << modeName << "', coordinate mode '" << coordName
+           << "' or nearest mode '" << nearestName << "' is not supported";
   DenseF32ArrayAttr scaleAttr;
   if (sizes.empty())
     scaleAttr = ic.b.getDenseF32ArrayAttr(
@@ -67,8 +71,8 @@ LogicalResult buildResize(ImportContext &ic) {
   Value x = ic.input(0);
   if (!x)
     return failure();
-  ic.setOutput(0, kiln::ResizeOp::create(ic.b, ic.loc(), type.clone(out), x, *mode,
-                                         *coord, *nearest, scaleAttr));
+  ic.setOutput(0, kiln::ResizeOp::create(ic.b, ic.loc(), type.clone(out), x,
+                                         *mode, *coord, *nearest, scaleAttr));
   return success();
 }
 
@@ -78,4 +82,6 @@ const OpTableEntry kResizeOps[] = {
 };
 } // namespace
 
-ArrayRef<OpTableEntry> kiln::frontend::detail::getResizeOps() { return kResizeOps; }
+ArrayRef<OpTableEntry> kiln::frontend::detail::getResizeOps() {
+  return kResizeOps;
+}

@@ -26,8 +26,9 @@ int64_t kiln::frontend::detail::product(ArrayRef<int64_t> dims) {
 }
 
 std::optional<SmallVector<int64_t>>
-kiln::frontend::detail::reshapeTarget(ArrayRef<int64_t> in, ArrayRef<int64_t> shape,
-                                      bool allowZero, std::string &error) {
+kiln::frontend::detail::reshapeTarget(ArrayRef<int64_t> in,
+                                      ArrayRef<int64_t> shape, bool allowZero,
+                                      std::string &error) {
   SmallVector<int64_t> out;
   std::optional<size_t> inferred;
   int64_t known = 1;
@@ -44,8 +45,8 @@ kiln::frontend::detail::reshapeTarget(ArrayRef<int64_t> in, ArrayRef<int64_t> sh
     }
     if (d == 0 && !allowZero) {
       if (i >= in.size()) {
-        error = llvm::formatv("shape entry {0} is 0 but the input has rank {1}", i,
-                              in.size());
+        error = llvm::formatv("shape entry {0} is 0 but the input has rank {1}",
+                              i, in.size());
         return std::nullopt;
       }
       d = in[i];
@@ -60,29 +61,28 @@ kiln::frontend::detail::reshapeTarget(ArrayRef<int64_t> in, ArrayRef<int64_t> sh
   int64_t total = product(in);
   if (inferred) {
     if (known == 0 || total % known != 0) {
-      error = llvm::formatv("cannot infer -1: {0} elements do not divide by {1}",
-                            total, known);
+      error = llvm::formatv(
+          "cannot infer -1: {0} elements do not divide by {1}", total, known);
       return std::nullopt;
     }
     out[*inferred] = total / known;
   } else if (known != total) {
-    error = llvm::formatv("the new shape has {0} elements but the input has {1}",
-                          known, total);
+    error = llvm::formatv(
+        "the new shape has {0} elements but the input has {1}", known, total);
     return std::nullopt;
   }
   return out;
 }
 
-std::optional<SmallVector<int64_t>>
-kiln::frontend::detail::unsqueezeShape(ArrayRef<int64_t> in, ArrayRef<int64_t> axes,
-                                       std::string &error) {
+std::optional<SmallVector<int64_t>> kiln::frontend::detail::unsqueezeShape(
+    ArrayRef<int64_t> in, ArrayRef<int64_t> axes, std::string &error) {
   int64_t rank = in.size() + axes.size();
   SmallVector<bool> inserted(rank, false);
   for (int64_t a : axes) {
     std::optional<int64_t> n = normalizeAxis(a, rank);
     if (!n || inserted[*n]) {
-      error = llvm::formatv("axis {0} is out of range or repeated for rank {1}", a,
-                            rank);
+      error = llvm::formatv("axis {0} is out of range or repeated for rank {1}",
+                            a, rank);
       return std::nullopt;
     }
     inserted[*n] = true;
@@ -94,9 +94,8 @@ kiln::frontend::detail::unsqueezeShape(ArrayRef<int64_t> in, ArrayRef<int64_t> a
   return out;
 }
 
-std::optional<SmallVector<int64_t>>
-kiln::frontend::detail::squeezeShape(ArrayRef<int64_t> in, ArrayRef<int64_t> axes,
-                                     std::string &error) {
+std::optional<SmallVector<int64_t>> kiln::frontend::detail::squeezeShape(
+    ArrayRef<int64_t> in, ArrayRef<int64_t> axes, std::string &error) {
   int64_t rank = in.size();
   SmallVector<bool> drop(rank, axes.empty());
   if (axes.empty())
@@ -125,7 +124,8 @@ std::optional<SliceWindow> kiln::frontend::detail::normalizeSlice(
   w.offsets.assign(rank, 0);
   w.sizes.assign(shape.begin(), shape.end());
   w.strides.assign(rank, 1);
-  if (starts.size() != ends.size() || (!axes.empty() && axes.size() != starts.size()) ||
+  if (starts.size() != ends.size() ||
+      (!axes.empty() && axes.size() != starts.size()) ||
       (!steps.empty() && steps.size() != starts.size())) {
     error = "starts, ends, axes and steps must have the same length";
     return std::nullopt;
@@ -169,7 +169,8 @@ std::optional<SliceWindow> kiln::frontend::detail::normalizeSlice(
 }
 
 std::optional<SmallVector<int64_t>>
-kiln::frontend::detail::broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+kiln::frontend::detail::broadcastShapes(ArrayRef<int64_t> a,
+                                        ArrayRef<int64_t> b) {
   size_t rank = std::max(a.size(), b.size());
   SmallVector<int64_t> out(rank);
   for (size_t i = 0; i < rank; ++i) {

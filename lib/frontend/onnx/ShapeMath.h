@@ -38,16 +38,14 @@ squeezeShape(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> axes,
 struct SliceWindow {
   llvm::SmallVector<int64_t> offsets, sizes, strides;
 };
-std::optional<SliceWindow> normalizeSlice(llvm::ArrayRef<int64_t> shape,
-                                          llvm::ArrayRef<int64_t> starts,
-                                          llvm::ArrayRef<int64_t> ends,
-                                          llvm::ArrayRef<int64_t> axes,
-                                          llvm::ArrayRef<int64_t> steps,
-                                          std::string &error);
+std::optional<SliceWindow>
+normalizeSlice(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> starts,
+               llvm::ArrayRef<int64_t> ends, llvm::ArrayRef<int64_t> axes,
+               llvm::ArrayRef<int64_t> steps, std::string &error);
 
 /// numpy broadcast of two shapes.
-std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
-                                                          llvm::ArrayRef<int64_t> b);
+std::optional<llvm::SmallVector<int64_t>>
+broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
 
 int64_t product(llvm::ArrayRef<int64_t> dims);
 

@@ -48,8 +48,8 @@ LogicalResult buildReshape(ImportContext &ic) {
     shape = *v;
   }
   std::string error;
-  auto target = reshapeTarget(type.getShape(), shape, ic.attrInt("allowzero", 0) != 0,
-                              error);
+  auto target = reshapeTarget(type.getShape(), shape,
+                              ic.attrInt("allowzero", 0) != 0, error);
   return reshapeOutput(ic, target, error);
 }
 
@@ -62,9 +62,10 @@ LogicalResult buildFlatten(ImportContext &ic) {
   if (axis < 0)
     axis += rank;
   ArrayRef<int64_t> s = type.getShape();
-  return reshapeOutput(
-      ic, SmallVector<int64_t>{product(s.take_front(axis)), product(s.drop_front(axis))},
-      "");
+  return reshapeOutput(ic,
+                       SmallVector<int64_t>{product(s.take_front(axis)),
+                                            product(s.drop_front(axis))},
+                       "");
 }
 
 LogicalResult buildSqueeze(ImportContext &ic) {
@@ -72,8 +73,8 @@ LogicalResult buildSqueeze(ImportContext &ic) {
   if (failed(axes))
     return failure();
   std::string error;
-  return reshapeOutput(ic, squeezeShape(ic.inputType(0).getShape(), *axes, error),
-                       error);
+  return reshapeOutput(
+      ic, squeezeShape(ic.inputType(0).getShape(), *axes, error), error);
 }
 
 LogicalResult buildUnsqueeze(ImportContext &ic) {
@@ -81,8 +82,8 @@ LogicalResult buildUnsqueeze(ImportContext &ic) {
   if (failed(axes))
     return failure();
   std::string error;
-  return reshapeOutput(ic, unsqueezeShape(ic.inputType(0).getShape(), *axes, error),
-                       error);
+  return reshapeOutput(
+      ic, unsqueezeShape(ic.inputType(0).getShape(), *axes, error), error);
 }
 
 LogicalResult buildTranspose(ImportContext &ic) {
@@ -99,8 +100,10 @@ LogicalResult buildConcat(ImportContext &ic) {
     Value v = ic.input(i);
     if (!v)
       return failure();
-    // Empty tensors contribute nothing (exporters emit them for optional parts).
-    if (cast<RankedTensorType>(v.getType()).getNumElements() == 0 && ic.numInputs() > 1)
+    // Empty tensors contribute nothing (exporters emit them for optional
+    // parts).
+    if (cast<RankedTensorType>(v.getType()).getNumElements() == 0 &&
+        ic.numInputs() > 1)
       continue;
     inputs.push_back(v);
   }
@@ -108,7 +111,8 @@ LogicalResult buildConcat(ImportContext &ic) {
     ic.setOutput(0, inputs[0]);
     return success();
   }
-  return ic.createAsOutput<kiln::ConcatOp>(ValueRange(inputs), ic.attrInt("axis", 0));
+  return ic.createAsOutput<kiln::ConcatOp>(ValueRange(inputs),
+                                           ic.attrInt("axis", 0));
 }
 
 LogicalResult buildGather(ImportContext &ic) {
@@ -139,7 +143,8 @@ LogicalResult buildExpand(ImportContext &ic) {
 LogicalResult buildIdentity(ImportContext &ic) {
   for (unsigned i = 1; i < ic.numOutputs(); ++i)
     if (!ic.node().output(i).empty())
-      return ic.emitNodeError() << "only the first output is supported at inference";
+      return ic.emitNodeError()
+             << "only the first output is supported at inference";
   if (DenseElementsAttr c = ic.constInput(0)) {
     ic.setConstOutput(0, c);
     return success();
@@ -158,7 +163,8 @@ LogicalResult buildShape(ImportContext &ic) {
   SmallVector<int64_t> out(dims.begin() + start,
                            dims.begin() + std::max(start, end));
   auto i64 = IntegerType::get(ic.ctx, 64);
-  ic.setConstOutput(0, makeDense(RankedTensorType::get({int64_t(out.size())}, i64), out));
+  ic.setConstOutput(
+      0, makeDense(RankedTensorType::get({int64_t(out.size())}, i64), out));
   return success();
 }
 
@@ -175,12 +181,13 @@ LogicalResult buildConstantOfShape(ImportContext &ic) {
     return failure();
   if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
     return ic.emitNodeError() << "the shape has a negative dimension";
-  DenseElementsAttr fill =
-      makeDenseFloat(RankedTensorType::get({1}, Float32Type::get(ic.ctx)), {0.0});
+  DenseElementsAttr fill = makeDenseFloat(
+      RankedTensorType::get({1}, Float32Type::get(ic.ctx)), {0.0});
   if (const onnx::AttributeProto *a = ic.attr("value")) {
     Type elem = ic.elementType(a->t().data_type());
     if (!elem)
-      return ic.emitNodeError() << "the fill value's data type is not supported";
+      return ic.emitNodeError()
+             << "the fill value's data type is not supported";
     FailureOr<DenseElementsAttr> v =
         denseFromTensor(a->t(), RankedTensorType::get({1}, elem));
     if (failed(v))
@@ -188,7 +195,8 @@ LogicalResult buildConstantOfShape(ImportContext &ic) {
     fill = *v;
   }
   auto type = RankedTensorType::get(*shape, fill.getElementType());
-  ic.setConstOutput(0, DenseElementsAttr::get(type, fill.getValues<Attribute>()[0]));
+  ic.setConstOutput(
+      0, DenseElementsAttr::get(type, fill.getValues<Attribute>()[0]));
   return success();
 }
 
@@ -197,10 +205,11 @@ LogicalResult buildCast(ImportContext &ic) {
   int64_t to = ic.attrInt("to", 0);
   Type elem = ic.elementType(static_cast<int32_t>(to));
   if (!elem)
-    return ic.emitNodeError() << "casting to ONNX type "
-                              << onnx::TensorProto::DataType_Name(
-                                     static_cast<onnx::TensorProto::DataType>(to))
-                              << " is not supported";
+    return ic.emitNodeError()
+           << "casting to ONNX type "
+           << onnx::TensorProto::DataType_Name(
+                  static_cast<onnx::TensorProto::DataType>(to))
+           << " is not supported";
   Value x = ic.input(0);
   if (!x)
     return failure();
@@ -220,19 +229,23 @@ LogicalResult buildConstant(ImportContext &ic) {
     if (a.name() == "value")
       return ic.addTensor(node.output(0), a.t());
     if (a.name() == "value_float")
-      ic.setConstOutput(0, makeDenseFloat(RankedTensorType::get({}, f32), {a.f()}));
+      ic.setConstOutput(
+          0, makeDenseFloat(RankedTensorType::get({}, f32), {a.f()}));
     else if (a.name() == "value_floats")
-      ic.setConstOutput(0, makeDenseFloat(
-                               RankedTensorType::get({a.floats_size()}, f32),
-                               llvm::to_vector(llvm::map_range(
-                                   a.floats(), [](float f) { return double(f); }))));
+      ic.setConstOutput(
+          0,
+          makeDenseFloat(RankedTensorType::get({a.floats_size()}, f32),
+                         llvm::to_vector(llvm::map_range(
+                             a.floats(), [](float f) { return double(f); }))));
     else if (a.name() == "value_int")
       ic.setConstOutput(0, makeDense(RankedTensorType::get({}, i64), {a.i()}));
     else if (a.name() == "value_ints")
-      ic.setConstOutput(0, makeDense(RankedTensorType::get({a.ints_size()}, i64),
-                                     llvm::to_vector(a.ints())));
+      ic.setConstOutput(0,
+                        makeDense(RankedTensorType::get({a.ints_size()}, i64),
+                                  llvm::to_vector(a.ints())));
     else
-      return ic.emitNodeError() << "attribute '" << a.name() << "' is not supported";
+      return ic.emitNodeError()
+             << "attribute '" << a.name() << "' is not supported";
     return success();
   }
   return ic.emitNodeError() << "has no value";
@@ -256,7 +269,9 @@ const OpTableEntry kShapeOps[] = {
 };
 } // namespace
 
-ArrayRef<OpTableEntry> kiln::frontend::detail::getShapeOps() { return kShapeOps; }
+ArrayRef<OpTableEntry> kiln::frontend::detail::getShapeOps() {
+  return kShapeOps;
+}
 
 namespace {
 const OpTableEntry kConstantOps[] = {
@@ -264,4 +279,6 @@ const OpTableEntry kConstantOps[] = {
 };
 } // namespace
 
-ArrayRef<OpTableEntry> kiln::frontend::detail::getConstantOps() { return kConstantOps; }
+ArrayRef<OpTableEntry> kiln::frontend::detail::getConstantOps() {
+  return kConstantOps;
+}

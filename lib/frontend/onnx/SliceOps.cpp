@@ -7,9 +7,11 @@ using namespace mlir;
 using namespace kiln::frontend::detail;
 
 namespace kiln::frontend::detail {
-FailureOr<SliceWindow> readSliceWindow(ImportContext &ic, ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> starts = ic.attrInts("starts"), ends = ic.attrInts("ends"),
-                       axes = ic.attrInts("axes"), steps;
+FailureOr<SliceWindow> readSliceWindow(ImportContext &ic,
+                                       ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> starts = ic.attrInts("starts"),
+                       ends = ic.attrInts("ends"), axes = ic.attrInts("axes"),
+                       steps;
   if (ic.opset >= 10) {
     const char *what[] = {"starts", "ends", "axes", "steps"};
     SmallVector<int64_t> *dst[] = {&starts, &ends, &axes, &steps};
@@ -23,7 +25,8 @@ FailureOr<SliceWindow> readSliceWindow(ImportContext &ic, ArrayRef<int64_t> shap
     }
   }
   std::string error;
-  std::optional<SliceWindow> w = normalizeSlice(shape, starts, ends, axes, steps, error);
+  std::optional<SliceWindow> w =
+      normalizeSlice(shape, starts, ends, axes, steps, error);
   if (!w)
     return ic.emitNodeError() << error;
   return *w;
@@ -41,7 +44,8 @@ LogicalResult buildSlice(ImportContext &ic) {
 
 LogicalResult buildSplit(ImportContext &ic) {
   RankedTensorType type = ic.inputType(0);
-  std::optional<int64_t> axis = normalizeAxis(ic.attrInt("axis", 0), type.getRank());
+  std::optional<int64_t> axis =
+      normalizeAxis(ic.attrInt("axis", 0), type.getRank());
   if (!axis)
     return ic.emitNodeError() << "axis is out of range";
   SmallVector<int64_t> sizes = ic.attrInts("split");
@@ -54,14 +58,16 @@ LogicalResult buildSplit(ImportContext &ic) {
   int64_t dim = type.getDimSize(*axis), n = ic.numOutputs();
   if (sizes.empty()) {
     if (dim % n != 0)
-      return ic.emitNodeError() << "dimension " << dim << " does not split into "
-                                << n << " equal parts";
+      return ic.emitNodeError()
+             << "dimension " << dim << " does not split into " << n
+             << " equal parts";
     sizes.assign(n, dim / n);
   }
   if (static_cast<int64_t>(sizes.size()) != n)
-    return ic.emitNodeError() << "has " << n << " outputs but " << sizes.size()
-                              << " split sizes";
-  FailureOr<kiln::SplitOp> op = ic.create<kiln::SplitOp>(ic.input(0), *axis, sizes);
+    return ic.emitNodeError()
+           << "has " << n << " outputs but " << sizes.size() << " split sizes";
+  FailureOr<kiln::SplitOp> op =
+      ic.create<kiln::SplitOp>(ic.input(0), *axis, sizes);
   if (failed(op))
     return failure();
   for (auto [i, r] : llvm::enumerate(op->getResults()))
@@ -73,7 +79,8 @@ LogicalResult buildPad(ImportContext &ic) {
   std::string modeName = ic.attrString("mode", "constant");
   std::optional<kiln::PadMode> mode = kiln::symbolizePadMode(modeName);
   if (!mode)
-    return ic.emitNodeError() << "pad mode '" << modeName << "' is not supported";
+    return ic.emitNodeError()
+           << "pad mode '" << modeName << "' is not supported";
   SmallVector<int64_t> pads = ic.attrInts("pads");
   float value = ic.attrFloat("value", 0.0f);
   if (ic.opset >= 11) {
@@ -88,7 +95,8 @@ LogicalResult buildPad(ImportContext &ic) {
       value = v->empty() ? 0.0f : static_cast<float>((*v)[0]);
     }
   }
-  return ic.createAsOutput<kiln::PadOp>(ic.input(0), pads, *mode, APFloat(value));
+  return ic.createAsOutput<kiln::PadOp>(ic.input(0), pads, *mode,
+                                        APFloat(value));
 }
 
 const OpTableEntry kSliceOps[] = {
@@ -98,4 +106,6 @@ const OpTableEntry kSliceOps[] = {
 };
 } // namespace
 
-ArrayRef<OpTableEntry> kiln::frontend::detail::getSliceOps() { return kSliceOps; }
+ArrayRef<OpTableEntry> kiln::frontend::detail::getSliceOps() {
+  return kSliceOps;
+}

@@ -103,9 +103,10 @@ bool detail::checkGraphTensors(onnx::GraphProto &graph, std::string &error) {
     std::optional<uint64_t> elemSize = onnxElementSize(t.data_type());
     if (t.has_raw_data()) {
       if (!elemSize) {
-        error = llvm::formatv("tensor '{0}' has raw_data but data type {1} has no "
-                              "fixed element size",
-                              t.name(), t.data_type());
+        error =
+            llvm::formatv("tensor '{0}' has raw_data but data type {1} has no "
+                          "fixed element size",
+                          t.name(), t.data_type());
         return false;
       }
       if (t.raw_data().size() != *count * *elemSize) {
@@ -123,8 +124,9 @@ bool detail::checkGraphTensors(onnx::GraphProto &graph, std::string &error) {
                               : 1;
     uint64_t have = static_cast<uint64_t>(typedFieldCount(t));
     if (have != *count * perElement) {
-      error = llvm::formatv("tensor '{0}' holds {1} values but its shape needs {2}",
-                            t.name(), have, *count * perElement);
+      error =
+          llvm::formatv("tensor '{0}' holds {1} values but its shape needs {2}",
+                        t.name(), have, *count * perElement);
       return false;
     }
     return true;
