@@ -39,6 +39,7 @@ struct RunOptions {
   unsigned jobs = 2;
   bool json = false;
   bool verbose = false;
+  bool listTargets = false;
 };
 
 const char kUsage[] =
@@ -59,7 +60,8 @@ const char kUsage[] =
     "  --timeout S          seconds before a run is stopped (default 300)\n"
     "  -j N                 parallel compiler jobs (default 2)\n"
     "  --json               print the summary as JSON on stdout\n"
-    "  -v                   print the build commands\n";
+    "  -v                   print the build commands\n"
+    "  --list-targets       describe every registered target and exit\n";
 
 /// Parses argv; returns an error message (empty on success).
 std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
@@ -113,6 +115,8 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
       opts.json = true;
     } else if (a == "-v") {
       opts.verbose = true;
+    } else if (a == "--list-targets") {
+      opts.listTargets = true;
     } else if (a.starts_with("-")) {
       return "unknown option '" + a.str() + "'";
     } else if (opts.model.empty()) {
@@ -121,7 +125,7 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
       return "more than one MODEL given ('" + opts.model + "' and '" + a.str() + "')";
     }
   }
-  if (!help && opts.model.empty())
+  if (!help && !opts.listTargets && opts.model.empty())
     return "no MODEL given";
   return "";
 }
@@ -320,6 +324,34 @@ Stats summarize(const HostTensor &t) {
   return s;
 }
 
+/// One line per target: what it is, how code is built and how it runs.
+void printTargets(llvm::raw_ostream &os) {
+  for (const target::Target &t : target::getTargets()) {
+    os << t.name << ": " << t.summary << "\n  triple " << t.triple << ", cpu "
+       << t.cpu << ", features [" << llvm::join(t.features, ",") << "], kernels "
+       << t.toolchain.kernelVariant << ", align " << t.alignment << "\n  build "
+       << t.toolchain.cc.program << " " << llvm::join(t.toolchain.archFlags, " ");
+    if (!t.toolchain.linkFlags.empty())
+      os << " (link " << llvm::join(t.toolchain.linkFlags, " ") << ")";
+    os << "\n  run   ";
+    if (t.runner.kind == target::RunnerKind::Native)
+      os << "natively"
+         << (t.runner.requiredHostFeature.empty()
+                 ? std::string()
+                 : " on a CPU with " + t.runner.requiredHostFeature.str());
+    else
+      os << t.runner.emulator.program << " "
+         << llvm::join(t.runner.emulatorArgs, " ");
+    if (t.bareMetal)
+      os << llvm::format("\n  memory flash 0x%08llx %llu KiB, RAM 0x%08llx %llu KiB",
+                         (unsigned long long)t.memory.flashBase,
+                         (unsigned long long)t.memory.flashBytes / 1024,
+                         (unsigned long long)t.memory.ramBase,
+                         (unsigned long long)t.memory.ramBytes / 1024);
+    os << "\n";
+  }
+}
+
 int fail(const llvm::Twine &msg) {
   llvm::errs() << "kiln run: error: " << msg << "\n";
   return 1;
@@ -335,6 +367,10 @@ int kiln::driver::runMain(int argc, char **argv) {
   std::string parseError = parseArgs(argc, argv, opts, help);
   if (help) {
     llvm::outs() << kUsage << "\nTARGETS: " << target::getTargetNames() << "\n";
+    return 0;
+  }
+  if (opts.listTargets && parseError.empty()) {
+    printTargets(llvm::outs());
     return 0;
   }
   if (!parseError.empty()) {

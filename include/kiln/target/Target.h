@@ -49,9 +49,9 @@ struct Toolchain {
   llvm::SmallVector<llvm::StringRef, 6> archFlags;
   /// Extra link flags (e.g. -static, --specs=rdimon.specs).
   llvm::SmallVector<llvm::StringRef, 4> linkFlags;
-  /// The runtime kernel variant family built for this target ("ref", "avx2",
-  /// "neon", "dsp", "mve"); passed as -DKILN_KERNELS_<VARIANT>=1 so ISA
-  /// variants beside the reference kernels can select themselves.
+  /// The runtime's ISA variant family these arch flags select ("ref",
+  /// "avx2", "neon", "dsp", "mve"): the runtime picks a kernel's variant from
+  /// the compiler's own feature macros (runtime/src/internal/kiln_isa.h).
   llvm::StringRef kernelVariant = "ref";
 };
 

@@ -124,8 +124,6 @@ std::vector<std::string> commonFlags(const Target &target,
   flags.push_back(options.optLevel);
   flags.push_back("-ffunction-sections");
   flags.push_back("-fdata-sections");
-  flags.push_back("-DKILN_KERNELS_" + target.toolchain.kernelVariant.upper() +
-                  "=1");
   flags.push_back(("-I" + runtimeDir + "/include").str());
   return flags;
 }
@@ -341,6 +339,25 @@ llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
   if (!runtime)
     return runtime.takeError();
 
+  // Re-running on an unchanged library (more input sets, --build-dir kept)
+  // reuses the program: the stamp hashes everything that goes into it.
+  std::string program = bdir + "/" + lib.name + (target.bareMetal ? ".elf" : "");
+  std::string stampKey = target.name.str() + "\n" + options.optLevel + "\n" + *runtime;
+  for (const std::string &file :
+       listSources(lib.dir, {".h", ".c", ".cpp", ".cc", ".S", ".s", ".bin", ".json"}, false))
+    if (auto buf = llvm::MemoryBuffer::getFile(file))
+      stampKey += "\n" + file + "\n" + (*buf)->getBuffer().str();
+  for (const std::string &file : listSources(harness, {".h", ".c", ".ld"}, false))
+    if (auto buf = llvm::MemoryBuffer::getFile(file))
+      stampKey += "\n" + file + "\n" + (*buf)->getBuffer().str();
+  std::string stamp = llvm::utohexstr(llvm::xxh3_64bits(stampKey));
+  std::string stampFile = bdir + "/kiln_build.stamp";
+  if (fs::exists(program))
+    if (auto buf = llvm::MemoryBuffer::getFile(stampFile))
+      if ((*buf)->getBuffer() == stamp)
+        return program;
+  fs::remove(stampFile);
+
   std::string binding = bdir + "/kiln_runner_model.c";
   if (auto e = writeFile(binding, generateBinding(lib)))
     return std::move(e);
@@ -374,7 +391,6 @@ llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
     return std::move(e);
 
   Command link;
-  std::string program = bdir + "/" + lib.name + (target.bareMetal ? ".elf" : "");
   // Generated C++ is freestanding (no exceptions, RTTI or heap), so firmware
   // links with the C driver: bare-metal toolchains may lack libstdc++.
   link.args.push_back(
@@ -410,5 +426,7 @@ llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
                                      "):\n" + msg);
     return llvm::createStringError(msg);
   }
+  if (auto e = writeFile(stampFile, stamp))
+    return std::move(e);
   return program;
 }

@@ -96,7 +96,7 @@ const llvm::SmallVector<Target, 10> &registry() {
   static const llvm::SmallVector<Target, 10> targets = [] {
     llvm::SmallVector<Target, 10> t;
     Target host = x86("host", "this machine: x86-64, -march=native", "native",
-                      {}, {"-march=native"}, "ref", "");
+                      {}, {"-march=native"}, "native", "");
     host.testedEndToEnd = true;
     t.push_back(host);
     t.push_back(x86("generic", "portable x86-64 baseline, reference kernels",
