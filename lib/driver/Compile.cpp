@@ -379,9 +379,10 @@ int kiln::driver::compileMain(int argc, char **argv) {
   cl::OptionCategory category("kiln compile options");
   cl::opt<std::string> model(cl::Positional, cl::desc("MODEL(.onnx|.mlir)"),
                              cl::Required, cl::cat(category));
-  cl::opt<std::string> targetName("target",
-                              cl::desc("target name: " + target::getTargetNames()),
-                              cl::init("host"), cl::cat(category));
+  // cl::desc keeps a StringRef, so the help text must outlive the option.
+  const std::string targetHelp = "target name: " + target::getTargetNames();
+  cl::opt<std::string> targetName("target", cl::desc(targetHelp), cl::init("host"),
+                                  cl::cat(category));
   cl::opt<std::string> output("o", cl::desc("output directory"), cl::Required,
                               cl::value_desc("DIR"), cl::cat(category));
   cl::opt<std::string> name("name", cl::desc("symbol and file prefix"),
