@@ -1,7 +1,7 @@
 /* Elementwise loops (unary map, fused epilogue, broadcast binary). */
 #include "kiln_act.h"
-#include "kiln_internal.h"
 #include "kiln_iter.h"
+#include "kiln_ref.h"
 
 kiln_status kiln_internal_map_f32(kiln_unary_fn fn, const float *in, float *out,
                                   int32_t count) {
@@ -14,9 +14,10 @@ kiln_status kiln_internal_map_f32(kiln_unary_fn fn, const float *in, float *out,
   return KILN_OK;
 }
 
-kiln_status kiln_internal_epilogue_f32(const kiln_activation *act,
-                                       const float *residual, const float *in,
-                                       float *out, int32_t count) {
+kiln_status KILN_REF(kiln_internal_epilogue_f32)(const kiln_activation *act,
+                                                 const float *residual,
+                                                 const float *in, float *out,
+                                                 int32_t count) {
   static const kiln_activation identity = {KILN_ACT_NONE, 0.f, 0.f, 0.f, 0.f};
   if (in == NULL || out == NULL)
     return KILN_ERR_NULL;

@@ -4,6 +4,7 @@
 #define KILN_INTERNAL_H
 
 #include "kiln/runtime.h"
+#include "kiln_isa.h"
 
 #include <stddef.h>
 

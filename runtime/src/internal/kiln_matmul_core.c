@@ -1,9 +1,11 @@
 /* The strided matrix product under Gemm and MatMul. */
-#include "kiln_internal.h"
+#include "kiln_ref.h"
 
-void kiln_internal_matmul_f32(int32_t m, int32_t n, int32_t k, const float *a,
-                              int32_t a_row, int32_t a_col, const float *b,
-                              int32_t b_row, int32_t b_col, float *out) {
+void KILN_REF(kiln_internal_matmul_f32)(int32_t m, int32_t n, int32_t k,
+                                        const float *a, int32_t a_row,
+                                        int32_t a_col, const float *b,
+                                        int32_t b_row, int32_t b_col,
+                                        float *out) {
   for (int32_t i = 0; i < m; ++i) {
     for (int32_t j = 0; j < n; ++j) {
       float acc = 0.0f;

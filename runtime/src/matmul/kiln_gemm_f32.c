@@ -2,6 +2,7 @@
 #include "internal/kiln_act.h"
 #include "internal/kiln_internal.h"
 #include "internal/kiln_iter.h"
+#include "internal/kiln_ref.h"
 
 /**
  * @brief ONNX Gemm: y = act(alpha * A' * B' + beta * C).
@@ -17,9 +18,10 @@
  *         without c_shape; KILN_ERR_ARG for a negative size or a C shape that
  *         does not broadcast to [m, n].
  */
-kiln_status kiln_gemm_f32(const kiln_gemm_params *params, const float *a,
-                          const float *b, const kiln_shape *c_shape,
-                          const float *c, float *y) {
+kiln_status KILN_REF(kiln_gemm_f32)(const kiln_gemm_params *params,
+                                    const float *a, const float *b,
+                                    const kiln_shape *c_shape, const float *c,
+                                    float *y) {
   if (params == NULL || a == NULL || b == NULL || y == NULL ||
       (c != NULL && c_shape == NULL))
     return KILN_ERR_NULL;

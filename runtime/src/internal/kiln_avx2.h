@@ -1,0 +1,197 @@
+/* AVX2/FMA building blocks: vector math, the fused epilogue, the GEMM core. */
+#ifndef KILN_INTERNAL_AVX2_H
+#define KILN_INTERNAL_AVX2_H
+
+#include "kiln/runtime.h"
+#include "kiln_isa.h"
+
+#if KILN_HAVE_AVX2
+
+#include <immintrin.h>
+#include <stddef.h>
+
+/* e^x with a degree-6 polynomial on [-ln2/2, ln2/2] (rel. error ~2e-7). The
+ * 2^n scale is applied in two halves so that results in the denormal range
+ * and the overflow to +inf come out as expf gives them. */
+static inline __m256 kiln_avx2_exp(__m256 x) {
+  const __m256 clamped = _mm256_max_ps(_mm256_set1_ps(-104.0f),
+                                       _mm256_min_ps(_mm256_set1_ps(89.0f), x));
+  const __m256 n = _mm256_round_ps(
+      _mm256_mul_ps(clamped, _mm256_set1_ps(1.44269504088896341f)),
+      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), clamped);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r),
+                      _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256i ni = _mm256_cvtps_epi32(n);
+  const __m256i half = _mm256_srai_epi32(ni, 1);
+  const __m256i bias = _mm256_set1_epi32(127);
+  const __m256 s1 =
+      _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(half, bias), 23));
+  const __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(
+      _mm256_add_epi32(_mm256_sub_epi32(ni, half), bias), 23));
+  const __m256 y = _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
+  /* NaN in, NaN out (the clamps above would have turned it into a number). */
+  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+/* 1 / (1 + e^-x); e^-x overflowing to inf gives exactly 0. */
+static inline __m256 kiln_avx2_sigmoid(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 e = kiln_avx2_exp(_mm256_sub_ps(_mm256_setzero_ps(), x));
+  return _mm256_div_ps(one, _mm256_add_ps(one, e));
+}
+
+/* Odd polynomial near 0 (where 1 - 2/(e^2x + 1) cancels), that formula
+ * elsewhere; the sign is restored from x. */
+static inline __m256 kiln_avx2_tanh(__m256 x) {
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  const __m256 ax = _mm256_andnot_ps(sign, x);
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 e = kiln_avx2_exp(_mm256_add_ps(ax, ax));
+  const __m256 big = _mm256_sub_ps(
+      one, _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, one)));
+  const __m256 x2 = _mm256_mul_ps(x, x);
+  __m256 p = _mm256_set1_ps(-5.70498872745e-3f);
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(2.06390887954e-2f));
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-5.37397155531e-2f));
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(1.33314422036e-1f));
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-3.33332819422e-1f));
+  const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, x2), ax, ax);
+  const __m256 y = _mm256_blendv_ps(
+      big, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
+  /* NaN keeps itself: ax is NaN, big is NaN, the blend picks big. */
+  return _mm256_or_ps(y, _mm256_and_ps(sign, x));
+}
+
+/* erf: Maclaurin series (degree 11) below |x| = 0.5 for relative accuracy
+ * near 0, Abramowitz-Stegun 7.1.26 (abs. error < 1.5e-7) above. */
+static inline __m256 kiln_avx2_erf(__m256 x) {
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  const __m256 ax =
+      _mm256_min_ps(_mm256_set1_ps(6.0f), _mm256_andnot_ps(sign, x));
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 t =
+      _mm256_div_ps(one, _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), ax, one));
+  __m256 q = _mm256_set1_ps(1.061405429f);
+  q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(-1.453152027f));
+  q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(1.421413741f));
+  q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(-0.284496736f));
+  q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(0.254829592f));
+  const __m256 x2 = _mm256_mul_ps(ax, ax);
+  const __m256 e = kiln_avx2_exp(_mm256_sub_ps(_mm256_setzero_ps(), x2));
+  const __m256 big = _mm256_fnmadd_ps(_mm256_mul_ps(q, t), e, one);
+  /* 2/sqrt(pi) * (x - x^3/3 + x^5/10 - x^7/42 + x^9/216 - x^11/1320) */
+  __m256 s = _mm256_set1_ps(-1.0f / 1320.0f);
+  s = _mm256_fmadd_ps(s, x2, _mm256_set1_ps(1.0f / 216.0f));
+  s = _mm256_fmadd_ps(s, x2, _mm256_set1_ps(-1.0f / 42.0f));
+  s = _mm256_fmadd_ps(s, x2, _mm256_set1_ps(1.0f / 10.0f));
+  s = _mm256_fmadd_ps(s, x2, _mm256_set1_ps(-1.0f / 3.0f));
+  s = _mm256_fmadd_ps(s, x2, one);
+  const __m256 small =
+      _mm256_mul_ps(_mm256_mul_ps(s, ax), _mm256_set1_ps(1.12837916709551257f));
+  __m256 y = _mm256_blendv_ps(
+      big, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.5f), _CMP_LT_OQ));
+  y = _mm256_or_ps(y, _mm256_and_ps(sign, x));
+  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+static inline __m256 kiln_avx2_gelu(__m256 x) {
+  const __m256 half_x = _mm256_mul_ps(_mm256_set1_ps(0.5f), x);
+  const __m256 e =
+      kiln_avx2_erf(_mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f)));
+  return _mm256_fmadd_ps(half_x, e, half_x);
+}
+
+/* min(max(x, lo), hi) with NaN passing through: max/min return their second
+ * operand when either is NaN. */
+static inline __m256 kiln_avx2_clamp(__m256 x, __m256 lo, __m256 hi) {
+  return _mm256_min_ps(hi, _mm256_max_ps(lo, x));
+}
+
+/* The vector form of kiln_act_apply (kiln_act.h). */
+static inline __m256 kiln_avx2_act(const kiln_activation *act, __m256 x) {
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256 one = _mm256_set1_ps(1.0f);
+  switch (act->kind) {
+  case KILN_ACT_RELU:
+    return _mm256_max_ps(zero, x);
+  case KILN_ACT_CLIP:
+    return kiln_avx2_clamp(x, _mm256_set1_ps(act->min),
+                           _mm256_set1_ps(act->max));
+  case KILN_ACT_LEAKY_RELU:
+    return _mm256_blendv_ps(x, _mm256_mul_ps(_mm256_set1_ps(act->alpha), x),
+                            _mm256_cmp_ps(x, zero, _CMP_LT_OQ));
+  case KILN_ACT_SIGMOID:
+    return kiln_avx2_sigmoid(x);
+  case KILN_ACT_TANH:
+    return kiln_avx2_tanh(x);
+  case KILN_ACT_HARD_SIGMOID:
+    return kiln_avx2_clamp(_mm256_fmadd_ps(_mm256_set1_ps(act->alpha), x,
+                                           _mm256_set1_ps(act->beta)),
+                           zero, one);
+  case KILN_ACT_HARD_SWISH:
+    return _mm256_mul_ps(
+        x, kiln_avx2_clamp(_mm256_fmadd_ps(x, _mm256_set1_ps(1.0f / 6.0f),
+                                           _mm256_set1_ps(0.5f)),
+                           zero, one));
+  case KILN_ACT_GELU:
+    return kiln_avx2_gelu(x);
+  case KILN_ACT_NONE:
+  default:
+    return x;
+  }
+}
+
+/* Lanes [0, count) of an 8-lane mask; count may be <= 0 or >= 8. */
+static inline __m256i kiln_avx2_tail_mask(int32_t count) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lane);
+}
+
+/* What the GEMM core does to a finished tile, in this order:
+ * v = alpha * (A.B + residual) + add_scale * add + row_bias; out = act(v).
+ * The residual enters with the first k-chunk, so it may alias the output. */
+typedef struct {
+  float alpha;
+  const float *residual; /* NULL or m x n with row stride res_ld */
+  int32_t res_ld;
+  const float *add; /* NULL or add[i * add_row + j * add_col] (broadcasts) */
+  int32_t add_row, add_col;
+  float add_scale;
+  const float *row_bias;      /* NULL or m values */
+  const kiln_activation *act; /* NULL is identity */
+} kiln_avx2_epilogue;
+
+/* Columns per packed B panel (two ymm) and the k-depth of one packing. */
+#define KILN_AVX2_NR 16
+#define KILN_AVX2_KC 256
+
+/* Writes rows [p0, p0 + kc) x columns [j0, j0 + nc) of the logical B into
+ * `panel` as kc rows of KILN_AVX2_NR floats, columns >= nc zeroed. */
+typedef void (*kiln_avx2_pack_b_fn)(const void *ctx, int32_t p0, int32_t kc,
+                                    int32_t j0, int32_t nc, float *panel);
+
+/* B given as a strided matrix (b[p * row + j * col]). */
+typedef struct {
+  const float *b;
+  int32_t row, col;
+} kiln_avx2_strided_b;
+void kiln_avx2_pack_strided_b(const void *ctx, int32_t p0, int32_t kc,
+                              int32_t j0, int32_t nc, float *panel);
+
+/* c[m x n] (row stride ldc) = epilogue(A[m x k] . B[k x n]); A is read in
+ * place through strides, B through `pack_b` into a bounded stack panel. */
+void kiln_avx2_gemm(int32_t m, int32_t n, int32_t k, const float *a,
+                    int32_t a_row, int32_t a_col, kiln_avx2_pack_b_fn pack_b,
+                    const void *b_ctx, float *c, int32_t ldc,
+                    const kiln_avx2_epilogue *ep);
+
+#endif /* KILN_HAVE_AVX2 */
+#endif /* KILN_INTERNAL_AVX2_H */

@@ -1,0 +1,22 @@
+// main() of the ISA test binary: skips everything, visibly, on a CPU that
+// cannot run the AVX2/FMA build rather than dying of SIGILL.
+#include <gtest/gtest.h>
+
+namespace {
+
+class IsaEnvironment : public ::testing::Environment {
+public:
+  void SetUp() override {
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
+      GTEST_SKIP() << "this CPU lacks AVX2/FMA: the kiln_runtime_avx2 tests "
+                      "cannot run here";
+  }
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new IsaEnvironment);
+  return RUN_ALL_TESTS();
+}
