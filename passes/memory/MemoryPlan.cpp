@@ -10,6 +10,8 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <functional>
+#include <tuple>
 
 using namespace mlir;
 using namespace kiln;
@@ -214,30 +216,24 @@ void Planner::addScratch() {
   }
 }
 
-// Greedy by size with best fit: the largest buffers are placed first, each
-// into the smallest gap between already placed buffers whose lifetimes
-// overlap its own (TFLite Micro's GreedyMemoryPlanner, plus best fit).
-void Planner::placeArenaBuffers() {
-  SmallVector<unsigned> order;
-  for (auto [i, buf] : llvm::enumerate(plan.buffers))
-    if (buf.kind == PlannedBuffer::Kind::Arena && buf.bytes > 0)
-      order.push_back(i);
-  llvm::stable_sort(order, [&](unsigned a, unsigned b) {
-    const PlannedBuffer &x = plan.buffers[a], &y = plan.buffers[b];
-    if (x.bytes != y.bytes)
-      return x.bytes > y.bytes;
-    return x.start < y.start;
-  });
-  int64_t align = plan.alignment;
+/// Places `order` first to last, each buffer into the smallest gap between
+/// already placed buffers whose lifetimes overlap its own (best fit); returns
+/// the offsets and the arena size.
+static std::pair<SmallVector<int64_t>, int64_t>
+placeInOrder(ArrayRef<PlannedBuffer> buffers, ArrayRef<unsigned> order,
+             int64_t align) {
+  SmallVector<int64_t> offsets(buffers.size(), -1);
   SmallVector<unsigned> placed;
+  int64_t arena = 0;
   for (unsigned id : order) {
-    PlannedBuffer &buf = plan.buffers[id];
+    const PlannedBuffer &buf = buffers[id];
     int64_t size = llvm::alignTo(buf.bytes, align);
     SmallVector<std::pair<int64_t, int64_t>> busy;
     for (unsigned other : placed) {
-      const PlannedBuffer &o = plan.buffers[other];
+      const PlannedBuffer &o = buffers[other];
       if (o.start <= buf.end && buf.start <= o.end)
-        busy.push_back({o.offset, o.offset + llvm::alignTo(o.bytes, align)});
+        busy.push_back({offsets[other],
+                        offsets[other] + (int64_t)llvm::alignTo(o.bytes, align)});
     }
     llvm::sort(busy);
     int64_t bestOffset = -1, bestGap = INT64_MAX, cursor = 0;
@@ -248,10 +244,49 @@ void Planner::placeArenaBuffers() {
       }
       cursor = std::max(cursor, hi);
     }
-    buf.offset = bestOffset >= 0 ? bestOffset : cursor;
-    plan.arenaSize = std::max(plan.arenaSize, buf.offset + size);
+    offsets[id] = bestOffset >= 0 ? bestOffset : cursor;
+    arena = std::max(arena, offsets[id] + size);
     placed.push_back(id);
   }
+  return {offsets, arena};
+}
+
+// Greedy by size with best fit (TFLite Micro's GreedyMemoryPlanner) is the
+// first ordering tried; orderings by lifetime and by size x lifetime win on
+// some graphs, so the smallest arena of the three is kept.
+void Planner::placeArenaBuffers() {
+  SmallVector<unsigned> ids;
+  for (auto [i, buf] : llvm::enumerate(plan.buffers))
+    if (buf.kind == PlannedBuffer::Kind::Arena && buf.bytes > 0)
+      ids.push_back(i);
+  auto length = [&](unsigned id) {
+    return plan.buffers[id].end - plan.buffers[id].start + 1;
+  };
+  auto bytes = [&](unsigned id) { return plan.buffers[id].bytes; };
+  using Key = std::function<std::tuple<int64_t, int64_t, int64_t>(unsigned)>;
+  Key keys[] = {
+      [&](unsigned id) {
+        return std::make_tuple(-bytes(id), plan.buffers[id].start, (int64_t)id);
+      },
+      [&](unsigned id) {
+        return std::make_tuple(-length(id), -bytes(id), (int64_t)id);
+      },
+      [&](unsigned id) {
+        return std::make_tuple(-bytes(id) * length(id), -bytes(id), (int64_t)id);
+      },
+  };
+  int64_t best = INT64_MAX;
+  for (const Key &key : keys) {
+    SmallVector<unsigned> order(ids);
+    llvm::sort(order, [&](unsigned a, unsigned b) { return key(a) < key(b); });
+    auto [offsets, arena] = placeInOrder(plan.buffers, order, plan.alignment);
+    if (arena >= best)
+      continue;
+    best = arena;
+    for (unsigned id : ids)
+      plan.buffers[id].offset = offsets[id];
+  }
+  plan.arenaSize = ids.empty() ? 0 : best;
 }
 
 void Planner::computeLowerBound() {

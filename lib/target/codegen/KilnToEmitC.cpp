@@ -31,7 +31,7 @@ FailureOr<func::FuncOp> codegen::getEntryFunction(ModuleOp module) {
 // The f32 kernels are the only ones the runtime has for compute ops; data
 // movement is generic over the element size.
 static bool isElementSizeGeneric(Operation *op) {
-  return isa<ReshapeOp, TransposeOp, SliceOp, GatherOp>(op);
+  return isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, ConcatOp>(op);
 }
 
 static bool allF32(Operation *op) {

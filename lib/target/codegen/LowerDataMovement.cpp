@@ -86,8 +86,24 @@ static LogicalResult lowerGather(Operation *op, LoweringContext &ctx) {
   return success();
 }
 
+static LogicalResult lowerConcat(Operation *op, LoweringContext &ctx) {
+  auto concat = cast<ConcatOp>(op);
+  SmallVector<Value> inputs;
+  for (Value in : concat.getInputs())
+    inputs.push_back(ctx.pointer(in));
+  int64_t rank = cast<RankedTensorType>(concat.getOutput().getType()).getRank();
+  int64_t axis = concat.getAxis() < 0 ? concat.getAxis() + rank : concat.getAxis();
+  Value out = ctx.resultPointer(op);
+  ctx.callKernel(op->getLoc(), "kiln_concat",
+                 {ctx.i32(inputs.size()), ctx.pointerArray(op->getLoc(), inputs),
+                  ctx.shapeArray(concat.getInputs().getTypes()), ctx.i32(axis), out,
+                  ctx.i32(elemBytes(concat.getOutput()))});
+  return success();
+}
+
 void codegen::populateDataMovementLowerings(KernelLoweringTable &table) {
   table[ReshapeOp::getOperationName()] = lowerReshape;
+  table[ConcatOp::getOperationName()] = lowerConcat;
   table[TransposeOp::getOperationName()] = lowerTranspose;
   table[SliceOp::getOperationName()] = lowerSlice;
   table[PadOp::getOperationName()] = lowerPad;

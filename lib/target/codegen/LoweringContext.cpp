@@ -131,14 +131,15 @@ KernelArg LoweringContext::scratch(Operation *op) {
 }
 
 KernelArg LoweringContext::global(StringRef ctype, StringRef prefix,
-                                  const std::string &initializer, bool isArray) {
+                                  const std::string &initializer,
+                                  int64_t arrayCount) {
+  bool isArray = arrayCount > 0;
   std::string &symbol = globalNames[{ctype.str(), initializer}];
   if (symbol.empty()) {
     symbol = ("kiln_" + prefix + "_" + Twine(globalCounts[prefix]++)).str();
     Type type = emitc::OpaqueType::get(b.getContext(), ctype);
     if (isArray)
-      type = emitc::ArrayType::get(
-          {static_cast<int64_t>(llvm::count(initializer, ',') + 1)}, type);
+      type = emitc::ArrayType::get({arrayCount}, type);
     emitc::GlobalOp::create(
         globals, run.getLoc(), symbol, type,
         emitc::OpaqueAttr::get(b.getContext(), initializer),
@@ -152,12 +153,12 @@ KernelArg LoweringContext::global(StringRef ctype, StringRef prefix,
 KernelArg LoweringContext::shape(Type type) {
   return global("kiln_shape", "shape",
                 formatInitializer(toKilnShape(cast<RankedTensorType>(type))),
-                /*isArray=*/false);
+                /*arrayCount=*/0);
 }
 
 KernelArg LoweringContext::params(StringRef ctype, StringRef prefix,
                                   const std::string &initializer) {
-  return global(ctype, prefix, initializer, /*isArray=*/false);
+  return global(ctype, prefix, initializer, /*arrayCount=*/0);
 }
 
 KernelArg LoweringContext::intArray(ArrayRef<int64_t> values) {
@@ -165,7 +166,31 @@ KernelArg LoweringContext::intArray(ArrayRef<int64_t> values) {
   for (auto [i, v] : llvm::enumerate(values))
     init += (i ? ", " : "") + std::to_string(v);
   init += "}";
-  return global("int32_t", "ints", init, /*isArray=*/true);
+  return global("int32_t", "ints", init, values.size());
+}
+
+KernelArg LoweringContext::shapeArray(TypeRange types) {
+  std::string init = "{";
+  for (auto [i, t] : llvm::enumerate(types))
+    init += (i ? ", " : "") + formatInitializer(toKilnShape(cast<RankedTensorType>(t)));
+  init += "}";
+  return global("kiln_shape", "shapes", init, types.size());
+}
+
+Value LoweringContext::pointerArray(Location loc, ValueRange pointers) {
+  MLIRContext *ctx = b.getContext();
+  auto elem = emitc::PointerType::get(emitc::OpaqueType::get(ctx, "const void"));
+  auto arrayType =
+      emitc::ArrayType::get({static_cast<int64_t>(pointers.size())}, elem);
+  Value array =
+      emitc::VariableOp::create(b, loc, arrayType, emitc::OpaqueAttr::get(ctx, ""));
+  for (auto [i, p] : llvm::enumerate(pointers)) {
+    Value idx = emitc::LiteralOp::create(b, loc, b.getI32Type(), std::to_string(i));
+    Value slot = emitc::SubscriptOp::create(b, loc, emitc::LValueType::get(elem),
+                                            array, ValueRange{idx});
+    emitc::AssignOp::create(b, loc, slot, emitc::CastOp::create(b, loc, elem, p));
+  }
+  return array;
 }
 
 KernelArg LoweringContext::i32(int64_t value) {

@@ -48,6 +48,10 @@ public:
                    const std::string &initializer);
   /// `static const int32_t kiln_ints_N[]`, for perms, starts and pads.
   KernelArg intArray(llvm::ArrayRef<int64_t> values);
+  /// `static const kiln_shape kiln_shapes_N[]`, one per type.
+  KernelArg shapeArray(mlir::TypeRange types);
+  /// A local `const void *vN[]` holding `pointers`, for kernels taking lists.
+  mlir::Value pointerArray(mlir::Location loc, mlir::ValueRange pointers);
   KernelArg i32(int64_t value);
   KernelArg u32(uint64_t value);
   KernelArg f32(float value);
@@ -64,8 +68,9 @@ private:
                             mlir::Type type);
   mlir::Value loadIndexed(mlir::Location loc, mlir::Value array, int64_t index,
                           mlir::Type pointee, mlir::Type ptr);
+  /// `arrayCount` 0 declares a scalar; otherwise an array of that many.
   KernelArg global(llvm::StringRef ctype, llvm::StringRef prefix,
-                   const std::string &initializer, bool isArray);
+                   const std::string &initializer, int64_t arrayCount);
 
   mlir::ModuleOp module;
   mlir::emitc::FuncOp run;

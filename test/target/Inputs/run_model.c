@@ -36,8 +36,8 @@ static const size_t out_sizes[] = {
 
 static unsigned char arena[M(_ARENA_SIZE)]
     __attribute__((aligned(M(_ARENA_ALIGN))));
-static float inputs_data[N_IN][4096];
-static float outputs_data[N_OUT][4096];
+static float inputs_data[N_IN][1 << 18];
+static float outputs_data[N_OUT][1 << 18];
 
 int main(int argc, char **argv) {
   if (argc != 2 || M(_NUM_INPUTS) != N_IN || M(_NUM_OUTPUTS) != N_OUT)
