@@ -493,11 +493,14 @@ int kiln::driver::runMain(int argc, char **argv) {
                                   {"mean", st.mean},
                                   {"argmax", st.argmax}});
   }
-  double total = 0;
-  for (double us : result->sampleMicros)
-    total += us;
-  os << llvm::format("target %s: %u sample(s), %.1f us per sample", tgt->name.data(),
-                     *samples, total / std::max(1u, *samples))
+  // The median, since the first sample also pays for cold caches (and, under
+  // qemu, for translating the code).
+  std::vector<double> sorted = result->sampleMicros;
+  llvm::sort(sorted);
+  double median = sorted.empty() ? 0 : sorted[sorted.size() / 2];
+  summary["median_us"] = median;
+  os << llvm::format("target %s: %u sample(s), median %.1f us per sample",
+                     tgt->name.data(), *samples, median)
      << (result->emulated ? " (emulated: " + tgt->runner.emulator.program.str() +
                                 ", not hardware time)"
                           : std::string(" (native)"))

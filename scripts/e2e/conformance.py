@@ -125,7 +125,8 @@ def run_test(test_dir, args, override):
         # attribute it does not handle); a crash or a hang is a failure.
         crashed = rc < 0 or CRASH.search(err + out) or "error:" not in err + out
         msg = first_error(err + out)
-        return ("fail" if crashed else "unsupported"), "compile: " + msg, time.time() - t0
+        status = "fail" if crashed or args.strict else "unsupported"
+        return status, "compile: " + msg, time.time() - t0
     rtol = override.get("rtol", args.rtol)
     atol = override.get("atol", args.atol)
     sets = sorted(glob.glob(os.path.join(test_dir, "test_data_set_*")))
@@ -174,6 +175,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep work dirs of passing tests")
     ap.add_argument("--json", help="write per-test results here")
     ap.add_argument("--top-reasons", type=int, default=15)
+    ap.add_argument("--strict", action="store_true",
+                    help="count unsupported models as failures (model suites that must compile)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print passing tests too")
     args = ap.parse_args()
     args.work = os.path.abspath(args.work)

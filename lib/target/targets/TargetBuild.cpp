@@ -170,10 +170,72 @@ std::vector<std::string> listSources(llvm::StringRef dir,
   return out;
 }
 
-/// The runtime archive for this target and flag set, built on first use. The
-/// cache key hashes the compiler, the flags and every runtime source, so an
-/// edited kernel is rebuilt; the archive is built aside and renamed in, so
-/// concurrent `kiln run`s never see a half-written one.
+/// Compiles `sources` once per target, flag set and source contents into the
+/// cache and returns the archive (`archive` set) or the object files. The key
+/// hashes the compiler, the flags, every source and the private `headers`
+/// they include, so an edited kernel is
+/// rebuilt; the directory is built aside and renamed in, so concurrent
+/// `kiln run`s never see a half-written one.
+llvm::Expected<std::vector<std::string>>
+buildCached(const Target &target, const BuildOptions &options,
+            llvm::StringRef label, llvm::StringRef sourceDir,
+            const std::vector<std::string> &sources,
+            const std::vector<std::string> &flags, bool archive,
+            const std::vector<std::string> &headers = {}) {
+  std::string key = label.str() + "\n" + target.toolchain.cc.program.str() + "\n" +
+                    llvm::join(flags, " ");
+  std::vector<std::string> keyed = sources;
+  keyed.insert(keyed.end(), headers.begin(), headers.end());
+  for (const std::string &src : keyed) {
+    key += "\n" + llvm::StringRef(src).drop_front(sourceDir.size()).str();
+    if (auto buf = llvm::MemoryBuffer::getFile(src))
+      key += (*buf)->getBuffer();
+  }
+  std::string dir = cacheRoot() + "/" + label.str() + "/" + target.name.str() +
+                    "-" + llvm::utohexstr(llvm::xxh3_64bits(key));
+  auto outputs = [&](llvm::StringRef base) {
+    std::vector<std::string> out;
+    if (archive)
+      out.push_back((base + "/lib" + label + ".a").str());
+    else
+      for (size_t i = 0; i < sources.size(); ++i)
+        out.push_back((base + "/" + std::to_string(i) + "_" +
+                       path::stem(sources[i]) + ".o")
+                          .str());
+    return out;
+  };
+  std::vector<std::string> done = outputs(dir);
+  if (llvm::all_of(done, [](const std::string &f) { return fs::exists(f); }))
+    return done;
+
+  std::string tmp = dir + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  fs::remove_directories(tmp);
+  if (std::error_code ec = fs::create_directories(tmp))
+    return llvm::createStringError("cannot create " + tmp + ": " + ec.message());
+  std::vector<Command> compiles;
+  Command ar;
+  ar.args = {target.toolchain.ar.program.str(), "rcs", outputs(tmp).front()};
+  ar.log = tmp + "/ar.log";
+  for (size_t i = 0; i < sources.size(); ++i) {
+    std::string obj = tmp + "/" + std::to_string(i) + "_" +
+                      path::stem(sources[i]).str() + ".o";
+    compiles.push_back(compileCommand(target, flags, sources[i], obj, {}));
+    ar.args.push_back(obj);
+  }
+  if (options.verbose)
+    llvm::errs() << "kiln: building " << label << " for " << target.name
+                 << " into " << dir << "\n";
+  if (auto e = runCommands(compiles, options.jobs, options.verbose))
+    return std::move(e);
+  if (archive)
+    if (auto e = runCommands({ar}, 1, options.verbose))
+      return std::move(e);
+  // Another process may have won the race; either result is the same.
+  if (fs::rename(tmp, dir))
+    fs::remove_directories(tmp);
+  return done;
+}
+
 llvm::Expected<std::string> getRuntimeArchive(const Target &target,
                                               const BuildOptions &options,
                                               llvm::StringRef runtimeDir) {
@@ -184,43 +246,29 @@ llvm::Expected<std::string> getRuntimeArchive(const Target &target,
                                    "/src (set KILN_SOURCE_ROOT)");
   std::vector<std::string> flags = commonFlags(target, options, runtimeDir);
   flags.push_back(("-I" + runtimeDir + "/src").str());
-  std::string key = target.toolchain.cc.program.str() + "\n" + llvm::join(flags, " ");
-  for (const std::string &src : sources) {
-    key += "\n" + llvm::StringRef(src).drop_front(runtimeDir.size()).str();
-    if (auto buf = llvm::MemoryBuffer::getFile(src))
-      key += (*buf)->getBuffer();
-  }
-  std::string dir = cacheRoot() + "/runtime/" + target.name.str() + "-" +
-                    llvm::utohexstr(llvm::xxh3_64bits(key));
-  std::string archive = dir + "/libkiln_runtime.a";
-  if (fs::exists(archive))
-    return archive;
+  auto built = buildCached(target, options, "kiln_runtime", runtimeDir, sources,
+                           flags, /*archive=*/true,
+                           listSources(runtimeDir, {".h"}, /*recursive=*/true));
+  if (!built)
+    return built.takeError();
+  return built->front();
+}
 
-  std::string tmp = dir + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
-  fs::remove_directories(tmp);
-  if (std::error_code ec = fs::create_directories(tmp))
-    return llvm::createStringError("cannot create " + tmp + ": " + ec.message());
-  std::vector<Command> compiles;
-  Command ar;
-  ar.args = {target.toolchain.ar.program.str(), "rcs", tmp + "/libkiln_runtime.a"};
-  ar.log = tmp + "/ar.log";
-  for (size_t i = 0; i < sources.size(); ++i) {
-    std::string obj = tmp + "/" + std::to_string(i) + "_" +
-                      path::stem(sources[i]).str() + ".o";
-    compiles.push_back(compileCommand(target, flags, sources[i], obj, {}));
-    ar.args.push_back(obj);
+/// The model-independent harness objects (main, clock, Cortex-M startup).
+llvm::Expected<std::vector<std::string>>
+getHarnessObjects(const Target &target, const BuildOptions &options,
+                  llvm::StringRef runtimeDir, llvm::StringRef harness) {
+  std::vector<std::string> sources = {(harness + "/kiln_runner_main.c").str()};
+  if (target.bareMetal) {
+    sources.push_back((harness + "/kiln_runner_clock_semihost.c").str());
+    sources.push_back((harness + "/kiln_cortex_m_startup.c").str());
+  } else {
+    sources.push_back((harness + "/kiln_runner_clock_posix.c").str());
   }
-  if (options.verbose)
-    llvm::errs() << "kiln: building the runtime for " << target.name << " into "
-                 << dir << "\n";
-  if (auto e = runCommands(compiles, options.jobs, options.verbose))
-    return std::move(e);
-  if (auto e = runCommands({ar}, 1, options.verbose))
-    return std::move(e);
-  // Another process may have won the race; either archive is the same.
-  if (fs::rename(tmp, dir))
-    fs::remove_directories(tmp);
-  return archive;
+  std::vector<std::string> flags = commonFlags(target, options, runtimeDir);
+  flags.push_back(("-I" + harness).str());
+  return buildCached(target, options, "kiln_harness", harness, sources, flags,
+                     /*archive=*/false, listSources(harness, {".h"}, false));
 }
 
 std::string cIdentifierSafe(llvm::StringRef s) {
@@ -338,6 +386,10 @@ llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
       getRuntimeArchive(target, options, runtimeDir);
   if (!runtime)
     return runtime.takeError();
+  llvm::Expected<std::vector<std::string>> harnessObjects =
+      getHarnessObjects(target, options, runtimeDir, harness);
+  if (!harnessObjects)
+    return harnessObjects.takeError();
 
   // Re-running on an unchanged library (more input sets, --build-dir kept)
   // reuses the program: the stamp hashes everything that goes into it.
@@ -365,13 +417,6 @@ llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
   std::vector<std::string> sources =
       listSources(lib.dir, {".c", ".cpp", ".cc", ".S", ".s"}, false);
   sources.push_back(binding);
-  sources.push_back(harness + "/kiln_runner_main.c");
-  if (target.bareMetal) {
-    sources.push_back(harness + "/kiln_runner_clock_semihost.c");
-    sources.push_back(harness + "/kiln_cortex_m_startup.c");
-  } else {
-    sources.push_back(harness + "/kiln_runner_clock_posix.c");
-  }
 
   std::vector<std::string> flags = commonFlags(target, options, runtimeDir);
   flags.push_back("-I" + harness);
@@ -414,6 +459,7 @@ llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
                                        "-L" + bdir, "-Wl,--gc-sections"});
   }
   link.args.insert(link.args.end(), objects.begin(), objects.end());
+  link.args.insert(link.args.end(), harnessObjects->begin(), harnessObjects->end());
   link.args.insert(link.args.end(), {*runtime, "-lm", "-o", program});
   link.log = program + ".link.log";
   if (auto e = runCommands({link}, 1, options.verbose)) {
