@@ -51,4 +51,192 @@ def KilnPlanMemoryPass : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// cleanup
+//===----------------------------------------------------------------------===//
+
+def KilnFoldConstantsPass : Pass<"kiln-fold-constants", "mlir::func::FuncOp"> {
+  let summary = "evaluates constant subgraphs with the host reference evaluator";
+  let description = [{
+    Every kiln op whose operands are all constants is evaluated through the
+    runtime's pure-C reference kernels (lib/evaluator) and replaced by a
+    `kiln.constant`, so whole constant subgraphs collapse, including the
+    integer shape arithmetic exporters emit (`i64` add/mul/div, gather,
+    concat, slice, cast). Results larger than `kiln-max-growth-bytes` more
+    than their inputs (an `expand` of a scalar to a large tensor, say) are
+    left alone: folding them would only move bytes from the arena to flash.
+
+    ```mlir
+    %a = kiln.constant dense<[1, 64]> : tensor<2xi64>
+    %b = kiln.constant dense<2> : tensor<2xi64>
+    %c = kiln.mul %a, %b : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+    // becomes
+    %c = kiln.constant dense<[2, 128]> : tensor<2xi64>
+    ```
+  }];
+  let options = [
+    Option<"maxGrowthBytes", "kiln-max-growth-bytes", "int64_t", /*default=*/"65536",
+           "largest number of bytes a folded result may add over its operands">,
+  ];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+def KilnRemoveIdentitiesPass : Pass<"kiln-remove-identities", "mlir::func::FuncOp"> {
+  let summary = "removes ops that return their input unchanged";
+  let description = [{
+    Removes no-op data movement and activations: a `pad` with all-zero
+    amounts, a `clip` to the whole float range, an `expand`, `reshape`,
+    `cast`, `transpose`, `slice` or `concat` that does not change its input,
+    a single-output `split`, a 1x1 stride-1 unpadded pool, and `x + 0`,
+    `x - 0`, `x * 1`, `x / 1` with a constant that does not broadcast the
+    result. (ONNX Dropout and Identity never reach the dialect: the importer
+    drops them.)
+
+    ```mlir
+    %y = kiln.pad %x {pads = array<i64: 0, 0, 0, 0, 0, 0, 0, 0>} : ...
+    // %y is replaced by %x
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// fusion
+//===----------------------------------------------------------------------===//
+
+def KilnFoldBatchNormPass : Pass<"kiln-fold-batch-norm", "mlir::func::FuncOp"> {
+  let summary = "folds inference batch norm into the preceding conv2d or gemm";
+  let description = [{
+    `batch_norm(conv2d(x, W, b))` becomes `conv2d(x, W', b')` with
+    `s = scale / sqrt(var + eps)`, `W'[m] = s[m] W[m]` and
+    `b' = s (b - mean) + bias`. A gemm's output columns are scaled the same
+    way (`B` along N, `C` and `beta` folded into the new bias). It fires only
+    when the weights and all four BN tensors are constants, the producer has
+    no other user, and no activation or residual is fused into it yet.
+
+    ```mlir
+    %c = kiln.conv2d %x, %w : ...
+    %y = kiln.batch_norm %c, %s, %b, %m, %v : ...
+    // becomes
+    %y = kiln.conv2d %x, %w2 bias(%b2) : ...
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+def KilnFoldPadPass : Pass<"kiln-fold-pad", "mlir::func::FuncOp"> {
+  let summary = "folds a constant spatial kiln.pad into conv or pool padding";
+  let description = [{
+    A `kiln.pad` in constant mode that pads only H and W (non-negatively) and
+    feeds a conv2d or a pool becomes part of that op's `pads`:
+
+    - conv2d: the pad value must be 0 (the conv pads with zeros).
+    - avg_pool2d: the value must be 0 and the pool either unpadded or
+      `count_include_pad`; the result counts the padding
+      (`count_include_pad = true`), as the explicit zeros were counted.
+    - max_pool2d: padding never wins a max window, so the value must be
+      `-inf`, or 0 when the input is non-negative (a relu, a clip with
+      `min >= 0`, or an op with a fused relu) and every window still holds a
+      real element.
+
+    ```mlir
+    %p = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : ...
+    %y = kiln.conv2d %p, %w : ...
+    // becomes
+    %y = kiln.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : ...
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+def KilnFuseEpiloguePass : Pass<"kiln-fuse-epilogue", "mlir::func::FuncOp"> {
+  let summary = "fuses bias adds, residual adds and activations into producers";
+  let description = [{
+    Through `FusedEpilogueOpInterface` (conv2d, gemm, matmul):
+
+    - `add`/`sub` of a constant that broadcasts along the output channels
+      only becomes the conv2d bias (or the gemm `C`);
+    - `add(conv2d, r)` with `r` of the result's shape becomes the conv's
+      residual operand;
+    - relu, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish and
+      gelu become the producer's activation.
+
+    Each rewrite requires that the producer has no other user and that
+    nothing that would run after it (an activation) is fused already.
+
+    ```mlir
+    %c = kiln.conv2d %x, %w bias(%b) : ...
+    %s = kiln.add %c, %r : ...
+    %y = kiln.relu %s : ...
+    // becomes
+    %y = kiln.conv2d %x, %w bias(%b) residual(%r)
+             {activation = #kiln<activation relu>} : ...
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+def KilnFuseMatmulAddPass : Pass<"kiln-fuse-matmul-add", "mlir::func::FuncOp"> {
+  let summary = "turns matmul + bias add into gemm";
+  let description = [{
+    `add(matmul(a, b), c)` with a rank-2 constant-free `b`, `c` broadcasting
+    along the last dimension only (`[N]`, `[1, N]`), and a matmul with no
+    other user becomes `gemm(a, b, c)`. A batched `a` (`[..., M, K]`) is
+    flattened to `[M', K]` and the result reshaped back: both reshapes alias
+    in memory planning, so they cost nothing.
+
+    ```mlir
+    %m = kiln.matmul %a, %b : (tensor<16x64xf32>, tensor<64x32xf32>) -> tensor<16x32xf32>
+    %y = kiln.add %m, %c : (tensor<16x32xf32>, tensor<32xf32>) -> tensor<16x32xf32>
+    // becomes
+    %y = kiln.gemm %a, %b, %c : ...
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+def KilnFoldScaleIntoConvPass : Pass<"kiln-fold-scale-into-conv", "mlir::func::FuncOp"> {
+  let summary = "folds a per-output-channel constant multiply into conv weights";
+  let description = [{
+    `mul(conv2d(x, W, b), s)` with a constant `s` that broadcasts along the
+    output channels only becomes `conv2d(x, W', b')` with `W'[m] = s[m] W[m]`
+    and `b' = s b` (the identity `s (W x + b) = (s W) x + s b`). It does not
+    fire through a fused activation or residual (the scale would apply to
+    them too), with non-constant weights, or when the conv has other users.
+
+    ```mlir
+    %c = kiln.conv2d %x, %w : ...
+    %y = kiln.mul %c, %s : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>) -> ...
+    // becomes
+    %y = kiln.conv2d %x, %w2 : ...
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// layout
+//===----------------------------------------------------------------------===//
+
+def KilnCancelTransposesPass : Pass<"kiln-cancel-transposes", "mlir::func::FuncOp"> {
+  let summary = "sinks transposes through elementwise ops so that pairs cancel";
+  let description = [{
+    Moves a `kiln.transpose` below the elementwise op that consumes it:
+    `unary(transpose(x))` is `transpose(unary(x))`, and
+    `binary(transpose(a), transpose(b))` with equal permutations (or with a
+    constant other side, which is transposed at compile time) is
+    `transpose(binary(a, b))`. Consecutive transposes then compose, and a
+    composition that is the identity disappears (the transpose folder).
+
+    ```mlir
+    %t = kiln.transpose %x {perm = array<i64: 0, 2, 3, 1>} : ...
+    %r = kiln.relu %t : ...
+    %y = kiln.transpose %r {perm = array<i64: 0, 3, 1, 2>} : ...
+    // becomes
+    %y = kiln.relu %x : ...
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
 #endif // KILN_PASSES_TD

@@ -16,6 +16,43 @@ void kiln::buildKilnCodegenPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createKilnPlanMemoryPass(plan));
 }
 
+/// Canonicalize, CSE and dead-symbol removal: run after each family so the
+/// next one sees folded, deduplicated IR.
+static void addCleanup(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createSymbolDCEPass());
+}
+
+void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
+                                     const OptimizeOptions &options) {
+  if (options.level == 0)
+    return;
+  OpPassManager &fn = pm.nest<func::FuncOp>();
+  fn.addPass(createKilnFoldConstantsPass());
+  fn.addPass(createKilnRemoveIdentitiesPass());
+  addCleanup(pm);
+  if (options.level >= 2) {
+    // BN, scale and pad fold first so that the conv reaches the epilogue
+    // fusion with its final weights and no op between it and its bias add
+    // or activation; matmul + add becomes gemm before activations fuse.
+    OpPassManager &fuse = pm.nest<func::FuncOp>();
+    fuse.addPass(createKilnFoldBatchNormPass());
+    fuse.addPass(createKilnFoldScaleIntoConvPass());
+    fuse.addPass(createKilnFoldPadPass());
+    fuse.addPass(createKilnFuseMatmulAddPass());
+    fuse.addPass(createKilnFuseEpiloguePass());
+    addCleanup(pm);
+  }
+  if (options.level >= 3) {
+    OpPassManager &layout = pm.nest<func::FuncOp>();
+    layout.addPass(createKilnCancelTransposesPass());
+    // Transposes moved onto constants evaluate away.
+    layout.addPass(createKilnFoldConstantsPass());
+    addCleanup(pm);
+  }
+}
+
 namespace {
 struct CodegenPipelineOptions
     : public PassPipelineOptions<CodegenPipelineOptions> {
@@ -26,6 +63,15 @@ struct CodegenPipelineOptions
 } // namespace
 
 void kiln::registerKilnPipelines() {
+  for (unsigned level = 0; level <= 3; ++level)
+    PassPipelineRegistration<>(
+        "kiln-O" + std::to_string(level),
+        "graph optimisation at -O" + std::to_string(level) + " (docs/passes.md)",
+        [level](OpPassManager &pm) {
+          OptimizeOptions options;
+          options.level = level;
+          buildKilnOptimizePipeline(pm, options);
+        });
   PassPipelineRegistration<CodegenPipelineOptions>(
       "kiln-codegen-pipeline",
       "cleanup and memory planning: the input of the kiln -> emitc lowering",

@@ -19,5 +19,5 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.kiln_tools_dir, config.llvm_tools_dir]
-tools = ["kiln", "kiln-opt", "kiln-translate"]
+tools = ["kiln", "kiln-eval", "kiln-opt", "kiln-translate"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

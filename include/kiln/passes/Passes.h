@@ -27,6 +27,16 @@ struct CodegenOptions {
 /// the form the kiln -> emitc lowering consumes.
 void buildKilnCodegenPipeline(mlir::OpPassManager &pm, const CodegenOptions &options);
 
+/// What the optimisation pipeline does; see docs/passes.md.
+struct OptimizeOptions {
+  /// 0: nothing (import + lower); 1: cleanup (constant folding, identities,
+  /// canonicalize, CSE, DCE); 2: + fusion; 3: + layout (transposes).
+  unsigned level = 3;
+};
+
+/// Graph optimisation at `options.level`, run before the codegen pipeline.
+void buildKilnOptimizePipeline(mlir::OpPassManager &pm, const OptimizeOptions &options);
+
 /// Registers the pipelines above with their `kiln-` names for kiln-opt.
 void registerKilnPipelines();
 

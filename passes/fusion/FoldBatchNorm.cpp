@@ -1,0 +1,128 @@
+//===- FoldBatchNorm.cpp - Inference batch norm into conv2d / gemm weights ===//
+
+#include "FusionPatterns.h"
+#include "FusionUtils.h"
+#include "kiln/passes/Passes.h"
+
+#include "passes/cleanup/CleanupPatterns.h"
+
+#include <cmath>
+
+namespace kiln {
+#define GEN_PASS_DEF_KILNFOLDBATCHNORMPASS
+#include "passes/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::fusion;
+
+namespace {
+/// The affine form of a batch norm: y = scale[c] * x + shift[c].
+struct ChannelAffine {
+  std::vector<float> scale, shift;
+};
+
+std::optional<ChannelAffine> getAffine(BatchNormOp bn) {
+  auto gamma = getF32Constant(bn.getScale()), beta = getF32Constant(bn.getBias()),
+       mean = getF32Constant(bn.getMean()), var = getF32Constant(bn.getVariance());
+  if (!gamma || !beta || !mean || !var)
+    return std::nullopt;
+  float eps = bn.getEpsilon().convertToFloat();
+  ChannelAffine a;
+  for (size_t c = 0; c < gamma->size(); ++c) {
+    float s = (*gamma)[c] / std::sqrt((*var)[c] + eps);
+    a.scale.push_back(s);
+    a.shift.push_back((*beta)[c] - s * (*mean)[c]);
+  }
+  return a;
+}
+
+/// batch_norm(conv2d(x, W, b)) -> conv2d(x, W * s, b * s + shift).
+struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp bn, PatternRewriter &rewriter) const override {
+    auto conv = getSoleUseProducer<Conv2DOp>(bn.getInput());
+    if (!conv || !hasEmptyEpilogue(conv))
+      return rewriter.notifyMatchFailure(bn, "input is not a single-use plain conv2d");
+    std::optional<std::vector<float>> w = getF32Constant(conv.getFilter());
+    std::optional<ChannelAffine> affine = getAffine(bn);
+    if (!w || !affine)
+      return rewriter.notifyMatchFailure(bn, "weights or BN parameters not constant");
+    std::vector<float> bias(affine->scale.size(), 0.0f);
+    if (Value b = conv.getBias()) {
+      std::optional<std::vector<float>> values = getF32Constant(b);
+      if (!values)
+        return rewriter.notifyMatchFailure(bn, "conv bias is not constant");
+      bias = *values;
+    }
+    auto filterType = cast<RankedTensorType>(conv.getFilter().getType());
+    size_t perChannel = w->size() / affine->scale.size();
+    for (size_t m = 0; m < affine->scale.size(); ++m) {
+      for (size_t i = 0; i < perChannel; ++i)
+        (*w)[m * perChannel + i] *= affine->scale[m];
+      bias[m] = bias[m] * affine->scale[m] + affine->shift[m];
+    }
+    Value filter = createF32Constant(rewriter, conv.getLoc(), filterType.getShape(), *w,
+                                     "bn_folded_filter");
+    Value biasValue = createF32Constant(rewriter, conv.getLoc(),
+                                        {int64_t(bias.size())}, bias, "bn_folded_bias");
+    replaceWithConv(rewriter, bn, conv, filter, biasValue, Value());
+    return success();
+  }
+};
+
+/// batch_norm(gemm(a, B, C)) over the N columns: B scaled along N, and
+/// beta * C folded with the shift into a new [N] bias with beta = 1.
+struct FoldBatchNormIntoGemm final : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp bn, PatternRewriter &rewriter) const override {
+    auto gemm = getSoleUseProducer<GemmOp>(bn.getInput());
+    if (!gemm || !hasEmptyEpilogue(gemm))
+      return rewriter.notifyMatchFailure(bn, "input is not a single-use plain gemm");
+    std::optional<std::vector<float>> b = getF32Constant(gemm.getB());
+    std::optional<ChannelAffine> affine = getAffine(bn);
+    if (!b || !affine)
+      return rewriter.notifyMatchFailure(bn, "weights or BN parameters not constant");
+    auto outType = cast<RankedTensorType>(gemm.getType());
+    int64_t n = outType.getDimSize(1);
+    std::vector<float> c(n, 0.0f);
+    if (Value cv = gemm.getC()) {
+      std::optional<std::vector<float>> values = getPerAxisConstant(cv, outType, 1);
+      if (!values)
+        return rewriter.notifyMatchFailure(bn, "C is not a constant [N] row");
+      c = *values;
+    }
+    float beta = gemm.getBeta().convertToFloat();
+    auto bType = cast<RankedTensorType>(gemm.getB().getType());
+    int64_t rows = bType.getDimSize(0), cols = bType.getDimSize(1);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t col = 0; col < cols; ++col)
+        (*b)[r * cols + col] *= affine->scale[gemm.getTransB() ? r : col];
+    for (int64_t j = 0; j < n; ++j)
+      c[j] = affine->scale[j] * beta * c[j] + affine->shift[j];
+    Value newB = createF32Constant(rewriter, gemm.getLoc(), bType.getShape(), *b,
+                                   "bn_folded_gemm_b");
+    Value newC = createF32Constant(rewriter, gemm.getLoc(), {n}, c, "bn_folded_gemm_c");
+    rewriter.replaceOpWithNewOp<GemmOp>(bn, outType, gemm.getA(), newB, newC,
+                                        gemm.getAlphaAttr(), rewriter.getF32FloatAttr(1.0f),
+                                        gemm.getTransAAttr(), gemm.getTransBAttr(),
+                                        gemm.getActivationAttr(), nullptr);
+    return success();
+  }
+};
+
+struct KilnFoldBatchNormPass final
+    : kiln::impl::KilnFoldBatchNormPassBase<KilnFoldBatchNormPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFoldBatchNormPatterns(patterns);
+    if (failed(applyPatternSet(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void kiln::populateFoldBatchNormPatterns(RewritePatternSet &patterns) {
+  patterns.add<FoldBatchNormIntoConv, FoldBatchNormIntoGemm>(patterns.getContext());
+}

@@ -1,0 +1,71 @@
+// RUN: kiln-opt %s --split-input-file --kiln-fold-constants | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-fold-constants=kiln-max-growth-bytes=0 | FileCheck %s --check-prefix=LIMIT
+
+// PyTorch's shape arithmetic: shape -> gather -> mul -> concat -> reshape.
+// CHECK-LABEL: func.func @shape_arithmetic
+// CHECK: %[[S:.*]] = kiln.constant dense<[2, 96]> : tensor<2xi64>
+// CHECK-NOT: kiln.mul
+// CHECK-NOT: kiln.concat
+// CHECK: return %[[S]]
+func.func @shape_arithmetic() -> tensor<2xi64> {
+  %shape = kiln.constant dense<[1, 2, 4, 12]> : tensor<4xi64>
+  %i = kiln.constant dense<[1]> : tensor<1xi64>
+  %n = kiln.gather %shape, %i {axis = 0 : i64} : (tensor<4xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %hw = kiln.slice %shape {offsets = array<i64: 2>, sizes = array<i64: 2>, strides = array<i64: 1>} : (tensor<4xi64>) -> tensor<2xi64>
+  %h = kiln.slice %hw {offsets = array<i64: 0>, sizes = array<i64: 1>, strides = array<i64: 1>} : (tensor<2xi64>) -> tensor<1xi64>
+  %w = kiln.slice %hw {offsets = array<i64: 1>, sizes = array<i64: 1>, strides = array<i64: 1>} : (tensor<2xi64>) -> tensor<1xi64>
+  %p = kiln.mul %h, %w : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %two = kiln.constant dense<2> : tensor<1xi64>
+  %q = kiln.mul %p, %two : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %r = kiln.concat %n, %q {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  return %r : tensor<2xi64>
+}
+
+// -----
+
+// f32 ops run through the runtime's reference kernels.
+// CHECK-LABEL: func.func @float_subgraph
+// CHECK: %[[C:.*]] = kiln.constant dense<[0.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>
+// CHECK: kiln.add %arg0, %[[C]]
+func.func @float_subgraph(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %a = kiln.constant dense<[-1.0, 4.0, 9.0]> : tensor<3xf32>
+  %r = kiln.relu %a : (tensor<3xf32>) -> tensor<3xf32>
+  %s = kiln.sqrt %r : (tensor<3xf32>) -> tensor<3xf32>
+  %y = kiln.add %x, %s : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %y : tensor<3xf32>
+}
+
+// -----
+
+// Integer division by zero is an error in the evaluator, so it stays.
+// CHECK-LABEL: func.func @division_by_zero
+// CHECK: kiln.div
+func.func @division_by_zero() -> tensor<1xi64> {
+  %a = kiln.constant dense<[6]> : tensor<1xi64>
+  %z = kiln.constant dense<[0]> : tensor<1xi64>
+  %q = kiln.div %a, %z : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  return %q : tensor<1xi64>
+}
+
+// -----
+
+// A broadcast that would grow the constants stays when growth is limited.
+// CHECK-LABEL: func.func @growth
+// CHECK: kiln.constant dense<1.000000e+00> : tensor<4x4xf32>
+// LIMIT-LABEL: func.func @growth
+// LIMIT: kiln.expand
+func.func @growth() -> tensor<4x4xf32> {
+  %a = kiln.constant dense<1.0> : tensor<1xf32>
+  %e = kiln.expand %a : (tensor<1xf32>) -> tensor<4x4xf32>
+  return %e : tensor<4x4xf32>
+}
+
+// -----
+
+// Ops with a non-constant operand are left alone.
+// CHECK-LABEL: func.func @not_constant
+// CHECK: kiln.relu %arg0
+func.func @not_constant(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %r = kiln.relu %x : (tensor<3xf32>) -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}

@@ -1,0 +1,94 @@
+// RUN: kiln-opt %s --split-input-file --kiln-fuse-epilogue | FileCheck %s
+
+// Bias add, residual add and relu all land in the conv.
+// CHECK-LABEL: func.func @conv_bias_residual_relu
+// CHECK: %[[B:.*]] = kiln.constant dense<[1.500000e+00, 2.000000e+00]> : tensor<2xf32>
+// CHECK: %[[Y:.*]] = kiln.conv2d %arg0, %arg1 bias(%[[B]]) residual(%arg2) {activation = #kiln<activation relu>}
+// CHECK-NEXT: return %[[Y]]
+func.func @conv_bias_residual_relu(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %r: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %b = kiln.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %c = kiln.constant dense<[[[0.5]], [[0.0]]]> : tensor<2x1x1xf32>
+  %0 = kiln.conv2d %x, %w bias(%b) : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %1 = kiln.add %c, %0 : (tensor<2x1x1xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %2 = kiln.add %r, %1 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %3 = kiln.relu %2 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %3 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// The residual is defined after the conv: the fused conv moves below it.
+// CHECK-LABEL: func.func @residual_defined_later
+// CHECK: %[[R:.*]] = kiln.sigmoid %arg2
+// CHECK: kiln.conv2d %arg0, %arg1 residual(%[[R]])
+func.func @residual_defined_later(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %y: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %r = kiln.sigmoid %y : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %1 = kiln.add %0, %r : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// clip, leaky_relu and hard_sigmoid keep their parameters; sub becomes a
+// negated bias; gemm and matmul take activations too.
+// CHECK-LABEL: func.func @parameters
+// CHECK: kiln.conv2d %arg0, %arg1 bias(%{{.*}}) {activation = #kiln<activation clip>, activation_params = array<f32: 0.000000e+00, 6.000000e+00>}
+// CHECK: kiln.gemm %arg2, %arg3 {activation = #kiln<activation leaky_relu>, activation_params = array<f32: 2.000000e-01>}
+// CHECK: kiln.matmul %arg2, %arg3 {activation = #kiln<activation hard_sigmoid>, activation_params = array<f32: 2.500000e-01, 5.000000e-01>}
+func.func @parameters(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %a: tensor<3x4xf32>, %b: tensor<4x5xf32>) -> (tensor<1x2x4x4xf32>, tensor<3x5xf32>, tensor<3x5xf32>) {
+  %c = kiln.constant dense<1.0> : tensor<f32>
+  %0 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = kiln.sub %0, %c : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  %2 = kiln.clip %1 {min = 0.0 : f32, max = 6.0 : f32} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %3 = kiln.gemm %a, %b : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  %4 = kiln.leaky_relu %3 {alpha = 0.2 : f32} : (tensor<3x5xf32>) -> tensor<3x5xf32>
+  %5 = kiln.matmul %a, %b : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  %6 = kiln.hard_sigmoid %5 {alpha = 0.25 : f32} : (tensor<3x5xf32>) -> tensor<3x5xf32>
+  return %2, %4, %6 : tensor<1x2x4x4xf32>, tensor<3x5xf32>, tensor<3x5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @sub_bias_value
+// CHECK: kiln.constant dense<-1.000000e+00> : tensor<2xf32>
+func.func @sub_bias_value(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32> {
+  %c = kiln.constant dense<1.0> : tensor<f32>
+  %0 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = kiln.sub %0, %c : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Negative cases: two users, an activation already fused, a constant that
+// varies along W (not per channel), c - conv (not conv - c).
+// CHECK-LABEL: func.func @must_not_fuse
+// CHECK: kiln.relu
+// CHECK: kiln.sigmoid
+// CHECK: kiln.add
+// CHECK: kiln.sub
+func.func @must_not_fuse(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %0 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = kiln.relu %0 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %2 = kiln.conv2d %x, %w {activation = #kiln<activation relu>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %3 = kiln.sigmoid %2 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %c = kiln.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %4 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %5 = kiln.add %4, %c : (tensor<1x2x4x4xf32>, tensor<4xf32>) -> tensor<1x2x4x4xf32>
+  %d = kiln.constant dense<1.0> : tensor<f32>
+  %6 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %7 = kiln.sub %d, %6 : (tensor<f32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %0, %1, %3, %5, %7 : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// An add that broadcasts the conv result to a larger shape is not a residual.
+// CHECK-LABEL: func.func @broadcasting_residual
+// CHECK: kiln.add
+func.func @broadcasting_residual(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %r: tensor<3x2x4x4xf32>) -> tensor<3x2x4x4xf32> {
+  %0 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = kiln.add %0, %r : (tensor<1x2x4x4xf32>, tensor<3x2x4x4xf32>) -> tensor<3x2x4x4xf32>
+  return %1 : tensor<3x2x4x4xf32>
+}
