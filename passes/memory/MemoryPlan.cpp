@@ -252,8 +252,9 @@ placeInOrder(ArrayRef<PlannedBuffer> buffers, ArrayRef<unsigned> order,
 }
 
 // Greedy by size with best fit (TFLite Micro's GreedyMemoryPlanner) is the
-// first ordering tried; orderings by lifetime and by size x lifetime win on
-// some graphs, so the smallest arena of the three is kept.
+// first ordering tried; orderings by lifetime, by size x lifetime and by
+// schedule position win on some graphs (mnasnet: by size gives 1.25x the
+// lower bound, by schedule 1.0x), so the smallest arena is kept.
 void Planner::placeArenaBuffers() {
   SmallVector<unsigned> ids;
   for (auto [i, buf] : llvm::enumerate(plan.buffers))
@@ -273,6 +274,10 @@ void Planner::placeArenaBuffers() {
       },
       [&](unsigned id) {
         return std::make_tuple(-bytes(id) * length(id), -bytes(id), (int64_t)id);
+      },
+      // Schedule order: what a linear-scan allocator does.
+      [&](unsigned id) {
+        return std::make_tuple(plan.buffers[id].start, -bytes(id), (int64_t)id);
       },
   };
   int64_t best = INT64_MAX;

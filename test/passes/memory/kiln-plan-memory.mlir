@@ -94,3 +94,21 @@ func.func @reshape_of_input_output(%x: tensor<1x4x4xf32>) -> tensor<1x16xf32> {
   %y = kiln.reshape %x : (tensor<1x4x4xf32>) -> tensor<1x16xf32>
   return %y : tensor<1x16xf32>
 }
+
+// -----
+
+// Mixed sizes and lifetimes, with in-place adds: the small slice lives
+// across both large buffers, and the plan still meets the lower bound
+// (256 + 128 at step 3, 128 + 384 at step 4).
+// CHECK-LABEL: func.func @fragmentation
+// CHECK-SAME: kiln.arena_lower_bound = 512 : i64, kiln.arena_size = 512 : i64
+func.func @fragmentation(%x: tensor<64xf32>) -> tensor<24xf32> {
+  %a = kiln.sigmoid %x : (tensor<64xf32>) -> tensor<64xf32>
+  %b = kiln.exp %a : (tensor<64xf32>) -> tensor<64xf32>
+  %b2 = kiln.add %a, %b : (tensor<64xf32>, tensor<64xf32>) -> tensor<64xf32>
+  %c = kiln.slice %b2 {offsets = array<i64: 0>, sizes = array<i64: 32>, strides = array<i64: 1>} : (tensor<64xf32>) -> tensor<32xf32>
+  %d = kiln.pad %c {pads = array<i64: 0, 64>} : (tensor<32xf32>) -> tensor<96xf32>
+  %d2 = kiln.add %d, %d : (tensor<96xf32>, tensor<96xf32>) -> tensor<96xf32>
+  %e = kiln.slice %d2 {offsets = array<i64: 0>, sizes = array<i64: 24>, strides = array<i64: 1>} : (tensor<96xf32>) -> tensor<24xf32>
+  return %e : tensor<24xf32>
+}
