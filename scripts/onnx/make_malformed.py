@@ -93,7 +93,7 @@ def main():
         helper.make_node("Celu", ["a"], ["b"], name="celu_1"),
         helper.make_node("Celu", ["b"], ["c"], name="celu_2"),
         helper.make_node("Elu", ["c"], ["d"], name="elu_1"),
-        helper.make_node("Softsign", ["d"], ["y"], name="softsign_1")])))
+        helper.make_node("Sin", ["d"], ["y"], name="sin_1")])))
 
     # External data: one valid file and one attack per rule.
     data = np.arange(4, dtype=np.float32).tobytes()

@@ -24,6 +24,36 @@ LogicalResult buildHardSigmoid(ImportContext &ic) {
       APFloat(ic.attrFloat("beta", 0.5f)));
 }
 
+/// Softplus(x) = log(exp(x) + 1) and Softsign(x) = x / (1 + |x|), literally
+/// as ONNX defines them.
+LogicalResult buildSoftplus(ImportContext &ic) {
+  Value x = ic.input(0);
+  if (!x)
+    return failure();
+  FailureOr<Value> e = ic.createValue<kiln::ExpOp>(x);
+  if (failed(e))
+    return failure();
+  FailureOr<Value> sum = ic.createValue<kiln::AddOp>(
+      *e, ic.scalar(getElementTypeOrSelf(x.getType()), 1.0));
+  if (failed(sum))
+    return failure();
+  return ic.createAsOutput<kiln::LogOp>(*sum);
+}
+
+LogicalResult buildSoftsign(ImportContext &ic) {
+  Value x = ic.input(0);
+  if (!x)
+    return failure();
+  FailureOr<Value> a = ic.createValue<kiln::AbsOp>(x);
+  if (failed(a))
+    return failure();
+  FailureOr<Value> denom = ic.createValue<kiln::AddOp>(
+      *a, ic.scalar(getElementTypeOrSelf(x.getType()), 1.0));
+  if (failed(denom))
+    return failure();
+  return ic.createAsOutput<kiln::DivOp>(x, *denom);
+}
+
 /// Clip bounds are attributes before opset 11 and (constant) inputs after.
 LogicalResult buildClip(ImportContext &ic) {
   float lo = std::numeric_limits<float>::lowest();
@@ -89,6 +119,8 @@ const OpTableEntry kActivationOps[] = {
     {"LeakyRelu", 6, kMaxOpset, buildLeakyRelu},
     {"HardSigmoid", 6, kMaxOpset, buildHardSigmoid},
     {"Clip", 6, kMaxOpset, buildClip},
+    {"Softplus", 1, kMaxOpset, buildSoftplus},
+    {"Softsign", 1, kMaxOpset, buildSoftsign},
     {"Softmax", 1, kMaxOpset, buildSoftmax<kiln::SoftmaxOp>},
     {"LogSoftmax", 1, kMaxOpset, buildSoftmax<kiln::LogSoftmaxOp>},
 };

@@ -119,18 +119,51 @@ LogicalResult buildConv(ImportContext &ic) {
   return success();
 }
 
+/// Resolves ConvTranspose's `output_shape` and SAME auto_pad into explicit
+/// pads and output_padding, as the ONNX spec defines them: the total padding
+/// is what the full output exceeds the target by, split with the odd element
+/// at the end for SAME_UPPER and at the start otherwise. A target larger than
+/// the full output grows output_padding (zeros plus bias at the end).
+LogicalResult resolveTransposeTarget(ImportContext &ic, RankedTensorType x,
+                                     RankedTensorType w, StringRef autoPad,
+                                     ArrayRef<int64_t> strides,
+                                     ArrayRef<int64_t> dil,
+                                     SmallVector<int64_t> &pads,
+                                     SmallVector<int64_t> &outPad) {
+  SmallVector<int64_t> target = ic.attrInts("output_shape");
+  bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+  if (target.empty() && !same)
+    return success();
+  if (target.size() == 4)
+    target.erase(target.begin(), target.begin() + 2);
+  if (!target.empty() && target.size() != 2)
+    return ic.emitNodeError() << "output_shape must give the 2 spatial sizes";
+  pads.assign(4, 0);
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = x.getDimSize(2 + i), k = w.getDimSize(2 + i);
+    int64_t want = target.empty() ? in * strides[i] : target[i];
+    int64_t full = strides[i] * (in - 1) + (k - 1) * dil[i] + 1 + outPad[i];
+    int64_t total = full - want;
+    if (total < 0) {
+      outPad[i] -= total;
+      total = 0;
+    }
+    int64_t head = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    pads[i] = head;
+    pads[i + 2] = total - head;
+  }
+  return success();
+}
+
 LogicalResult buildConvTranspose(ImportContext &ic) {
   RankedTensorType x = ic.inputType(0), w = ic.inputType(1);
   if (!x || !w || x.getRank() != 4 || w.getRank() != 4)
     return ic.emitNodeError()
            << "only 2-D transposed convolutions are supported";
-  if (ic.attr("output_shape"))
-    return ic.emitNodeError() << "'output_shape' is not supported; give pads "
-                                 "and output_padding instead";
   std::string autoPad = ic.attrString("auto_pad", "NOTSET");
-  if (autoPad != "NOTSET" && autoPad != "VALID")
-    return ic.emitNodeError()
-           << "auto_pad " << autoPad << " is not supported for ConvTranspose";
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return ic.emitNodeError() << "unknown auto_pad '" << autoPad << "'";
   SmallVector<int64_t> strides = ic.attrInts("strides"),
                        dil = ic.attrInts("dilations"),
                        pads = ic.attrInts("pads"),
@@ -143,6 +176,13 @@ LogicalResult buildConvTranspose(ImportContext &ic) {
     pads = {0, 0, 0, 0};
   if (outPad.empty())
     outPad = {0, 0};
+  if (strides.size() != 2 || dil.size() != 2 || pads.size() != 4 ||
+      outPad.size() != 2)
+    return ic.emitNodeError() << "expects 2 spatial dimensions in strides, "
+                                 "dilations, pads and output_padding";
+  if (failed(resolveTransposeTarget(ic, x, w, autoPad, strides, dil, pads,
+                                    outPad)))
+    return failure();
   return ic.createAsOutput<kiln::ConvTranspose2DOp>(
       ic.input(0), ic.input(1), ic.input(2), strides, pads, dil, outPad,
       ic.attrInt("group", 1));

@@ -36,9 +36,8 @@ LogicalResult buildMean(ImportContext &ic) {
   FailureOr<Value> sum = chain<kiln::AddOp>(ic);
   if (failed(sum))
     return failure();
-  auto type = cast<RankedTensorType>(sum->getType());
-  auto scalar = RankedTensorType::get({}, type.getElementType());
-  Value count = ic.constant(makeDenseFloat(scalar, {double(ic.numInputs())}));
+  Value count =
+      ic.scalar(getElementTypeOrSelf(sum->getType()), double(ic.numInputs()));
   return ic.createAsOutput<kiln::DivOp>(*sum, count);
 }
 

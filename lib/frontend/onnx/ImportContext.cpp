@@ -192,10 +192,13 @@ static std::string blobName(StringRef tensorName) {
   return s;
 }
 
-FailureOr<Value> ImportContext::materialize(StringRef name, TensorSlot &slot) {
-  if (slot.value)
+FailureOr<Value> ImportContext::materialize(StringRef name, TensorSlot &slot,
+                                            Type reinterpretAs) {
+  if (slot.value && !reinterpretAs)
     return slot.value;
   const TensorProto *t = slot.tensor;
+  if (!t && !slot.constant)
+    return failure();
   RankedTensorType type = slot.constant
                               ? cast<RankedTensorType>(slot.constant.getType())
                               : tensorTypeOf(*this, *t);
@@ -205,12 +208,15 @@ FailureOr<Value> ImportContext::materialize(StringRef name, TensorSlot &slot) {
            << TensorProto::DataType_Name(
                   static_cast<TensorProto::DataType>(t->data_type()))
            << ", which Kiln does not support";
+  if (reinterpretAs)
+    type = type.clone(reinterpretAs);
   Type elem = type.getElementType();
   bool dense = !t || elem.isInteger(1) ||
                (isa<IntegerType>(elem) && type.getNumElements() <= 64);
   ElementsAttr value;
   if (dense && slot.constant) {
-    value = slot.constant;
+    value =
+        reinterpretAs ? slot.constant.bitcast(reinterpretAs) : slot.constant;
   } else {
     std::vector<char> bytes = tensorBytes(*t, type);
     size_t align = std::max<size_t>(1, elem.getIntOrFloatBitWidth() / 8);
@@ -218,9 +224,24 @@ FailureOr<Value> ImportContext::materialize(StringRef name, TensorSlot &slot) {
         type, blobName(name),
         HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align));
   }
-  slot.value = kiln::ConstantOp::create(
+  Value result = kiln::ConstantOp::create(
       b, NameLoc::get(b.getStringAttr(name), fileLoc), value);
-  return slot.value;
+  if (!reinterpretAs)
+    slot.value = result;
+  return result;
+}
+
+Value ImportContext::constantInputAs(unsigned i, Type elem) {
+  if (!hasInput(i))
+    return {};
+  auto it = slots.find(current->input(i));
+  if (it == slots.end() || (!it->second.tensor && !it->second.constant))
+    return {};
+  RankedTensorType type = typeOf(current->input(i));
+  if (!type || type.getElementTypeBitWidth() != elem.getIntOrFloatBitWidth())
+    return {};
+  FailureOr<Value> v = materialize(current->input(i), it->second, elem);
+  return succeeded(v) ? *v : Value();
 }
 
 FailureOr<Value> ImportContext::lookup(StringRef name) {
@@ -232,6 +253,10 @@ FailureOr<Value> ImportContext::lookup(StringRef name) {
 
 Value ImportContext::constant(DenseElementsAttr value) {
   return kiln::ConstantOp::create(b, nodeLoc, value);
+}
+
+Value ImportContext::scalar(Type elem, double value) {
+  return constant(makeDenseFloat(RankedTensorType::get({}, elem), {value}));
 }
 
 Value ImportContext::reshape(Value value, ArrayRef<int64_t> shape) {

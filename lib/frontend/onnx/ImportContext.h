@@ -8,6 +8,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringMap.h"
 
 #include "onnx/onnx_pb.h"
@@ -66,6 +67,9 @@ public:
                                                         llvm::StringRef what);
   mlir::FailureOr<llvm::SmallVector<double>> constFloats(unsigned i,
                                                          llvm::StringRef what);
+  /// Input `i`, when it is an initializer or Constant, as a new constant whose
+  /// bytes are read as `elem` (same width); null otherwise.
+  mlir::Value constantInputAs(unsigned i, mlir::Type elem);
 
   unsigned numOutputs() const { return current->output_size(); }
   void setOutput(unsigned i, mlir::Value value);
@@ -87,22 +91,43 @@ public:
     mlir::OperationState state(nodeLoc, OpTy::getOperationName());
     OpTy::build(b, state, mlir::TypeRange{}, std::forward<Args>(args)...);
     llvm::SmallVector<mlir::Type> types;
-    if (mlir::failed(OpTy::inferReturnTypes(
-            ctx, nodeLoc, state.operands, state.attributes.getDictionary(ctx),
-            state.getRawProperties(), state.regions, types)))
-      return mlir::failure();
+    std::string why = "invalid operands for " + OpTy::getOperationName().str();
+    bool inferred;
+    {
+      // The op's own message lacks the node; re-issue it under the node name.
+      mlir::ScopedDiagnosticHandler capture(ctx, [&](mlir::Diagnostic &d) {
+        why = d.str();
+        return mlir::success();
+      });
+      inferred = mlir::succeeded(OpTy::inferReturnTypes(
+          ctx, nodeLoc, state.operands, state.attributes.getDictionary(ctx),
+          state.getRawProperties(), state.regions, types));
+    }
+    if (!inferred)
+      return emitNodeError() << why;
     state.addTypes(types);
     return llvm::cast<OpTy>(b.create(state));
+  }
+  /// Same, returning the single result.
+  template <typename OpTy, typename... Args>
+  mlir::FailureOr<mlir::Value> createValue(Args &&...args) {
+    mlir::FailureOr<OpTy> op = create<OpTy>(std::forward<Args>(args)...);
+    if (mlir::failed(op))
+      return mlir::failure();
+    return op->getResult();
   }
   /// Same, binding the single result to output 0.
   template <typename OpTy, typename... Args>
   llvm::LogicalResult createAsOutput(Args &&...args) {
-    mlir::FailureOr<OpTy> op = create<OpTy>(std::forward<Args>(args)...);
-    if (mlir::failed(op))
+    mlir::FailureOr<mlir::Value> v =
+        createValue<OpTy>(std::forward<Args>(args)...);
+    if (mlir::failed(v))
       return mlir::failure();
-    setOutput(0, op->getResult());
+    setOutput(0, *v);
     return mlir::success();
   }
+  /// A rank-0 constant `value` of element type `elem`.
+  mlir::Value scalar(mlir::Type elem, double value);
 
   /// A kiln.constant holding `value` as a plain attribute.
   mlir::Value constant(mlir::DenseElementsAttr value);
@@ -113,8 +138,11 @@ public:
   mlir::Type elementType(int32_t onnxType) const;
 
 private:
+  /// The constant for `slot`, cached unless `reinterpretAs` gives it another
+  /// element type.
   mlir::FailureOr<mlir::Value> materialize(llvm::StringRef name,
-                                           TensorSlot &slot);
+                                           TensorSlot &slot,
+                                           mlir::Type reinterpretAs = {});
 
   llvm::StringMap<TensorSlot> slots;
   mlir::Location fileLoc;

@@ -19,6 +19,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <exception>
+#include <tuple>
 
 using namespace kiln::frontend;
 using namespace kiln::frontend::detail;
@@ -142,6 +143,32 @@ bool pinInputShapes(onnx::GraphProto &graph, const OnnxImportOptions &options,
   return true;
 }
 
+/// Upsample and Resize-10 sample at asymmetric coordinates rounding down, but
+/// libonnx's adapters turn them into Resize-11+ nodes without saying so, and
+/// Resize-11's defaults (half_pixel, round_prefer_floor) would shift the image.
+void keepPreResize11Sampling(onnx::GraphProto &graph) {
+  for (onnx::NodeProto &node : *graph.mutable_node()) {
+    if (node.op_type() != "Resize")
+      continue;
+    bool hasCoord = false, hasNearest = false;
+    for (const onnx::AttributeProto &a : node.attribute()) {
+      hasCoord |= a.name() == "coordinate_transformation_mode";
+      hasNearest |= a.name() == "nearest_mode";
+    }
+    for (auto [has, name, value] :
+         {std::tuple<bool, const char *, const char *>{
+              hasCoord, "coordinate_transformation_mode", "asymmetric"},
+          {hasNearest, "nearest_mode", "floor"}}) {
+      if (has)
+        continue;
+      onnx::AttributeProto *a = node.add_attribute();
+      a->set_name(name);
+      a->set_type(onnx::AttributeProto::STRING);
+      a->set_s(value);
+    }
+  }
+}
+
 /// Converts to the canonical opset; a model the converter cannot handle keeps
 /// its own opset (the builder table covers opsets individually).
 void convertOpset(onnx::ModelProto &model, int64_t target) {
@@ -151,6 +178,8 @@ void convertOpset(onnx::ModelProto &model, int64_t target) {
   try {
     onnx::ModelProto converted =
         onnx::version_conversion::ConvertVersion(model, target);
+    if (opset < 11 && target >= 11)
+      keepPreResize11Sampling(*converted.mutable_graph());
     onnx::checker::check_model(converted);
     model = std::move(converted);
   } catch (...) {

@@ -17,7 +17,7 @@ const std::vector<OpTableEntry> &detail::getOpTable() {
     for (auto family :
          {getConstantOps, getConvOps, getMatMulOps, getElementwiseOps,
           getActivationOps, getNormOps, getReduceOps, getPoolOps, getShapeOps,
-          getSliceOps, getResizeOps, getQuantOps})
+          getSliceOps, getResizeOps, getQuantOps, getRearrangeOps})
       llvm::append_range(all, family());
     return all;
   }();

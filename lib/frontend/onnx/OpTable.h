@@ -35,6 +35,7 @@ llvm::ArrayRef<OpTableEntry> getShapeOps();
 llvm::ArrayRef<OpTableEntry> getSliceOps();
 llvm::ArrayRef<OpTableEntry> getResizeOps();
 llvm::ArrayRef<OpTableEntry> getQuantOps();
+llvm::ArrayRef<OpTableEntry> getRearrangeOps();
 
 // Attribute readers shared across families.
 /// Pads of a 2-D window (auto_pad resolved), with its strides and dilations.

@@ -47,6 +47,9 @@ LogicalResult buildResize(ImportContext &ic) {
   } else {
     return ic.emitNodeError() << "needs 4 scales or 4 sizes";
   }
+  if (out[0] != type.getDimSize(0) || out[1] != type.getDimSize(1))
+    return ic.emitNodeError() << "only the two spatial dimensions can be "
+                                 "resized, not the batch or channels";
   std::string modeName = ic.attrString("mode", "nearest");
   std::optional<kiln::ResizeMode> mode =
       kiln::symbolizeResizeMode(modeName == "bilinear" ? "linear" : modeName);
