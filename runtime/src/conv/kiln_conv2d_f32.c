@@ -2,6 +2,7 @@
 #include "internal/kiln_act.h"
 #include "internal/kiln_internal.h"
 #include "internal/kiln_iter.h"
+#include "internal/kiln_ref.h"
 
 /**
  * @brief ONNX Conv on NCHW: out = act(conv(input, weights) + bias + residual).
@@ -26,12 +27,11 @@
  * @return KILN_OK; KILN_ERR_NULL when a required pointer is NULL; KILN_ERR_ARG
  *         when a shape is not rank 4 or groups < 1.
  */
-kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
-                            const kiln_shape *in_shape, const float *input,
-                            const kiln_shape *filter_shape,
-                            const float *weights, const float *bias,
-                            const float *residual, const kiln_shape *out_shape,
-                            float *output, void *scratch) {
+kiln_status KILN_REF(kiln_conv2d_f32)(
+    const kiln_conv_params *params, const kiln_shape *in_shape,
+    const float *input, const kiln_shape *filter_shape, const float *weights,
+    const float *bias, const float *residual, const kiln_shape *out_shape,
+    float *output, void *scratch) {
   (void)scratch;
   kiln_conv_geometry g;
   kiln_status st = kiln_internal_conv_geometry(

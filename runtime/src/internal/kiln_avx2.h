@@ -2,8 +2,7 @@
 #ifndef KILN_INTERNAL_AVX2_H
 #define KILN_INTERNAL_AVX2_H
 
-#include "kiln/runtime.h"
-#include "kiln_isa.h"
+#include "kiln_internal.h"
 
 #if KILN_HAVE_AVX2
 
@@ -155,6 +154,20 @@ static inline __m256i kiln_avx2_tail_mask(int32_t count) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lane);
 }
 
+/* Loads/stores the first `count` of 8 lanes (masked lanes read as 0). AMD
+ * cores microcode masked stores, so full vectors take the plain path. */
+static inline __m256 kiln_avx2_load_n(const float *p, int32_t count) {
+  return count >= 8 ? _mm256_loadu_ps(p)
+                    : _mm256_maskload_ps(p, kiln_avx2_tail_mask(count));
+}
+
+static inline void kiln_avx2_store_n(float *p, __m256 v, int32_t count) {
+  if (count >= 8)
+    _mm256_storeu_ps(p, v);
+  else
+    _mm256_maskstore_ps(p, kiln_avx2_tail_mask(count), v);
+}
+
 /* What the GEMM core does to a finished tile, in this order:
  * v = alpha * (A.B + residual) + add_scale * add + row_bias; out = act(v).
  * The residual enters with the first k-chunk, so it may alias the output. */
@@ -192,6 +205,24 @@ void kiln_avx2_gemm(int32_t m, int32_t n, int32_t k, const float *a,
                     int32_t a_row, int32_t a_col, kiln_avx2_pack_b_fn pack_b,
                     const void *b_ctx, float *c, int32_t ldc,
                     const kiln_avx2_epilogue *ep);
+
+/* B of the implicit GEMM of a convolution: row p = (c, kh, kw) of the
+ * filter, column j = (oh, ow) of the output, read from the NCHW input of one
+ * image and group with zero padding; nothing like im2col is materialised. */
+typedef struct {
+  const float *input; /* first channel of the group in this image */
+  const kiln_conv_params *params;
+  int32_t h, w, ow, kh, kw;
+} kiln_avx2_conv_b;
+void kiln_avx2_pack_conv_b(const void *ctx, int32_t p0, int32_t kc, int32_t j0,
+                           int32_t nc, float *panel);
+
+/* Direct convolution for one input channel per group (depthwise, with any
+ * channel multiplier): vectorised along each output row. */
+void kiln_avx2_conv_depthwise(const kiln_conv_params *params,
+                              const kiln_conv_geometry *g, const float *input,
+                              const float *weights, const float *bias,
+                              const float *residual, float *output);
 
 #endif /* KILN_HAVE_AVX2 */
 #endif /* KILN_INTERNAL_AVX2_H */

@@ -15,11 +15,10 @@ kiln_status kiln_internal_epilogue_f32(const kiln_activation *act,
   if (act == NULL)
     act = &identity;
   for (int32_t i = 0; i < count; i += 8) {
-    const __m256i mask = kiln_avx2_tail_mask(count - i);
-    __m256 v = _mm256_maskload_ps(in + i, mask);
+    __m256 v = kiln_avx2_load_n(in + i, count - i);
     if (residual != NULL)
-      v = _mm256_add_ps(v, _mm256_maskload_ps(residual + i, mask));
-    _mm256_maskstore_ps(out + i, mask, kiln_avx2_act(act, v));
+      v = _mm256_add_ps(v, kiln_avx2_load_n(residual + i, count - i));
+    kiln_avx2_store_n(out + i, kiln_avx2_act(act, v), count - i);
   }
   return KILN_OK;
 }

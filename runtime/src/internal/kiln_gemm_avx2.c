@@ -69,26 +69,13 @@ static inline void kiln_avx2_tile(int32_t kc, const float *const *rows,
   acc[8] = c40, acc[9] = c41, acc[10] = c50, acc[11] = c51;
 }
 
-/* Loads 8 columns at p (lanes >= nc masked to 0); nc >= 8 is a plain load. */
-static inline __m256 kiln_avx2_load_cols(const float *p, int32_t nc) {
-  return nc >= 8 ? _mm256_loadu_ps(p)
-                 : _mm256_maskload_ps(p, kiln_avx2_tail_mask(nc));
-}
-
-static inline void kiln_avx2_store_cols(float *p, __m256 v, int32_t nc) {
-  if (nc >= 8)
-    _mm256_storeu_ps(p, v);
-  else
-    _mm256_maskstore_ps(p, kiln_avx2_tail_mask(nc), v);
-}
-
 /* The C term of Gemm for 8 columns, whatever its broadcast strides. */
 static inline __m256 kiln_avx2_load_add(const kiln_avx2_epilogue *ep, int32_t i,
                                         int32_t j, int32_t nc) {
   const float *src =
       ep->add + (ptrdiff_t)i * ep->add_row + (ptrdiff_t)j * ep->add_col;
   if (ep->add_col == 1)
-    return kiln_avx2_load_cols(src, nc);
+    return kiln_avx2_load_n(src, nc);
   if (ep->add_col == 0)
     return _mm256_broadcast_ss(src);
   float lanes[8] = {0};
@@ -112,11 +99,11 @@ static void kiln_avx2_finish_tile(__m256 *acc, int32_t i0, int32_t mr,
         break;
       __m256 v = acc[2 * r + h];
       if (!first)
-        v = _mm256_add_ps(v, kiln_avx2_load_cols(crow + 8 * h, ncols));
+        v = _mm256_add_ps(v, kiln_avx2_load_n(crow + 8 * h, ncols));
       else if (ep->residual != NULL)
         v = _mm256_add_ps(
             v,
-            kiln_avx2_load_cols(
+            kiln_avx2_load_n(
                 ep->residual + (ptrdiff_t)i * ep->res_ld + j0 + 8 * h, ncols));
       if (last) {
         if (ep->alpha != 1.0f)
@@ -129,7 +116,7 @@ static void kiln_avx2_finish_tile(__m256 *acc, int32_t i0, int32_t mr,
         if (ep->act != NULL)
           v = kiln_avx2_act(ep->act, v);
       }
-      kiln_avx2_store_cols(crow + 8 * h, v, ncols);
+      kiln_avx2_store_n(crow + 8 * h, v, ncols);
     }
   }
 }
