@@ -21,6 +21,17 @@ uint64_t HostTensor::numElements() const {
   return n;
 }
 
+/// Stores `count` little-endian float64 values as f32 in `t.data`.
+static void narrowF64(const char *values, uint64_t count, HostTensor &t) {
+  t.data.resize(count * 4);
+  for (uint64_t i = 0; i < count; ++i) {
+    double v;
+    std::memcpy(&v, values + i * 8, 8);
+    float f = static_cast<float>(v);
+    std::memcpy(t.data.data() + i * 4, &f, 4);
+  }
+}
+
 static llvm::Error npyError(llvm::StringRef path, const llvm::Twine &what) {
   return llvm::createStringError(path + ": " + what);
 }
@@ -116,13 +127,7 @@ llvm::Expected<HostTensor> kiln::driver::readNpy(llvm::StringRef path) {
                               " data bytes, the shape needs " +
                               llvm::Twine(count * fileElemSize));
   if (t.narrowedFromF64) {
-    t.data.resize(count * 4);
-    for (uint64_t i = 0; i < count; ++i) {
-      double v;
-      std::memcpy(&v, payload.data() + i * 8, 8);
-      float f = static_cast<float>(v);
-      std::memcpy(t.data.data() + i * 4, &f, 4);
-    }
+    narrowF64(payload.data(), count, t);
   } else {
     t.data.assign(payload.begin(), payload.end());
   }
@@ -185,13 +190,7 @@ llvm::Expected<HostTensor> kiln::driver::readTensorProto(llvm::StringRef path) {
     if (t.narrowedFromF64) {
       if (raw.size() != count * 8)
         return npyError(path, "raw_data size does not match dims");
-      t.data.resize(count * 4);
-      for (uint64_t i = 0; i < count; ++i) {
-        double v;
-        std::memcpy(&v, raw.data() + i * 8, 8);
-        float f = static_cast<float>(v);
-        std::memcpy(t.data.data() + i * 4, &f, 4);
-      }
+      narrowF64(raw.data(), count, t);
     } else {
       t.data.assign(raw.begin(), raw.end());
     }

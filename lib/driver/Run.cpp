@@ -65,6 +65,16 @@ const char kUsage[] =
 
 /// Parses argv; returns an error message (empty on success).
 std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
+  // Options taking one string value, and what the value is.
+  const struct {
+    llvm::StringRef flag;
+    std::string *out;
+    llvm::StringRef what;
+  } stringOptions[] = {{"--target", &opts.targetName, "a target name"},
+                       {"-o", &opts.outDir, "a directory"},
+                       {"--name", &opts.name, "a C identifier"},
+                       {"--build-dir", &opts.buildDir, "a directory"},
+                       {"--opt", &opts.optLevel, "a flag such as -O2"}};
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef a = argv[i];
     auto value = [&](std::string &out) -> bool {
@@ -77,14 +87,16 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
       std::string v;
       return value(v) && !llvm::StringRef(v).getAsInteger(10, out);
     };
+    const auto *stringOption = llvm::find_if(
+        stringOptions, [&](const auto &o) { return o.flag == a; });
     std::string v;
-    if (a == "--help" || a == "-h") {
+    if (stringOption != std::end(stringOptions)) {
+      if (!value(*stringOption->out))
+        return (stringOption->flag + " needs " + stringOption->what).str();
+    } else if (a == "--help" || a == "-h") {
       help = true;
-    } else if (a == "--target" || a.starts_with("--target=")) {
-      if (a.consume_front("--target="))
-        opts.targetName = a.str();
-      else if (!value(opts.targetName))
-        return "--target needs a value";
+    } else if (a.consume_front("--target=")) {
+      opts.targetName = a.str();
     } else if (a == "--input" || a == "-i") {
       if (!value(v))
         return "--input needs NAME=FILE or FILE";
@@ -93,18 +105,6 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
         opts.inputs.push_back({"", v});
       else
         opts.inputs.push_back({name.str(), file.str()});
-    } else if (a == "-o") {
-      if (!value(opts.outDir))
-        return "-o needs a directory";
-    } else if (a == "--name") {
-      if (!value(opts.name))
-        return "--name needs a value";
-    } else if (a == "--build-dir") {
-      if (!value(opts.buildDir))
-        return "--build-dir needs a directory";
-    } else if (a == "--opt") {
-      if (!value(opts.optLevel))
-        return "--opt needs a flag such as -O2";
     } else if (a == "--timeout") {
       if (!number(opts.timeout))
         return "--timeout needs a number of seconds";

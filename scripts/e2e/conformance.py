@@ -100,11 +100,20 @@ def run(cmd, timeout):
         return p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         return -1, "", f"timed out after {timeout} s"
+    except OSError as e:
+        return -1, "", f"cannot execute {cmd[0]}: {e}"
 
 
 def first_error(text):
-    for line in text.splitlines():
+    """The line that explains a failure: a build's own diagnostic rather than
+    the `command failed: <command line>` line that precedes it."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
         if "error" in line:
+            if "command failed" in line:
+                for detail in lines[i + 1:]:
+                    if "error" in detail or "undefined reference" in detail:
+                        return "build: " + detail.strip()
             return line.strip()
     lines = [l for l in text.splitlines() if l.strip()]
     return lines[0].strip() if lines else "(no output)"

@@ -178,16 +178,20 @@ std::vector<std::string> listSources(llvm::StringRef dir,
 /// `kiln run`s never see a half-written one.
 llvm::Expected<std::vector<std::string>>
 buildCached(const Target &target, const BuildOptions &options,
-            llvm::StringRef label, llvm::StringRef sourceDir,
+            llvm::StringRef label,
             const std::vector<std::string> &sources,
             const std::vector<std::string> &flags, bool archive,
             const std::vector<std::string> &headers = {}) {
-  std::string key = label.str() + "\n" + target.toolchain.cc.program.str() + "\n" +
-                    llvm::join(flags, " ");
+  // Include directories differ per library (each may carry its runtime copy),
+  // so they stay out of the key; the headers' contents are keyed instead.
+  std::string key = label.str() + "\n" + target.toolchain.cc.program.str();
+  for (const std::string &flag : flags)
+    if (!llvm::StringRef(flag).starts_with("-I"))
+      key += " " + flag;
   std::vector<std::string> keyed = sources;
   keyed.insert(keyed.end(), headers.begin(), headers.end());
   for (const std::string &src : keyed) {
-    key += "\n" + llvm::StringRef(src).drop_front(sourceDir.size()).str();
+    key += "\n" + path::filename(src).str();
     if (auto buf = llvm::MemoryBuffer::getFile(src))
       key += (*buf)->getBuffer();
   }
@@ -246,7 +250,7 @@ llvm::Expected<std::string> getRuntimeArchive(const Target &target,
                                    "/src (set KILN_SOURCE_ROOT)");
   std::vector<std::string> flags = commonFlags(target, options, runtimeDir);
   flags.push_back(("-I" + runtimeDir + "/src").str());
-  auto built = buildCached(target, options, "kiln_runtime", runtimeDir, sources,
+  auto built = buildCached(target, options, "kiln_runtime", sources,
                            flags, /*archive=*/true,
                            listSources(runtimeDir, {".h"}, /*recursive=*/true));
   if (!built)
@@ -267,8 +271,11 @@ getHarnessObjects(const Target &target, const BuildOptions &options,
   }
   std::vector<std::string> flags = commonFlags(target, options, runtimeDir);
   flags.push_back(("-I" + harness).str());
-  return buildCached(target, options, "kiln_harness", harness, sources, flags,
-                     /*archive=*/false, listSources(harness, {".h"}, false));
+  std::vector<std::string> headers = listSources(harness, {".h"}, false);
+  for (std::string &h : listSources((runtimeDir + "/include").str(), {".h"}, true))
+    headers.push_back(std::move(h));
+  return buildCached(target, options, "kiln_harness", sources, flags,
+                     /*archive=*/false, headers);
 }
 
 std::string cIdentifierSafe(llvm::StringRef s) {
