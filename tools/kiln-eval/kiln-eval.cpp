@@ -16,6 +16,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -47,6 +48,7 @@ static std::optional<target::DType> toDType(Type type) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::opt<std::string> model(cl::Positional, cl::desc("MODEL(.onnx|.mlir)"),
                              cl::Required);
   cl::opt<unsigned> level("O", cl::desc("optimisation level 0-3"), cl::Prefix,
@@ -80,6 +82,10 @@ int main(int argc, char **argv) {
   PassManager pm(&ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope rootTiming = timing.getRootScope();
+  pm.enableTiming(rootTiming);
   OptimizeOptions options;
   options.level = level;
   buildKilnOptimizePipeline(pm, options);
