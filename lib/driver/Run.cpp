@@ -3,7 +3,6 @@
 #include "NpyIO.h"
 
 #include "kiln/driver/Subcommands.h"
-#include "kiln/target/CompileModel.h"
 #include "kiln/target/TargetRunner.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -12,6 +11,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -137,22 +137,30 @@ std::string shapeString(llvm::ArrayRef<int64_t> shape) {
          "]";
 }
 
-/// Compiles MODEL for the run's target into `libDir` with the same pipeline
-/// as `kiln compile`; bare-metal targets get the board's budgets so a model
-/// that cannot fit fails at compile time, naming the budget.
+/// Compiles MODEL for the run's target into `libDir` through `kiln compile`
+/// (this same binary, in a child process: the compile pipeline reads its
+/// options from the command line); bare-metal targets get the board's budgets
+/// so a model that cannot fit fails at compile time, naming the budget.
 llvm::Error compileForRun(const RunOptions &opts, const target::Target &tgt,
                           llvm::StringRef libDir) {
-  CompileModelOptions options;
-  options.modelPath = opts.model;
-  options.target = tgt.name.str();
-  options.outputDir = libDir.str();
-  options.name = opts.name;
-  options.maxRam = tgt.memory.ramBytes;
-  options.maxFlash = tgt.memory.flashBytes;
+  std::string self = fs::getMainExecutable(nullptr, (void *)&compileForRun);
+  std::vector<std::string> args = {self,         "compile",  opts.model,
+                                   "--target",   tgt.name.str(), "-o",
+                                   libDir.str(), "--name",   opts.name};
+  if (tgt.bareMetal) {
+    args.push_back("--max-ram=" + std::to_string(tgt.memory.ramBytes));
+    args.push_back("--max-flash=" + std::to_string(tgt.memory.flashBytes));
+  }
   if (opts.verbose)
-    llvm::errs() << "kiln run: compiling " << opts.model << " for " << tgt.name
-                 << " into " << libDir << "\n";
-  return compileModel(options);
+    llvm::errs() << llvm::join(args, " ") << "\n";
+  llvm::SmallVector<llvm::StringRef> argv(args.begin(), args.end());
+  std::string err;
+  int rc = llvm::sys::ExecuteAndWait(self, argv, std::nullopt, {}, 0, 0, &err);
+  if (rc != 0)
+    return llvm::createStringError("compiling " + opts.model + " for '" +
+                                   tgt.name + "' failed" +
+                                   (err.empty() ? "" : ": " + err));
+  return llvm::Error::success();
 }
 
 /// Binds the given files to the model inputs and works out the sample count:

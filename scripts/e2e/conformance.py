@@ -114,6 +114,9 @@ def first_error(text):
                 for detail in lines[i + 1:]:
                     if "error" in detail or "undefined reference" in detail:
                         return "build: " + detail.strip()
+            # "unsupported ONNX op types ...:" lists the ops on the next line.
+            if line.rstrip().endswith(":") and i + 1 < len(lines):
+                return line.strip() + " " + lines[i + 1].strip()
             return line.strip()
     lines = [l for l in text.splitlines() if l.strip()]
     return lines[0].strip() if lines else "(no output)"
