@@ -1,7 +1,7 @@
 //===- Compile.cpp - `kiln compile`: model -> standalone library directory ===//
 
-#include "kiln/target/CompileModel.h"
 #include "kiln/driver/Subcommands.h"
+#include "kiln/target/CompileModel.h"
 
 #include "dialects/kiln/KilnDialect.h"
 #include "kiln/passes/MemoryPlan.h"
@@ -19,6 +19,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -71,7 +72,8 @@ static std::string defaultName(StringRef path) {
 
 static bool isCIdentifier(StringRef name) {
   return !name.empty() && !llvm::isDigit(name.front()) &&
-         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+         llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
 static FailureOr<OwningOpRef<ModuleOp>>
@@ -98,11 +100,12 @@ importModel(const CompileModelOptions &options, llvm::SourceMgr &sourceMgr,
 static std::string describeLocation(Location loc) {
   if (auto named = dyn_cast<NameLoc>(loc)) {
     std::string inner = describeLocation(named.getChildLoc());
-    return "'" + named.getName().str() + "'" + (inner.empty() ? "" : " (" + inner + ")");
+    return "'" + named.getName().str() + "'" +
+           (inner.empty() ? "" : " (" + inner + ")");
   }
   if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return (file.getFilename().strref() + ":" + llvm::Twine(file.getLine()) + ":" +
-            llvm::Twine(file.getColumn()))
+    return (file.getFilename().strref() + ":" + llvm::Twine(file.getLine()) +
+            ":" + llvm::Twine(file.getColumn()))
         .str();
   if (auto fused = dyn_cast<FusedLoc>(loc))
     if (!fused.getLocations().empty())
@@ -112,7 +115,8 @@ static std::string describeLocation(Location loc) {
 
 /// The arena plus every input and output buffer must fit `maxRam`; on
 /// failure the message lists what is live at the arena's peak.
-static Error checkRamBudget(func::FuncOp func, const CompileModelOptions &options,
+static Error checkRamBudget(func::FuncOp func,
+                            const CompileModelOptions &options,
                             unsigned alignment) {
   FailureOr<MemoryPlan> plan = planMemory(func, alignment);
   if (failed(plan))
@@ -130,19 +134,22 @@ static Error checkRamBudget(func::FuncOp func, const CompileModelOptions &option
   os << "the plan needs " << total << " bytes of RAM (arena " << plan->arenaSize
      << ", lower bound " << plan->lowerBound << ", inputs+outputs " << io
      << "), over --max-ram " << options.maxRam << "\n";
-  Operation *peakOp = plan->schedule.empty() ? nullptr : plan->schedule[plan->peakStep];
+  Operation *peakOp =
+      plan->schedule.empty() ? nullptr : plan->schedule[plan->peakStep];
   os << "  live in the arena at the peak (step " << plan->peakStep;
   if (peakOp)
-    os << ", '" << peakOp->getName() << "' at " << describeLocation(peakOp->getLoc());
+    os << ", '" << peakOp->getName() << "' at "
+       << describeLocation(peakOp->getLoc());
   os << "):\n";
   for (const PlannedBuffer *buf : plan->liveAt(plan->peakStep)) {
     os << llvm::format("    %10lld bytes  ", (long long)buf->bytes);
-    Operation *owner = buf->scratchOf ? buf->scratchOf
-                                      : buf->values.front().getDefiningOp();
+    Operation *owner =
+        buf->scratchOf ? buf->scratchOf : buf->values.front().getDefiningOp();
     os << (buf->scratchOf ? "scratch of '" : "result of '") << owner->getName()
        << "' at " << describeLocation(owner->getLoc()) << "\n";
   }
-  os << llvm::format("    %10lld bytes  caller inputs and outputs", (long long)io);
+  os << llvm::format("    %10lld bytes  caller inputs and outputs",
+                     (long long)io);
   return fail(s);
 }
 
@@ -151,7 +158,8 @@ static Error checkFlashBudget(uint64_t weightBytes,
   if (!options.maxFlash || weightBytes <= options.maxFlash)
     return Error::success();
   return fail("the weights need " + llvm::Twine(weightBytes) +
-              " bytes of flash, over --max-flash " + llvm::Twine(options.maxFlash) +
+              " bytes of flash, over --max-flash " +
+              llvm::Twine(options.maxFlash) +
               " (generated code is not counted)");
 }
 
@@ -166,7 +174,8 @@ static std::string findRuntimeDir(const CompileModelOptions &options) {
 static Error writeFile(StringRef dir, StringRef rel, StringRef contents) {
   llvm::SmallString<256> path(dir);
   llvm::sys::path::append(path, rel);
-  if (auto ec = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
+  if (auto ec =
+          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
     return fail("cannot create " + llvm::sys::path::parent_path(path) + ": " +
                 ec.message());
   std::error_code ec;
@@ -186,9 +195,11 @@ static Error run(const target::Tool &tool, llvm::ArrayRef<StringRef> args) {
   llvm::SmallVector<StringRef> argv = {*found};
   argv.append(args.begin(), args.end());
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*found, argv, std::nullopt, {}, 0, 0, &message);
+  int rc =
+      llvm::sys::ExecuteAndWait(*found, argv, std::nullopt, {}, 0, 0, &message);
   if (rc != 0)
-    return fail("'" + program + "' failed (exit " + llvm::Twine(rc) + ") " + message);
+    return fail("'" + program + "' failed (exit " + llvm::Twine(rc) + ") " +
+                message);
   return Error::success();
 }
 
@@ -209,11 +220,10 @@ static Error buildLibrary(StringRef dir, const CompileModelOptions &options,
   };
   std::string inc = "-I" + at(""), rtInc = "-I" + at("runtime/include"),
               rtSrc = "-I" + at("runtime/src");
-  if (options.emit == EmitKind::Asm)
-  {
-    std::vector<std::string> args = withArch(
-        {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc, "-S",
-         at((name + ".cpp").str()), "-o", at((name + ".s").str())});
+  if (options.emit == EmitKind::Asm) {
+    std::vector<std::string> args =
+        withArch({"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc, "-S",
+                  at((name + ".cpp").str()), "-o", at((name + ".s").str())});
     llvm::SmallVector<StringRef> refs(args.begin(), args.end());
     return run(tc.cxx, refs);
   }
@@ -235,12 +245,14 @@ static Error buildLibrary(StringRef dir, const CompileModelOptions &options,
       if (Error e = compile(tc.cc, {"-std=c11", "-O2", rtInc, rtSrc},
                             at(("runtime/" + f))))
         return e;
-  if (Error e = compile(tc.cxx, {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc},
-                        at((name + ".cpp").str())))
+  if (Error e =
+          compile(tc.cxx, {"-O2", "-fno-exceptions", "-fno-rtti", inc, rtInc},
+                  at((name + ".cpp").str())))
     return e;
   bool asmWeights = options.weightsFormat == codegen::WeightsFormat::Asm;
-  if (Error e = compile(tc.cc, {"-Wa,-I" + at("")},
-                        at((name + (asmWeights ? "_weights.S" : "_weights.c")).str())))
+  if (Error e = compile(
+          tc.cc, {"-Wa,-I" + at("")},
+          at((name + (asmWeights ? "_weights.S" : "_weights.c")).str())))
     return e;
   std::vector<std::string> arArgs = {"rcsD", at(("lib" + name + ".a").str())};
   arArgs.insert(arArgs.end(), objects.begin(), objects.end());
@@ -261,7 +273,8 @@ static Error commitDirectory(StringRef tmp, StringRef dir) {
     for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
          it.increment(ec))
       empty = false;
-    if (!empty && (!existing || !(*existing)->getBuffer().starts_with("# Generated by kiln")))
+    if (!empty && (!existing || !(*existing)->getBuffer().starts_with(
+                                    "# Generated by kiln")))
       return fail("refusing to replace '" + dir +
                   "': it exists and is not a kiln output directory");
     llvm::SmallString<256> old;
@@ -280,22 +293,25 @@ static Error commitDirectory(StringRef tmp, StringRef dir) {
 
 Error kiln::compileModel(const CompileModelOptions &options) {
   Progress progress;
-  std::string name = options.name.empty() ? defaultName(options.modelPath) : options.name;
+  std::string name =
+      options.name.empty() ? defaultName(options.modelPath) : options.name;
   if (!isCIdentifier(name))
     return fail("--name '" + name + "' is not a C identifier");
-  llvm::Expected<const target::Target &> tgt = target::lookupTarget(options.target);
+  llvm::Expected<const target::Target &> tgt =
+      target::lookupTarget(options.target);
   if (!tgt)
     return tgt.takeError();
   auto bytes = llvm::MemoryBuffer::getFile(options.modelPath);
   if (!bytes)
-    return fail("cannot read '" + options.modelPath + "': " + bytes.getError().message());
+    return fail("cannot read '" + options.modelPath +
+                "': " + bytes.getError().message());
   codegen::LibraryOptions lib;
   lib.name = name;
   lib.weightsFormat = options.weightsFormat;
   lib.alignment = tgt->alignment;
-  lib.modelHash = llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(
-                                  (*bytes)->getBuffer())),
-                              /*LowerCase=*/true);
+  lib.modelHash = llvm::toHex(
+      llvm::SHA256::hash(llvm::arrayRefFromStringRef((*bytes)->getBuffer())),
+      /*LowerCase=*/true);
 
   DialectRegistry registry;
   registry.insert<KilnDialect, func::FuncDialect, quant::QuantDialect,
@@ -309,17 +325,30 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   sourceMgr.AddNewSourceBuffer(std::move(*bytes), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
 
-  FailureOr<OwningOpRef<ModuleOp>> module = importModel(options, sourceMgr, ctx);
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      importModel(options, sourceMgr, ctx);
   if (failed(module))
     return fail("cannot import '" + options.modelPath + "'");
   progress.done("import");
 
   PassManager pm(&ctx);
+  // --mlir-print-ir-*, --mlir-timing and friends when `kiln compile`
+  // registered them; harmless defaults when compileModel is called directly.
+  if (failed(applyPassManagerCLOptions(pm)))
+    return fail("invalid pass manager options");
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope rootTiming = timing.getRootScope();
+  pm.enableTiming(rootTiming);
+  OptimizeOptions optimizeOptions;
+  optimizeOptions.level = options.optLevel;
+  buildKilnOptimizePipeline(pm, optimizeOptions);
   CodegenOptions codegenOptions;
   codegenOptions.alignment = lib.alignment;
   buildKilnCodegenPipeline(pm, codegenOptions);
   if (failed(pm.run(module->get())))
-    return fail("the code generation pipeline failed on '" + options.modelPath + "'");
+    return fail("the code generation pipeline failed on '" + options.modelPath +
+                "'");
   progress.done("optimisation and memory planning");
 
   FailureOr<func::FuncOp> func = codegen::getEntryFunction(module->get());
@@ -357,7 +386,8 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   for (const std::string &rel : *runtimeFiles) {
     auto src = llvm::MemoryBuffer::getFile(runtimeDir + "/" + rel);
     if (!src)
-      return cleanup(fail("cannot read runtime file " + runtimeDir + "/" + rel));
+      return cleanup(
+          fail("cannot read runtime file " + runtimeDir + "/" + rel));
     if (Error e = writeFile(tmp, "runtime/" + rel, (*src)->getBuffer()))
       return cleanup(std::move(e));
   }
@@ -381,8 +411,8 @@ int kiln::driver::compileMain(int argc, char **argv) {
                              cl::Required, cl::cat(category));
   // cl::desc keeps a StringRef, so the help text must outlive the option.
   const std::string targetHelp = "target name: " + target::getTargetNames();
-  cl::opt<std::string> targetName("target", cl::desc(targetHelp), cl::init("host"),
-                                  cl::cat(category));
+  cl::opt<std::string> targetName("target", cl::desc(targetHelp),
+                                  cl::init("host"), cl::cat(category));
   cl::opt<std::string> output("o", cl::desc("output directory"), cl::Required,
                               cl::value_desc("DIR"), cl::cat(category));
   cl::opt<std::string> name("name", cl::desc("symbol and file prefix"),
@@ -400,16 +430,23 @@ int kiln::driver::compileMain(int argc, char **argv) {
                  clEnumValN(codegen::WeightsFormat::C, "c",
                             "NAME_weights.c, a const byte array")),
       cl::init(codegen::WeightsFormat::Asm), cl::cat(category));
-  cl::opt<uint64_t> maxRam("max-ram", cl::desc("fail if arena + IO exceed B bytes"),
+  cl::opt<uint64_t> maxRam("max-ram",
+                           cl::desc("fail if arena + IO exceed B bytes"),
                            cl::init(0), cl::cat(category));
-  cl::opt<uint64_t> maxFlash("max-flash", cl::desc("fail if weights exceed B bytes"),
+  cl::opt<uint64_t> maxFlash("max-flash",
+                             cl::desc("fail if weights exceed B bytes"),
                              cl::init(0), cl::cat(category));
   cl::opt<std::string> runtimeDir(
       "runtime-dir", cl::desc("kiln runtime/ directory to copy from"),
       cl::cat(category));
+  cl::opt<unsigned> optLevel(
+      "O", cl::desc("graph optimisation level 0-3 (default 3)"), cl::Prefix,
+      cl::init(3), cl::cat(category));
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(category);
-  if (!cl::ParseCommandLineOptions(argc, argv, "kiln compile: model -> library\n",
-                                   &llvm::errs()))
+  if (!cl::ParseCommandLineOptions(
+          argc, argv, "kiln compile: model -> library\n", &llvm::errs()))
     return 1;
 
   CompileModelOptions options;
@@ -422,8 +459,15 @@ int kiln::driver::compileMain(int argc, char **argv) {
   options.maxRam = maxRam;
   options.maxFlash = maxFlash;
   options.runtimeDir = runtimeDir;
+  if (optLevel > 3) {
+    llvm::errs() << "kiln compile: error: -O" << optLevel
+                 << " is not a level (0-3)\n";
+    return 1;
+  }
+  options.optLevel = optLevel;
   if (Error e = compileModel(options)) {
-    llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e)) << "\n";
+    llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e))
+                 << "\n";
     return 1;
   }
   return 0;

@@ -1,4 +1,5 @@
-//===- CompileModel.h - Model file -> generated library directory -*- C++ -*-===//
+//===- CompileModel.h - Model file -> generated library directory -*- C++
+//-*-===//
 //
 // What `kiln compile` does, callable from other subcommands (`kiln run`).
 //
@@ -27,6 +28,8 @@ struct CompileModelOptions {
   /// Defaults to the model's file stem, made into a C identifier.
   std::string name;
   EmitKind emit = EmitKind::Source;
+  /// Graph optimisation level, 0-3 (buildKilnOptimizePipeline).
+  unsigned optLevel = 3;
   codegen::WeightsFormat weightsFormat = codegen::WeightsFormat::Asm;
   /// Budgets in bytes; 0 is unbounded.
   uint64_t maxRam = 0, maxFlash = 0;
