@@ -1,5 +1,5 @@
 /* kiln_mul_f32: ONNX Mul with numpy broadcasting. */
-#include "internal/kiln_internal.h"
+#include "internal/kiln_ref.h"
 
 static float kiln_mul_op(float a, float b) { return a * b; }
 
@@ -17,9 +17,9 @@ static float kiln_mul_op(float a, float b) { return a * b; }
  * @return KILN_OK; KILN_ERR_NULL for a NULL pointer; KILN_ERR_ARG when a rank
  *         exceeds KILN_MAX_RANK or the shapes do not broadcast.
  */
-kiln_status kiln_mul_f32(const kiln_shape *a_shape, const float *a,
-                         const kiln_shape *b_shape, const float *b,
-                         const kiln_shape *out_shape, float *out) {
+kiln_status KILN_REF(kiln_mul_f32)(const kiln_shape *a_shape, const float *a,
+                                   const kiln_shape *b_shape, const float *b,
+                                   const kiln_shape *out_shape, float *out) {
   return kiln_internal_binary_f32(kiln_mul_op, a_shape, a, b_shape, b,
                                   out_shape, out);
 }

@@ -206,6 +206,21 @@ void kiln_avx2_gemm(int32_t m, int32_t n, int32_t k, const float *a,
                     const void *b_ctx, float *c, int32_t ldc,
                     const kiln_avx2_epilogue *ep);
 
+/* out[i] = fn(in[i]) eight lanes at a time; validates like
+ * kiln_internal_map_f32. */
+typedef __m256 (*kiln_avx2_unary_fn)(__m256);
+kiln_status kiln_avx2_map(kiln_avx2_unary_fn fn, const float *in, float *out,
+                          int32_t count);
+
+/* The fast paths of a binary kernel: same shapes, or one side a single
+ * element. Returns 0, touching nothing, when neither applies, so the caller
+ * falls back to the broadcasting reference. */
+typedef __m256 (*kiln_avx2_binary_fn)(__m256, __m256);
+int kiln_avx2_binary_fast(kiln_avx2_binary_fn fn, const kiln_shape *a_shape,
+                          const float *a, const kiln_shape *b_shape,
+                          const float *b, const kiln_shape *out_shape,
+                          float *out);
+
 /* B of the implicit GEMM of a convolution: row p = (c, kh, kw) of the
  * filter, column j = (oh, ow) of the output, read from the NCHW input of one
  * image and group with zero padding; nothing like im2col is materialised. */

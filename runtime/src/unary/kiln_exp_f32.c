@@ -1,5 +1,5 @@
 /* kiln_exp_f32: ONNX Exp, elementwise. */
-#include "internal/kiln_internal.h"
+#include "internal/kiln_ref.h"
 #include <math.h>
 
 static float kiln_exp_op(float x) { return expf(x); }
@@ -13,6 +13,6 @@ static float kiln_exp_op(float x) { return expf(x); }
  * @return KILN_OK; KILN_ERR_NULL if in or out is NULL; KILN_ERR_ARG if
  *         count < 0.
  */
-kiln_status kiln_exp_f32(const float *in, float *out, int32_t count) {
+kiln_status KILN_REF(kiln_exp_f32)(const float *in, float *out, int32_t count) {
   return kiln_internal_map_f32(kiln_exp_op, in, out, count);
 }
