@@ -1,4 +1,5 @@
-//===- MemoryPlan.cpp - Liveness, aliasing and greedy-by-size arena offsets ===//
+//===- MemoryPlan.cpp - Liveness, aliasing and greedy-by-size arena offsets
+//===//
 
 #include "kiln/passes/MemoryPlan.h"
 
@@ -16,13 +17,17 @@
 using namespace mlir;
 using namespace kiln;
 
+Type kiln::getStorageElementType(Type elem) {
+  if (auto q = dyn_cast<quant::QuantizedType>(elem))
+    return q.getStorageType();
+  return elem;
+}
+
 int64_t kiln::getTensorBytes(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor || !tensor.hasStaticShape())
     return -1;
-  Type elem = tensor.getElementType();
-  if (auto q = dyn_cast<quant::QuantizedType>(elem))
-    elem = q.getStorageType();
+  Type elem = getStorageElementType(tensor.getElementType());
   if (!elem.isIntOrFloat())
     return -1;
   // i1 is one byte per element in the runtime (kiln_dtype BOOL).
@@ -164,7 +169,8 @@ void Planner::computeLiveness() {
     buf.start = numSteps;
     buf.end = -1;
     for (Value v : buf.values) {
-      int64_t def = isa<BlockArgument>(v) ? 0 : stepOf.lookup(v.getDefiningOp());
+      int64_t def =
+          isa<BlockArgument>(v) ? 0 : stepOf.lookup(v.getDefiningOp());
       buf.start = std::min(buf.start, def);
       buf.end = std::max(buf.end, def);
       for (Operation *user : v.getUsers())
@@ -232,8 +238,8 @@ placeInOrder(ArrayRef<PlannedBuffer> buffers, ArrayRef<unsigned> order,
     for (unsigned other : placed) {
       const PlannedBuffer &o = buffers[other];
       if (o.start <= buf.end && buf.start <= o.end)
-        busy.push_back({offsets[other],
-                        offsets[other] + (int64_t)llvm::alignTo(o.bytes, align)});
+        busy.push_back({offsets[other], offsets[other] + (int64_t)llvm::alignTo(
+                                                             o.bytes, align)});
     }
     llvm::sort(busy);
     int64_t bestOffset = -1, bestGap = INT64_MAX, cursor = 0;
@@ -273,7 +279,8 @@ void Planner::placeArenaBuffers() {
         return std::make_tuple(-length(id), -bytes(id), (int64_t)id);
       },
       [&](unsigned id) {
-        return std::make_tuple(-bytes(id) * length(id), -bytes(id), (int64_t)id);
+        return std::make_tuple(-bytes(id) * length(id), -bytes(id),
+                               (int64_t)id);
       },
       // Schedule order: what a linear-scan allocator does.
       [&](unsigned id) {

@@ -21,7 +21,8 @@ struct KilnPlanMemoryPass final
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (alignment == 0 || (alignment & (alignment - 1))) {
-      func.emitError("kiln-alignment must be a power of two, got ") << alignment;
+      func.emitError("kiln-alignment must be a power of two, got ")
+          << alignment;
       return signalPassFailure();
     }
     FailureOr<MemoryPlan> plan = planMemory(func, alignment);
@@ -50,7 +51,8 @@ struct KilnPlanMemoryPass final
         op->setAttr("kiln.output", b.getDenseI64ArrayAttr(outputs));
       if (auto it = plan.scratchOf.find(op); it != plan.scratchOf.end()) {
         const PlannedBuffer &s = plan.buffers[it->second];
-        op->setAttr("kiln.scratch", b.getDenseI64ArrayAttr({s.offset, s.bytes}));
+        op->setAttr("kiln.scratch",
+                    b.getDenseI64ArrayAttr({s.offset, s.bytes}));
       }
     }
     for (Operation *op : plan.inPlaceOps)
@@ -58,7 +60,8 @@ struct KilnPlanMemoryPass final
     for (Operation *op : plan.aliasOps)
       op->setAttr("kiln.alias", b.getUnitAttr());
     func->setAttr("kiln.arena_size", b.getI64IntegerAttr(plan.arenaSize));
-    func->setAttr("kiln.arena_lower_bound", b.getI64IntegerAttr(plan.lowerBound));
+    func->setAttr("kiln.arena_lower_bound",
+                  b.getI64IntegerAttr(plan.lowerBound));
     func->setAttr("kiln.arena_align", b.getI64IntegerAttr(plan.alignment));
   }
 };

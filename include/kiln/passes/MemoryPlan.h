@@ -56,11 +56,15 @@ struct MemoryPlan {
   llvm::SmallVector<const PlannedBuffer *> liveAt(int64_t step) const;
 };
 
+/// The element type as stored in memory: a quantised type's storage type.
+mlir::Type getStorageElementType(mlir::Type elementType);
+
 /// Bytes a tensor of `type` occupies (i1 and quantised types by storage).
 int64_t getTensorBytes(mlir::Type type);
 
 /// Plans `func`; fails with a diagnostic on values it cannot size.
-llvm::FailureOr<MemoryPlan> planMemory(mlir::func::FuncOp func, unsigned alignment);
+llvm::FailureOr<MemoryPlan> planMemory(mlir::func::FuncOp func,
+                                       unsigned alignment);
 
 /// Bytes of caller-owned scratch the runtime kernel for `op` needs, asked
 /// from the runtime itself (0 for kernels without a scratch query).

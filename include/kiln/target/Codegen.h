@@ -1,4 +1,5 @@
-//===- Codegen.h - kiln dialect -> emitc -> a standalone C/C++ library -*- C++ -*-===//
+//===- Codegen.h - kiln dialect -> emitc -> a standalone C/C++ library -*- C++
+//-*-===//
 //
 // The back end of `kiln compile`: lowers a memory-planned kiln function to
 // the upstream emitc dialect, prints it with mlir::emitc::translateToCpp, and
@@ -66,7 +67,8 @@ llvm::FailureOr<FileMap> generateLibrary(mlir::func::FuncOp func,
 
 /// The runtime sources copied beside the generated code, relative to
 /// `runtimeDir` (its include/ and src/), in sorted order.
-llvm::FailureOr<std::vector<std::string>> listRuntimeFiles(llvm::StringRef runtimeDir);
+llvm::FailureOr<std::vector<std::string>>
+listRuntimeFiles(llvm::StringRef runtimeDir);
 
 /// The compiler version written into NAME_COMPILER_VERSION.
 llvm::StringRef getCompilerVersion();

@@ -12,9 +12,8 @@ using namespace mlir;
 using namespace kiln;
 using namespace kiln::codegen;
 
-StringRef codegen::getDTypeMacro(Type elem) {
-  if (auto q = dyn_cast<quant::QuantizedType>(elem))
-    elem = q.getStorageType();
+StringRef codegen::getDTypeMacro(Type elementType) {
+  Type elem = getStorageElementType(elementType);
   if (elem.isF32())
     return "KILN_DTYPE_F32";
   if (elem.isInteger(1))
@@ -39,7 +38,8 @@ static std::string ioName(func::FuncOp func, StringRef list, StringRef fallback,
   return (fallback + Twine(i)).str();
 }
 
-ModelInfo codegen::describeModel(func::FuncOp func, const WeightsBlob &weights) {
+ModelInfo codegen::describeModel(func::FuncOp func,
+                                 const WeightsBlob &weights) {
   ModelInfo info;
   FunctionType type = func.getFunctionType();
   for (auto [i, t] : llvm::enumerate(type.getInputs()))
@@ -71,8 +71,8 @@ static void writeTensorMacros(llvm::raw_ostream &os, StringRef prefix,
   if (t.type.getRank() == 0)
     os << "1";
   os << "}\n";
-  os << "#define " << prefix << "_DTYPE " << getDTypeMacro(t.type.getElementType())
-     << "\n";
+  os << "#define " << prefix << "_DTYPE "
+     << getDTypeMacro(t.type.getElementType()) << "\n";
 }
 
 std::string codegen::emitHeader(const ModelInfo &info,
@@ -88,8 +88,8 @@ std::string codegen::emitHeader(const ModelInfo &info,
   // A zero-byte arena would make `uint8_t arena[N]` invalid C, so the macro
   // never goes below one alignment unit.
   os << "/* Bytes of caller-owned working memory for " << options.name
-     << "_run; the plan needs " << info.arenaSize
-     << " (lower bound " << info.arenaLowerBound << "). */\n"
+     << "_run; the plan needs " << info.arenaSize << " (lower bound "
+     << info.arenaLowerBound << "). */\n"
      << "#define " << upper << "_ARENA_SIZE "
      << std::max<int64_t>(info.arenaSize, info.arenaAlign) << "\n"
      << "#define " << upper << "_ARENA_ALIGN " << info.arenaAlign << "\n"
@@ -103,13 +103,16 @@ std::string codegen::emitHeader(const ModelInfo &info,
   os << "\n#define " << upper << "_MODEL_HASH \"" << options.modelHash << "\"\n"
      << "#define " << upper << "_COMPILER_VERSION \"" << getCompilerVersion()
      << "\"\n\n"
-     << "/* Runs the model. inputs[i] / outputs[i] point at the buffers described\n"
-        " * above; arena is " << upper << "_ARENA_SIZE bytes aligned to "
-     << upper << "_ARENA_ALIGN.\n"
+     << "/* Runs the model. inputs[i] / outputs[i] point at the buffers "
+        "described\n"
+        " * above; arena is "
+     << upper << "_ARENA_SIZE bytes aligned to " << upper
+     << "_ARENA_ALIGN.\n"
         " * All state lives in the arena, so calls with distinct arenas are\n"
         " * reentrant. Returns 0 or a negative kiln_status. */\n"
      << "int " << options.name
-     << "_run(const void *const *inputs, void *const *outputs, void *arena);\n\n"
+     << "_run(const void *const *inputs, void *const *outputs, void "
+        "*arena);\n\n"
      << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
      << "#endif /* " << upper << "_H */\n";
   return s;

@@ -40,9 +40,8 @@ static bool allF32(Operation *op) {
     return tensor && tensor.getElementType().isF32();
   };
   return llvm::all_of(op->getResultTypes(), isF32) &&
-         llvm::all_of(op->getOperandTypes(), [&](Type t) {
-           return isF32(t) || isa<GatherOp>(op);
-         });
+         llvm::all_of(op->getOperandTypes(),
+                      [&](Type t) { return isF32(t) || isa<GatherOp>(op); });
 }
 
 /// Every op `table` cannot lower, reported together so that the user sees
@@ -55,11 +54,12 @@ static LogicalResult checkSupported(func::FuncOp func,
       continue;
     StringRef name = op.getName().getStringRef();
     if (!table.count(name)) {
-      op.emitError("no code generation for '") << name
-          << "': the runtime has no kernel call for it yet";
+      op.emitError("no code generation for '")
+          << name << "': the runtime has no kernel call for it yet";
       ok = false;
     } else if (!isElementSizeGeneric(&op) && !allF32(&op)) {
-      op.emitError("no code generation for '") << name
+      op.emitError("no code generation for '")
+          << name
           << "' on non-f32 tensors: the runtime only has f32 kernels for it";
       ok = false;
     }
@@ -90,24 +90,25 @@ codegen::lowerToEmitC(func::FuncOp func, const WeightsBlob &weights,
   emitc::IncludeOp::create(b, loc, "math.h", /*is_standard_include=*/true);
   emitc::VerbatimOp::create(
       b, loc,
-      b.getStringAttr("#if KILN_RUNTIME_ABI_VERSION != " +
-                      Twine(KILN_RUNTIME_ABI_VERSION) +
-                      "\n#error \"generated for another kiln runtime ABI\"\n#endif"),
+      b.getStringAttr(
+          "#if KILN_RUNTIME_ABI_VERSION != " + Twine(KILN_RUNTIME_ABI_VERSION) +
+          "\n#error \"generated for another kiln runtime ABI\"\n#endif"),
       ValueRange{});
   if (!weights.bytes.empty()) {
-    auto blobType = emitc::ArrayType::get(
-        {static_cast<int64_t>(weights.bytes.size())},
-        IntegerType::get(ctx, 8, IntegerType::Unsigned));
+    auto blobType =
+        emitc::ArrayType::get({static_cast<int64_t>(weights.bytes.size())},
+                              IntegerType::get(ctx, 8, IntegerType::Unsigned));
     emitc::GlobalOp::create(b, loc, (name + "_weights").str(), blobType,
                             Attribute(), /*extern_specifier=*/true,
-                            /*static_specifier=*/false, /*const_specifier=*/true);
+                            /*static_specifier=*/false,
+                            /*const_specifier=*/true);
   }
   auto opaque = [&](StringRef t) { return emitc::OpaqueType::get(ctx, t); };
-  auto runType = b.getFunctionType(
-      {emitc::PointerType::get(opaque("const void *const")),
-       emitc::PointerType::get(opaque("void *const")),
-       emitc::PointerType::get(opaque("void"))},
-      {opaque("int")});
+  auto runType =
+      b.getFunctionType({emitc::PointerType::get(opaque("const void *const")),
+                         emitc::PointerType::get(opaque("void *const")),
+                         emitc::PointerType::get(opaque("void"))},
+                        {opaque("int")});
   auto run = emitc::FuncOp::create(b, loc, (name + "_run").str(), runType);
   run.addEntryBlock();
 
@@ -118,6 +119,7 @@ codegen::lowerToEmitC(func::FuncOp func, const WeightsBlob &weights,
     if (failed(table.lookup(op.getName().getStringRef())(&op, lowering)))
       return failure();
   }
-  lowering.finish(loc, cast<func::ReturnOp>(func.getBody().front().getTerminator()));
+  lowering.finish(loc,
+                  cast<func::ReturnOp>(func.getBody().front().getTerminator()));
   return module;
 }

@@ -12,18 +12,20 @@ static LogicalResult lowerConv(ConvOp op, LoweringContext &ctx, Value residual,
   KernelArg params = ctx.params("kiln_conv_params", "conv",
                                 formatInitializer(toConvParams(op)));
   Value bias = op.getBias();
-  ctx.callKernel(op.getLoc(), callee,
-                 {params, ctx.shape(op.getInput().getType()),
-                  ctx.pointer(op.getInput()), ctx.shape(op.getFilter().getType()),
-                  ctx.pointer(op.getFilter()), bias ? ctx.pointer(bias) : ctx.null(),
-                  residual ? ctx.pointer(residual) : ctx.null(),
-                  ctx.shape(op.getOutput().getType()), ctx.resultPointer(op),
-                  ctx.scratch(op)});
+  ctx.callKernel(
+      op.getLoc(), callee,
+      {params, ctx.shape(op.getInput().getType()), ctx.pointer(op.getInput()),
+       ctx.shape(op.getFilter().getType()), ctx.pointer(op.getFilter()),
+       bias ? ctx.pointer(bias) : ctx.null(),
+       residual ? ctx.pointer(residual) : ctx.null(),
+       ctx.shape(op.getOutput().getType()), ctx.resultPointer(op),
+       ctx.scratch(op)});
   return success();
 }
 
 void codegen::populateConvLowerings(KernelLoweringTable &table) {
-  table[Conv2DOp::getOperationName()] = [](Operation *op, LoweringContext &ctx) {
+  table[Conv2DOp::getOperationName()] = [](Operation *op,
+                                           LoweringContext &ctx) {
     auto conv = cast<Conv2DOp>(op);
     return lowerConv(conv, ctx, conv.getResidual(), "kiln_conv2d_f32");
   };

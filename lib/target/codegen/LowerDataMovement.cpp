@@ -1,4 +1,5 @@
-//===- LowerDataMovement.cpp - reshape, transpose, slice, pad, ... -> runtime ===//
+//===- LowerDataMovement.cpp - reshape, transpose, slice, pad, ... -> runtime
+//===//
 
 #include "LoweringContext.h"
 #include "kiln/passes/MemoryPlan.h"
@@ -27,32 +28,35 @@ static LogicalResult lowerReshape(Operation *op, LoweringContext &ctx) {
 static LogicalResult lowerTranspose(Operation *op, LoweringContext &ctx) {
   auto tr = cast<TransposeOp>(op);
   ctx.callKernel(op->getLoc(), "kiln_transpose",
-                 {ctx.shape(tr.getInput().getType()), ctx.pointer(tr.getInput()),
-                  ctx.intArray(tr.getPerm()), ctx.resultPointer(op),
-                  ctx.i32(elemBytes(tr.getInput()))});
+                 {ctx.shape(tr.getInput().getType()),
+                  ctx.pointer(tr.getInput()), ctx.intArray(tr.getPerm()),
+                  ctx.resultPointer(op), ctx.i32(elemBytes(tr.getInput()))});
   return success();
 }
 
 static LogicalResult lowerSlice(Operation *op, LoweringContext &ctx) {
   auto slice = cast<SliceOp>(op);
-  ctx.callKernel(op->getLoc(), "kiln_slice",
-                 {ctx.shape(slice.getInput().getType()), ctx.pointer(slice.getInput()),
-                  ctx.intArray(slice.getOffsets()), ctx.intArray(slice.getStrides()),
-                  ctx.shape(slice.getOutput().getType()), ctx.resultPointer(op),
-                  ctx.i32(elemBytes(slice.getInput()))});
+  ctx.callKernel(
+      op->getLoc(), "kiln_slice",
+      {ctx.shape(slice.getInput().getType()), ctx.pointer(slice.getInput()),
+       ctx.intArray(slice.getOffsets()), ctx.intArray(slice.getStrides()),
+       ctx.shape(slice.getOutput().getType()), ctx.resultPointer(op),
+       ctx.i32(elemBytes(slice.getInput()))});
   return success();
 }
 
 static LogicalResult lowerPad(Operation *op, LoweringContext &ctx) {
   auto pad = cast<PadOp>(op);
-  if (!cast<RankedTensorType>(pad.getInput().getType()).getElementType().isF32())
+  if (!cast<RankedTensorType>(pad.getInput().getType())
+           .getElementType()
+           .isF32())
     return op->emitOpError("has no lowering for a non-f32 pad value");
   static const char *const kModes[] = {"KILN_PAD_CONSTANT", "KILN_PAD_REFLECT",
                                        "KILN_PAD_EDGE"};
   MLIRContext *mctx = op->getContext();
   ctx.callKernel(op->getLoc(), "kiln_pad",
-                 {ctx.shape(pad.getInput().getType()), ctx.pointer(pad.getInput()),
-                  ctx.intArray(pad.getPads()),
+                 {ctx.shape(pad.getInput().getType()),
+                  ctx.pointer(pad.getInput()), ctx.intArray(pad.getPads()),
                   KernelArg(emitc::OpaqueAttr::get(
                       mctx, kModes[static_cast<int>(pad.getMode())])),
                   ctx.params("float", "value",
@@ -65,7 +69,8 @@ static LogicalResult lowerExpand(Operation *op, LoweringContext &ctx) {
   Value input = op->getOperand(0);
   ctx.callKernel(op->getLoc(), "kiln_expand_f32",
                  {ctx.shape(input.getType()), ctx.pointer(input),
-                  ctx.shape(op->getResult(0).getType()), ctx.resultPointer(op)});
+                  ctx.shape(op->getResult(0).getType()),
+                  ctx.resultPointer(op)});
   return success();
 }
 
@@ -76,8 +81,7 @@ static LogicalResult lowerGather(Operation *op, LoweringContext &ctx) {
     return op->emitOpError("has no lowering for ")
            << indices.getElementType() << " indices (the runtime takes i64)";
   auto data = cast<RankedTensorType>(gather.getData().getType());
-  int64_t axis = gather.getAxis() < 0 ? gather.getAxis() + data.getRank()
-                                      : gather.getAxis();
+  int64_t axis = normalizeAxis(gather.getAxis(), data.getRank());
   ctx.callKernel(op->getLoc(), "kiln_gather",
                  {ctx.shape(data), ctx.pointer(gather.getData()), ctx.i32(axis),
                   ctx.pointer(gather.getIndices()),
@@ -92,12 +96,13 @@ static LogicalResult lowerConcat(Operation *op, LoweringContext &ctx) {
   for (Value in : concat.getInputs())
     inputs.push_back(ctx.pointer(in));
   int64_t rank = cast<RankedTensorType>(concat.getOutput().getType()).getRank();
-  int64_t axis = concat.getAxis() < 0 ? concat.getAxis() + rank : concat.getAxis();
+  int64_t axis = normalizeAxis(concat.getAxis(), rank);
   Value out = ctx.resultPointer(op);
   ctx.callKernel(op->getLoc(), "kiln_concat",
-                 {ctx.i32(inputs.size()), ctx.pointerArray(op->getLoc(), inputs),
-                  ctx.shapeArray(concat.getInputs().getTypes()), ctx.i32(axis), out,
-                  ctx.i32(elemBytes(concat.getOutput()))});
+                 {ctx.i32(inputs.size()),
+                  ctx.pointerArray(op->getLoc(), inputs),
+                  ctx.shapeArray(concat.getInputs().getTypes()), ctx.i32(axis),
+                  out, ctx.i32(elemBytes(concat.getOutput()))});
   return success();
 }
 

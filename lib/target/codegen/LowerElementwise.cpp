@@ -7,7 +7,8 @@ using namespace kiln;
 using namespace kiln::codegen;
 
 /// Extra scalar arguments a unary kernel takes after `count`.
-using ExtraArgs = std::function<SmallVector<KernelArg>(Operation *, LoweringContext &)>;
+using ExtraArgs =
+    std::function<SmallVector<KernelArg>(Operation *, LoweringContext &)>;
 
 static KernelLowering unary(StringRef callee, ExtraArgs extra = nullptr) {
   return [callee = callee.str(), extra](Operation *op, LoweringContext &ctx) {
@@ -27,7 +28,8 @@ static KernelLowering binary(StringRef callee) {
     ctx.callKernel(op->getLoc(), callee,
                    {ctx.shape(lhs.getType()), ctx.pointer(lhs),
                     ctx.shape(rhs.getType()), ctx.pointer(rhs),
-                    ctx.shape(op->getResult(0).getType()), ctx.resultPointer(op)});
+                    ctx.shape(op->getResult(0).getType()),
+                    ctx.resultPointer(op)});
     return success();
   };
 }
@@ -50,22 +52,25 @@ void codegen::populateElementwiseLowerings(KernelLoweringTable &table) {
   add<ReciprocalOp>(table, unary("kiln_reciprocal_f32"));
   add<NegOp>(table, unary("kiln_neg_f32"));
   add<AbsOp>(table, unary("kiln_abs_f32"));
-  add<ClipOp>(table, unary("kiln_clip_f32", [](Operation *op, LoweringContext &ctx) {
-    auto clip = cast<ClipOp>(op);
-    return SmallVector<KernelArg>{ctx.f32(clip.getMin().convertToFloat()),
-                                  ctx.f32(clip.getMax().convertToFloat())};
-  }));
-  add<LeakyReluOp>(table, unary("kiln_leaky_relu_f32",
-                                [](Operation *op, LoweringContext &ctx) {
-    return SmallVector<KernelArg>{
-        ctx.f32(cast<LeakyReluOp>(op).getAlpha().convertToFloat())};
-  }));
-  add<HardSigmoidOp>(table, unary("kiln_hard_sigmoid_f32",
-                                  [](Operation *op, LoweringContext &ctx) {
-    auto hs = cast<HardSigmoidOp>(op);
-    return SmallVector<KernelArg>{ctx.f32(hs.getAlpha().convertToFloat()),
-                                  ctx.f32(hs.getBeta().convertToFloat())};
-  }));
+  add<ClipOp>(
+      table, unary("kiln_clip_f32", [](Operation *op, LoweringContext &ctx) {
+        auto clip = cast<ClipOp>(op);
+        return SmallVector<KernelArg>{ctx.f32(clip.getMin().convertToFloat()),
+                                      ctx.f32(clip.getMax().convertToFloat())};
+      }));
+  add<LeakyReluOp>(
+      table,
+      unary("kiln_leaky_relu_f32", [](Operation *op, LoweringContext &ctx) {
+        return SmallVector<KernelArg>{
+            ctx.f32(cast<LeakyReluOp>(op).getAlpha().convertToFloat())};
+      }));
+  add<HardSigmoidOp>(
+      table,
+      unary("kiln_hard_sigmoid_f32", [](Operation *op, LoweringContext &ctx) {
+        auto hs = cast<HardSigmoidOp>(op);
+        return SmallVector<KernelArg>{ctx.f32(hs.getAlpha().convertToFloat()),
+                                      ctx.f32(hs.getBeta().convertToFloat())};
+      }));
 
   add<AddOp>(table, binary("kiln_add_f32"));
   add<SubOp>(table, binary("kiln_sub_f32"));

@@ -24,16 +24,16 @@ static LogicalResult lowerMatmul(Operation *op, LoweringContext &ctx) {
   auto matmul = cast<MatMulOp>(op);
   Value out = ctx.resultPointer(op);
   ctx.callKernel(op->getLoc(), "kiln_matmul_f32",
-                 {ctx.shape(matmul.getLhs().getType()), ctx.pointer(matmul.getLhs()),
-                  ctx.shape(matmul.getRhs().getType()), ctx.pointer(matmul.getRhs()),
-                  out});
+                 {ctx.shape(matmul.getLhs().getType()),
+                  ctx.pointer(matmul.getLhs()),
+                  ctx.shape(matmul.getRhs().getType()),
+                  ctx.pointer(matmul.getRhs()), out});
   kiln_activation act = toKilnActivation(matmul);
   if (act.kind == KILN_ACT_NONE)
     return success();
   ctx.callKernel(op->getLoc(), "kiln_activate_f32",
                  {ctx.params("kiln_activation", "act", formatInitializer(act)),
-                  out, out,
-                  ctx.i32(getNumElements(matmul.getOutput()))});
+                  out, out, ctx.i32(getNumElements(matmul.getOutput()))});
   return success();
 }
 

@@ -11,9 +11,8 @@ using namespace kiln;
 using namespace kiln::codegen;
 
 static StringRef cTypeOf(Type tensorType) {
-  Type elem = cast<RankedTensorType>(tensorType).getElementType();
-  if (auto q = dyn_cast<quant::QuantizedType>(elem))
-    elem = q.getStorageType();
+  Type elem = getStorageElementType(
+      cast<RankedTensorType>(tensorType).getElementType());
   if (elem.isF32())
     return "float";
   if (elem.isInteger(64))
@@ -23,6 +22,10 @@ static StringRef cTypeOf(Type tensorType) {
   if (elem.isSignlessInteger(8) || elem.isSignedInteger(8))
     return "int8_t";
   return "uint8_t";
+}
+
+int64_t codegen::normalizeAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
 }
 
 int64_t codegen::getNumElements(Value tensor) {
@@ -38,25 +41,29 @@ LoweringContext::LoweringContext(ModuleOp module, emitc::FuncOp run,
   b.setInsertionPointToStart(&entry);
   Location loc = run.getLoc();
   MLIRContext *ctx = run.getContext();
-  auto bytePtr = emitc::PointerType::get(IntegerType::get(ctx, 8, IntegerType::Unsigned));
+  auto bytePtr =
+      emitc::PointerType::get(IntegerType::get(ctx, 8, IntegerType::Unsigned));
   arena = emitc::CastOp::create(b, loc, bytePtr, run.getArgument(2));
   weightsBase = emitc::LiteralOp::create(
-      b, loc, emitc::PointerType::get(emitc::OpaqueType::get(ctx, "const uint8_t")),
+      b, loc,
+      emitc::PointerType::get(emitc::OpaqueType::get(ctx, "const uint8_t")),
       this->name + "_weights");
 }
 
 Type LoweringContext::pointerType(Type tensor, bool isConst) {
   std::string pointee = (isConst ? "const " : "") + cTypeOf(tensor).str();
-  return emitc::PointerType::get(emitc::OpaqueType::get(b.getContext(), pointee));
+  return emitc::PointerType::get(
+      emitc::OpaqueType::get(b.getContext(), pointee));
 }
 
 Value LoweringContext::offsetPointer(Location loc, Value base, int64_t offset,
                                      Type type) {
   if (offset == 0)
     return emitc::CastOp::create(b, loc, type, base);
-  Value literal = emitc::LiteralOp::create(b, loc, b.getI32Type(),
-                                           std::to_string(offset));
-  auto expr = emitc::ExpressionOp::create(b, loc, type, ValueRange{base, literal});
+  Value literal =
+      emitc::LiteralOp::create(b, loc, b.getI32Type(), std::to_string(offset));
+  auto expr =
+      emitc::ExpressionOp::create(b, loc, type, ValueRange{base, literal});
   Block &body = expr.createBody();
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&body);
@@ -69,9 +76,10 @@ Value LoweringContext::offsetPointer(Location loc, Value base, int64_t offset,
 
 Value LoweringContext::loadIndexed(Location loc, Value array, int64_t index,
                                    Type pointee, Type ptr) {
-  Value idx = emitc::LiteralOp::create(b, loc, b.getI32Type(), std::to_string(index));
-  Value slot = emitc::SubscriptOp::create(b, loc, emitc::LValueType::get(pointee),
-                                          array, ValueRange{idx});
+  Value idx =
+      emitc::LiteralOp::create(b, loc, b.getI32Type(), std::to_string(index));
+  Value slot = emitc::SubscriptOp::create(
+      b, loc, emitc::LValueType::get(pointee), array, ValueRange{idx});
   Value loaded = emitc::LoadOp::create(b, loc, pointee, slot);
   return emitc::CastOp::create(b, loc, ptr, loaded);
 }
@@ -126,7 +134,8 @@ KernelArg LoweringContext::scratch(Operation *op) {
   auto planned = op->getAttrOfType<DenseI64ArrayAttr>("kiln.scratch");
   if (!planned)
     return null();
-  Type bytes = emitc::PointerType::get(emitc::OpaqueType::get(b.getContext(), "void"));
+  Type bytes =
+      emitc::PointerType::get(emitc::OpaqueType::get(b.getContext(), "void"));
   return offsetPointer(op->getLoc(), arena, planned[0], bytes);
 }
 
@@ -140,14 +149,14 @@ KernelArg LoweringContext::global(StringRef ctype, StringRef prefix,
     Type type = emitc::OpaqueType::get(b.getContext(), ctype);
     if (isArray)
       type = emitc::ArrayType::get({arrayCount}, type);
-    emitc::GlobalOp::create(
-        globals, run.getLoc(), symbol, type,
-        emitc::OpaqueAttr::get(b.getContext(), initializer),
-        /*extern_specifier=*/false, /*static_specifier=*/true,
-        /*const_specifier=*/true);
+    emitc::GlobalOp::create(globals, run.getLoc(), symbol, type,
+                            emitc::OpaqueAttr::get(b.getContext(), initializer),
+                            /*extern_specifier=*/false,
+                            /*static_specifier=*/true,
+                            /*const_specifier=*/true);
   }
-  return KernelArg(emitc::OpaqueAttr::get(b.getContext(),
-                                          (isArray ? "" : "&") + symbol));
+  return KernelArg(
+      emitc::OpaqueAttr::get(b.getContext(), (isArray ? "" : "&") + symbol));
 }
 
 KernelArg LoweringContext::shape(Type type) {
@@ -172,23 +181,27 @@ KernelArg LoweringContext::intArray(ArrayRef<int64_t> values) {
 KernelArg LoweringContext::shapeArray(TypeRange types) {
   std::string init = "{";
   for (auto [i, t] : llvm::enumerate(types))
-    init += (i ? ", " : "") + formatInitializer(toKilnShape(cast<RankedTensorType>(t)));
+    init += (i ? ", " : "") +
+            formatInitializer(toKilnShape(cast<RankedTensorType>(t)));
   init += "}";
   return global("kiln_shape", "shapes", init, types.size());
 }
 
 Value LoweringContext::pointerArray(Location loc, ValueRange pointers) {
   MLIRContext *ctx = b.getContext();
-  auto elem = emitc::PointerType::get(emitc::OpaqueType::get(ctx, "const void"));
+  auto elem =
+      emitc::PointerType::get(emitc::OpaqueType::get(ctx, "const void"));
   auto arrayType =
       emitc::ArrayType::get({static_cast<int64_t>(pointers.size())}, elem);
-  Value array =
-      emitc::VariableOp::create(b, loc, arrayType, emitc::OpaqueAttr::get(ctx, ""));
+  Value array = emitc::VariableOp::create(b, loc, arrayType,
+                                          emitc::OpaqueAttr::get(ctx, ""));
   for (auto [i, p] : llvm::enumerate(pointers)) {
-    Value idx = emitc::LiteralOp::create(b, loc, b.getI32Type(), std::to_string(i));
-    Value slot = emitc::SubscriptOp::create(b, loc, emitc::LValueType::get(elem),
-                                            array, ValueRange{idx});
-    emitc::AssignOp::create(b, loc, slot, emitc::CastOp::create(b, loc, elem, p));
+    Value idx =
+        emitc::LiteralOp::create(b, loc, b.getI32Type(), std::to_string(i));
+    Value slot = emitc::SubscriptOp::create(
+        b, loc, emitc::LValueType::get(elem), array, ValueRange{idx});
+    emitc::AssignOp::create(b, loc, slot,
+                            emitc::CastOp::create(b, loc, elem, p));
   }
   return array;
 }
@@ -198,8 +211,8 @@ KernelArg LoweringContext::i32(int64_t value) {
 }
 
 KernelArg LoweringContext::u32(uint64_t value) {
-  return KernelArg(emitc::OpaqueAttr::get(b.getContext(),
-                                          std::to_string(value) + "u"));
+  return KernelArg(
+      emitc::OpaqueAttr::get(b.getContext(), std::to_string(value) + "u"));
 }
 
 KernelArg LoweringContext::f32(float value) {
@@ -225,7 +238,8 @@ void LoweringContext::callKernel(Location loc, StringRef callee,
   Type status = emitc::OpaqueType::get(b.getContext(), "kiln_status");
   auto call = emitc::CallOpaqueOp::create(b, loc, TypeRange{status}, callee,
                                           operands, b.getArrayAttr(argAttrs));
-  emitc::VerbatimOp::create(b, loc, b.getStringAttr("if ({} != KILN_OK) return {};"),
+  emitc::VerbatimOp::create(b, loc,
+                            b.getStringAttr("if ({} != KILN_OK) return {};"),
                             ValueRange{call.getResult(0), call.getResult(0)});
 }
 

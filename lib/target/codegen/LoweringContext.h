@@ -1,4 +1,5 @@
-//===- LoweringContext.h - Shared state of the kiln -> emitc lowering -*- C++ -*-===//
+//===- LoweringContext.h - Shared state of the kiln -> emitc lowering -*- C++
+//-*-===//
 //
 // Each op family's lowering asks the context for the pointers of its operands
 // and results (planned arena offsets, caller buffers, the weights blob) and
@@ -64,8 +65,8 @@ public:
 
 private:
   mlir::Type pointerType(mlir::Type tensor, bool isConst);
-  mlir::Value offsetPointer(mlir::Location loc, mlir::Value base, int64_t offset,
-                            mlir::Type type);
+  mlir::Value offsetPointer(mlir::Location loc, mlir::Value base,
+                            int64_t offset, mlir::Type type);
   mlir::Value loadIndexed(mlir::Location loc, mlir::Value array, int64_t index,
                           mlir::Type pointee, mlir::Type ptr);
   /// `arrayCount` 0 declares a scalar; otherwise an array of that many.
@@ -99,6 +100,9 @@ void populateDataMovementLowerings(KernelLoweringTable &table);
 
 /// All of the above.
 void populateKilnToEmitCLowerings(KernelLoweringTable &table);
+
+/// `axis` counted from the front (ONNX allows negative axes).
+int64_t normalizeAxis(int64_t axis, int64_t rank);
 
 /// Elements in a tensor type, as the int32 `count` kernels take.
 int64_t getNumElements(mlir::Value tensor);

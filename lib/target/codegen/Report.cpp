@@ -12,8 +12,8 @@ using namespace kiln::codegen;
 
 static nlohmann::json shapeOf(Type type) {
   auto tensor = cast<RankedTensorType>(type);
-  return nlohmann::json(std::vector<int64_t>(tensor.getShape().begin(),
-                                             tensor.getShape().end()));
+  return nlohmann::json(
+      std::vector<int64_t>(tensor.getShape().begin(), tensor.getShape().end()));
 }
 
 static nlohmann::json ioJson(const std::vector<TensorInfo> &tensors) {
@@ -54,23 +54,22 @@ std::string codegen::emitReport(func::FuncOp func, const ModelInfo &info,
                             {"input_shapes", inputs},
                             {"output_shapes", outputs}};
     if (auto offsets = op.getAttrOfType<DenseI64ArrayAttr>("kiln.offset"))
-      entry["arena_offsets"] = std::vector<int64_t>(offsets.asArrayRef().begin(),
-                                                    offsets.asArrayRef().end());
+      entry["arena_offsets"] = std::vector<int64_t>(
+          offsets.asArrayRef().begin(), offsets.asArrayRef().end());
     entry["in_place"] = op.hasAttr("kiln.in_place");
     entry["alias"] = op.hasAttr("kiln.alias");
     ops.push_back(entry);
   }
-  nlohmann::json report = {
-      {"name", options.name},
-      {"compiler_version", getCompilerVersion().str()},
-      {"model_hash", options.modelHash},
-      {"arena",
-       {{"size", info.arenaSize},
-        {"lower_bound", info.arenaLowerBound},
-        {"align", info.arenaAlign}}},
-      {"weight_bytes", info.weightBytes},
-      {"inputs", ioJson(info.inputs)},
-      {"outputs", ioJson(info.outputs)},
-      {"ops", ops}};
+  nlohmann::json report = {{"name", options.name},
+                           {"compiler_version", getCompilerVersion().str()},
+                           {"model_hash", options.modelHash},
+                           {"arena",
+                            {{"size", info.arenaSize},
+                             {"lower_bound", info.arenaLowerBound},
+                             {"align", info.arenaAlign}}},
+                           {"weight_bytes", info.weightBytes},
+                           {"inputs", ioJson(info.inputs)},
+                           {"outputs", ioJson(info.outputs)},
+                           {"ops", ops}};
   return report.dump(2) + "\n";
 }

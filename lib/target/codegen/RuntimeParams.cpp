@@ -70,8 +70,7 @@ kiln_conv_params codegen::toConvParams(ConvTranspose2DOp op) {
   return convParams(op, kiln_activation{});
 }
 
-template <typename PoolOp>
-static kiln_pool_params poolParams(PoolOp op) {
+template <typename PoolOp> static kiln_pool_params poolParams(PoolOp op) {
   kiln_pool_params p{};
   copyPair(p.kernel, op.getKernel());
   copyPair(p.stride, op.getStrides());
@@ -80,7 +79,9 @@ static kiln_pool_params poolParams(PoolOp op) {
   return p;
 }
 
-kiln_pool_params codegen::toPoolParams(MaxPool2DOp op) { return poolParams(op); }
+kiln_pool_params codegen::toPoolParams(MaxPool2DOp op) {
+  return poolParams(op);
+}
 
 kiln_pool_params codegen::toPoolParams(AvgPool2DOp op) {
   kiln_pool_params p = poolParams(op);
@@ -129,12 +130,13 @@ std::string codegen::formatInitializer(const kiln_shape &shape) {
 
 std::string codegen::formatInitializer(const kiln_activation &a) {
   static const char *const kNames[] = {
-      "KILN_ACT_NONE",    "KILN_ACT_RELU",         "KILN_ACT_CLIP",
-      "KILN_ACT_LEAKY_RELU", "KILN_ACT_SIGMOID",   "KILN_ACT_TANH",
+      "KILN_ACT_NONE",         "KILN_ACT_RELU",       "KILN_ACT_CLIP",
+      "KILN_ACT_LEAKY_RELU",   "KILN_ACT_SIGMOID",    "KILN_ACT_TANH",
       "KILN_ACT_HARD_SIGMOID", "KILN_ACT_HARD_SWISH", "KILN_ACT_GELU"};
-  return std::string("{") + kNames[a.kind] + ", " + codegen::formatFloat(a.alpha) +
-         ", " + codegen::formatFloat(a.beta) + ", " + codegen::formatFloat(a.min) +
-         ", " + codegen::formatFloat(a.max) + "}";
+  return std::string("{") + kNames[a.kind] + ", " +
+         codegen::formatFloat(a.alpha) + ", " + codegen::formatFloat(a.beta) +
+         ", " + codegen::formatFloat(a.min) + ", " +
+         codegen::formatFloat(a.max) + "}";
 }
 
 std::string codegen::formatInitializer(const kiln_conv_params &p) {
