@@ -11,25 +11,14 @@
 
 namespace kiln_test {
 
-// The ISA contract: within rtol 1e-3 / atol 1e-5 of the reference, NaN where
-// it is NaN, the same infinity where it is infinite.
+// The ISA contract: within rtol 1e-3 / atol 1e-5 of the reference (NaN where
+// it is NaN, the same infinity where it is infinite).
 inline ::testing::AssertionResult matches_ref(const std::vector<float> &got,
                                               const std::vector<float> &want,
                                               double rtol = 1e-3,
                                               double atol = 1e-5) {
-  if (got.size() != want.size())
-    return ::testing::AssertionFailure()
-           << "size " << got.size() << " != " << want.size();
-  for (size_t i = 0; i < got.size(); ++i) {
-    const double g = got[i], w = want[i];
-    if (std::isnan(w)   ? std::isnan(g)
-        : std::isinf(w) ? g == w
-                        : std::fabs(g - w) <= atol + rtol * std::fabs(w))
-      continue;
-    return ::testing::AssertionFailure()
-           << "at " << i << ": variant " << g << ", reference " << w;
-  }
-  return ::testing::AssertionSuccess();
+  return all_close(got, std::vector<double>(want.begin(), want.end()), rtol,
+                   atol);
 }
 
 // Every activation kind with non-trivial parameters.
