@@ -24,17 +24,21 @@ LogicalResult buildHardSigmoid(ImportContext &ic) {
       APFloat(ic.attrFloat("beta", 0.5f)));
 }
 
+/// `v + 1`, in v's element type.
+FailureOr<Value> addOne(ImportContext &ic, FailureOr<Value> v) {
+  if (failed(v))
+    return failure();
+  return ic.createValue<kiln::AddOp>(
+      *v, ic.scalar(getElementTypeOrSelf(v->getType()), 1.0));
+}
+
 /// Softplus(x) = log(exp(x) + 1) and Softsign(x) = x / (1 + |x|), literally
 /// as ONNX defines them.
 LogicalResult buildSoftplus(ImportContext &ic) {
   Value x = ic.input(0);
   if (!x)
     return failure();
-  FailureOr<Value> e = ic.createValue<kiln::ExpOp>(x);
-  if (failed(e))
-    return failure();
-  FailureOr<Value> sum = ic.createValue<kiln::AddOp>(
-      *e, ic.scalar(getElementTypeOrSelf(x.getType()), 1.0));
+  FailureOr<Value> sum = addOne(ic, ic.createValue<kiln::ExpOp>(x));
   if (failed(sum))
     return failure();
   return ic.createAsOutput<kiln::LogOp>(*sum);
@@ -44,11 +48,7 @@ LogicalResult buildSoftsign(ImportContext &ic) {
   Value x = ic.input(0);
   if (!x)
     return failure();
-  FailureOr<Value> a = ic.createValue<kiln::AbsOp>(x);
-  if (failed(a))
-    return failure();
-  FailureOr<Value> denom = ic.createValue<kiln::AddOp>(
-      *a, ic.scalar(getElementTypeOrSelf(x.getType()), 1.0));
+  FailureOr<Value> denom = addOne(ic, ic.createValue<kiln::AbsOp>(x));
   if (failed(denom))
     return failure();
   return ic.createAsOutput<kiln::DivOp>(x, *denom);

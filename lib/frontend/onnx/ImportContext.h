@@ -89,7 +89,15 @@ public:
   template <typename OpTy, typename... Args>
   mlir::FailureOr<OpTy> create(Args &&...args) {
     mlir::OperationState state(nodeLoc, OpTy::getOperationName());
-    OpTy::build(b, state, mlir::TypeRange{}, std::forward<Args>(args)...);
+    // A single-result op's generated builder insists on its result type: pass
+    // a stand-in and replace it with the inferred one (or report why there
+    // is none).
+    mlir::Type standIn = mlir::NoneType::get(ctx);
+    mlir::TypeRange given;
+    if constexpr (OpTy::template hasTrait<mlir::OpTrait::OneResult>())
+      given = mlir::TypeRange(standIn);
+    OpTy::build(b, state, given, std::forward<Args>(args)...);
+    state.types.clear();
     llvm::SmallVector<mlir::Type> types;
     std::string why = "invalid operands for " + OpTy::getOperationName().str();
     bool inferred;
