@@ -153,6 +153,23 @@ LogicalResult buildIdentity(ImportContext &ic) {
   return success();
 }
 
+/// Dropout is the identity at inference. In training mode it draws a random
+/// mask, which a deterministic compiled model cannot reproduce, so a
+/// training_mode input must be a constant false.
+LogicalResult buildDropout(ImportContext &ic) {
+  if (ic.hasInput(2)) {
+    DenseElementsAttr training = ic.constInput(2);
+    if (!training)
+      return ic.emitNodeError()
+             << "training_mode (input 2) must be a constant known at import time";
+    if (llvm::any_of(training.getValues<bool>(), [](bool on) { return on; }))
+      return ic.emitNodeError()
+             << "training_mode is true: training-time dropout is random and is "
+                "not supported; export the model in eval mode";
+  }
+  return buildIdentity(ic);
+}
+
 LogicalResult buildShape(ImportContext &ic) {
   RankedTensorType type = ic.inputType(0);
   int64_t rank = type.getRank();
@@ -261,7 +278,7 @@ const OpTableEntry kShapeOps[] = {
     {"Gather", 1, kMaxOpset, buildGather},
     {"Expand", 8, kMaxOpset, buildExpand},
     {"Identity", 1, kMaxOpset, buildIdentity},
-    {"Dropout", 1, kMaxOpset, buildIdentity},
+    {"Dropout", 1, kMaxOpset, buildDropout},
     {"Shape", 1, kMaxOpset, buildShape},
     {"Size", 1, kMaxOpset, buildSize},
     {"ConstantOfShape", 9, kMaxOpset, buildConstantOfShape},
