@@ -57,10 +57,16 @@ TORCHVISION_MODELS = [
     "squeezenet1_1", "shufflenet_v2_x0_5", "mnasnet0_5", "efficientnet_b0",
 ]
 TINY_MODELS = list(mcu_models.TINY_MODELS)
+# torchvision architectures at widths and class counts that fit a Cortex-M's
+# 4 MB of flash (mps2-an386): constructor keyword arguments per name.
+MCU_TORCHVISION_MODELS = {
+    "mobilenet_v2_035_c10": ("mobilenet_v2", {"width_mult": 0.35, "num_classes": 10}),
+}
 GROUPS = {
     "all": TORCHVISION_MODELS + TINY_MODELS,
     "torchvision": TORCHVISION_MODELS,
     "tiny": TINY_MODELS,
+    "mcu-torchvision": list(MCU_TORCHVISION_MODELS),
 }
 DEFAULT_SIZE = 224       # ImageNet size; any size >= 64 works for every model here
 MODEL_SEED = 0
@@ -74,7 +80,8 @@ def build(name, size):
         ctor, shape = mcu_models.TINY_MODELS[name]
         return ctor(), tuple(shape)
     import torchvision.models as tvm
-    return getattr(tvm, name)(weights=None), (1, 3, size, size)
+    arch, kwargs = MCU_TORCHVISION_MODELS.get(name, (name, {}))
+    return getattr(tvm, arch)(weights=None, **kwargs), (1, 3, size, size)
 
 
 def calibrate_bn(model, shape, batches=2, batch_size=8):
@@ -181,9 +188,9 @@ def parse_models(spec, default_size):
         size = int(sz) if sz else default_size
         names = GROUPS.get(name, [name])
         for n in names:
-            if n not in TORCHVISION_MODELS and n not in TINY_MODELS:
-                raise SystemExit(f"unknown model {n!r}; known: "
-                                 f"{', '.join(list(GROUPS) + GROUPS['all'])}")
+            if n not in TORCHVISION_MODELS + TINY_MODELS + GROUPS["mcu-torchvision"]:
+                known = list(GROUPS) + GROUPS["all"] + GROUPS["mcu-torchvision"]
+                raise SystemExit(f"unknown model {n!r}; known: {', '.join(known)}")
             out = [(o, s) for o, s in out if o != n] + [(n, size)]
     return out
 
