@@ -13,7 +13,7 @@ static const Subcommand kSubcommands[] = {
     {"bench", "latency percentiles, cold start and sustained speed", nullptr, "#6"},
     {"validate", "compare the compiled model with the reference evaluator", nullptr,
      "#7"},
-    {"analyze", "MACs, parameters, ROM and RAM per layer", nullptr, "#4"},
+    {"analyze", "MACs, parameters, ROM and RAM per layer", nullptr, ""},
     {"explore", "sweep fp32 / int8 / pruned variants as a trade-off table", nullptr,
      "#7"},
     {"supported-ops", "list the supported ONNX op types and opset ranges",
@@ -30,7 +30,8 @@ static void printUsage(llvm::raw_ostream &os) {
     os.indent(0) << cmd.name;
     os.indent(16 - cmd.name.size()) << cmd.summary;
     if (!cmd.main)
-      os << " (planned, issue " << cmd.plannedIn << ")";
+      os << " (planned" << (cmd.plannedIn.empty() ? "" : ", issue ") << cmd.plannedIn
+         << ")";
     os << "\n";
   }
   os << "\nRun 'kiln <subcommand> --help' for its options.\n";
@@ -55,8 +56,10 @@ int kiln::driver::runKiln(int argc, char **argv) {
     return 1;
   }
   if (!cmd->main) {
-    llvm::errs() << "kiln: '" << name << "' is planned (issue " << cmd->plannedIn
-                 << ") and is not available in this build; nothing was done\n";
+    llvm::errs() << "kiln: '" << name << "' is planned";
+    if (!cmd->plannedIn.empty())
+      llvm::errs() << " (issue " << cmd->plannedIn << ")";
+    llvm::errs() << " and is not available in this build; nothing was done\n";
     return 2;
   }
   return cmd->main(argc - 1, argv + 1);

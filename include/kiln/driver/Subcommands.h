@@ -14,7 +14,8 @@ using SubcommandMain = int (*)(int argc, char **argv);
 struct Subcommand {
   llvm::StringRef name;
   llvm::StringRef summary;
-  /// Null while the subcommand is still planned; `plannedIn` names the issue.
+  /// Null while the subcommand is still planned; `plannedIn` names the issue
+  /// that will bring it, or is empty when none is filed yet.
   SubcommandMain main;
   llvm::StringRef plannedIn;
 };

@@ -1,5 +1,4 @@
-//===- OnnxImporter.h - Import ONNX models into the kiln dialect -*- C++
-//-*-===//
+//===- OnnxImporter.h - Import ONNX models into the kiln dialect -*- C++ -*-===//
 
 #ifndef KILN_FRONTEND_ONNXIMPORTER_H
 #define KILN_FRONTEND_ONNXIMPORTER_H

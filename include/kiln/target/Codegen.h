@@ -1,5 +1,4 @@
-//===- Codegen.h - kiln dialect -> emitc -> a standalone C/C++ library -*- C++
-//-*-===//
+//===- Codegen.h - kiln dialect -> emitc -> a standalone C/C++ library -*- C++ -*-===//
 //
 // The back end of `kiln compile`: lowers a memory-planned kiln function to
 // the upstream emitc dialect, prints it with mlir::emitc::translateToCpp, and

@@ -1,5 +1,4 @@
-//===- CompileModel.h - Model file -> generated library directory -*- C++
-//-*-===//
+//===- CompileModel.h - Model file -> generated library directory -*- C++ -*-===//
 //
 // What `kiln compile` does, callable from other subcommands (`kiln run`).
 //

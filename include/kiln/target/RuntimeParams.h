@@ -1,5 +1,4 @@
-//===- RuntimeParams.h - kiln ops as kiln/runtime.h parameter structs -*- C++
-//-*-===//
+//===- RuntimeParams.h - kiln ops as kiln/runtime.h parameter structs -*- C++ -*-===//
 //
 // One translation from op attributes to the runtime's structs, used both to
 // ask the runtime for scratch sizes at compile time and to print the

@@ -1,5 +1,4 @@
-//===- ModelLoader.h - Parse, check, convert and shape-infer ONNX -*- C++
-//-*-===//
+//===- ModelLoader.h - Parse, check, convert and shape-infer ONNX -*- C++ -*-===//
 
 #ifndef KILN_LIB_FRONTEND_ONNX_MODELLOADER_H
 #define KILN_LIB_FRONTEND_ONNX_MODELLOADER_H

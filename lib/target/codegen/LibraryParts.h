@@ -1,5 +1,4 @@
-//===- LibraryParts.h - Writers of the generated library's files -*- C++
-//-*-===//
+//===- LibraryParts.h - Writers of the generated library's files -*- C++ -*-===//
 
 #ifndef KILN_LIB_TARGET_CODEGEN_LIBRARYPARTS_H
 #define KILN_LIB_TARGET_CODEGEN_LIBRARYPARTS_H

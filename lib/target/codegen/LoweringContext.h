@@ -1,5 +1,4 @@
-//===- LoweringContext.h - Shared state of the kiln -> emitc lowering -*- C++
-//-*-===//
+//===- LoweringContext.h - Shared state of the kiln -> emitc lowering -*- C++ -*-===//
 //
 // Each op family's lowering asks the context for the pointers of its operands
 // and results (planned arena offsets, caller buffers, the weights blob) and
