@@ -1,4 +1,4 @@
-/* Kiln runtime contract: the only header generated code includes (ABI v1). */
+/* Kiln runtime contract: the only header generated code includes (ABI v2). */
 #ifndef KILN_RUNTIME_H
 #define KILN_RUNTIME_H
 
@@ -11,7 +11,7 @@ extern "C" {
 /* Bump whenever a struct layout, enum value or signature below changes, so that
  * generated code built against another version fails to compile instead of
  * silently misreading parameters. Generated code checks it with #if. */
-#define KILN_RUNTIME_ABI_VERSION 1
+#define KILN_RUNTIME_ABI_VERSION 2
 
 /* Largest tensor rank any kernel accepts; bounded so iteration state fits on
  * the stack without VLAs. */
@@ -353,6 +353,119 @@ kiln_status kiln_dequantize_u8_f32(const uint8_t *input, float *output,
                                    const float *scale,
                                    const uint8_t *zero_point, int32_t outer,
                                    int32_t axis_size, int32_t inner);
+
+/* ------------------------------------------------------------------------ */
+/* int8 kernels: the TFLite / CMSIS-NN scheme.
+ *
+ * real = scale * (q - zero_point). Weights are symmetric per output channel
+ * (zero point 0), activations asymmetric per tensor, bias int32 with scale
+ * in_scale * w_scale[c] and zero point 0. Every kernel accumulates in int32
+ * and requantises with kiln_requant_s32 semantics:
+ *
+ *   out = clamp(output_offset + rounding_mul(acc, multiplier, shift),
+ *               act_min, act_max)
+ *
+ * where (multiplier, shift) encodes a positive real factor as
+ * multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) (or 0 for a zero
+ * factor), shift in [-31, 30]; rounding_mul is TFLite's
+ * MultiplyByQuantizedMultiplier: saturating rounding doubling high multiply
+ * of (acc << max(shift, 0)) by multiplier, then a rounding (half away from
+ * zero) right shift by max(-shift, 0). Every ISA variant is bit-exact with the
+ * C reference. Fused ReLU / ReLU6 / Clip arrive as act_min / act_max in the
+ * output's int8 domain. Layout is NCHW, as the float kernels. */
+
+/* Requantisation factor: multiplier * 2^(shift - 31). */
+typedef struct {
+  int32_t multiplier;
+  int32_t shift;
+} kiln_requant;
+
+/* Conv (and depthwise: groups == C == M) with int8 data. */
+typedef struct {
+  int32_t stride[2];     /* h, w; >= 1 */
+  int32_t dilation[2];   /* h, w; >= 1 */
+  int32_t pad[4];        /* top, left, bottom, right; >= 0 */
+  int32_t groups;        /* >= 1; divides C and M */
+  int32_t input_offset;  /* -input zero point, in [-127, 128] */
+  int32_t output_offset; /* output zero point, in [-128, 127] */
+  int32_t act_min;       /* clamp in the output domain, -128 <= min <= max */
+  int32_t act_max;       /* <= 127 */
+} kiln_conv_s8_params;
+
+/* in N,C,H,W int8; filter M,C/groups,kH,kW int8 (zero point 0); bias [M] int32
+ * or NULL; requant[M]: in_scale * w_scale[m] / out_scale per output channel;
+ * out N,M,OH,OW int8. scratch: kiln_conv2d_s8_scratch_size() bytes. */
+kiln_status kiln_conv2d_s8(const kiln_conv_s8_params *params,
+                           const kiln_requant *requant,
+                           const kiln_shape *in_shape, const int8_t *input,
+                           const kiln_shape *filter_shape,
+                           const int8_t *weights, const int32_t *bias,
+                           const kiln_shape *out_shape, int8_t *output,
+                           void *scratch);
+int32_t kiln_conv2d_s8_scratch_size(const kiln_conv_s8_params *params,
+                                    const kiln_shape *in_shape,
+                                    const kiln_shape *filter_shape,
+                                    const kiln_shape *out_shape);
+
+/* Fully connected: in [batch, k] int8; weights [n, k] int8 (row per output,
+ * zero point 0); bias [n] int32 or NULL; requant[n]; out [batch, n] int8. */
+typedef struct {
+  int32_t batch, n, k;   /* >= 1 */
+  int32_t input_offset;  /* -input zero point */
+  int32_t output_offset; /* output zero point */
+  int32_t act_min, act_max;
+} kiln_fc_s8_params;
+
+kiln_status kiln_fully_connected_s8(const kiln_fc_s8_params *params,
+                                    const kiln_requant *requant,
+                                    const int8_t *input, const int8_t *weights,
+                                    const int32_t *bias, int8_t *output);
+
+/* Elementwise add with numpy broadcasting, each input rescaled to a common
+ * scale first (TFLite's scheme): x_i' = rounding_mul((q_i + offset_i) <<
+ * left_shift, input_requant_i); out = clamp(output_offset +
+ * rounding_mul(x_a' + x_b', output_requant), act_min, act_max). */
+typedef struct {
+  int32_t a_offset, b_offset; /* -zero points of the inputs */
+  kiln_requant a_requant, b_requant, output_requant;
+  int32_t left_shift; /* in [0, 20] */
+  int32_t output_offset;
+  int32_t act_min, act_max;
+} kiln_add_s8_params;
+
+kiln_status kiln_add_s8(const kiln_add_s8_params *params,
+                        const kiln_shape *a_shape, const int8_t *a,
+                        const kiln_shape *b_shape, const int8_t *b,
+                        const kiln_shape *out_shape, int8_t *out);
+
+/* Pools keep the input's scale and zero point; act_min / act_max clamp. Max
+ * pools are exact; average pools divide with rounding half away from zero. */
+kiln_status kiln_max_pool2d_s8(const kiln_pool_params *params, int32_t act_min,
+                               int32_t act_max, const kiln_shape *in_shape,
+                               const int8_t *input,
+                               const kiln_shape *out_shape, int8_t *output);
+kiln_status kiln_avg_pool2d_s8(const kiln_pool_params *params, int32_t act_min,
+                               int32_t act_max, const kiln_shape *in_shape,
+                               const int8_t *input,
+                               const kiln_shape *out_shape, int8_t *output);
+/* N,C,spatial... -> N,C with requantisation: out = clamp(output_offset +
+ * rounding_mul(sum(q + input_offset), requant), act_min, act_max), requant
+ * folding in_scale / (out_scale * count). */
+kiln_status kiln_global_avg_pool_s8(const kiln_shape *in_shape,
+                                    const int8_t *input, int32_t input_offset,
+                                    kiln_requant requant,
+                                    int32_t output_offset, int32_t act_min,
+                                    int32_t act_max, int8_t *output);
+
+/* int8 -> int8 with another scale / zero point (concat inputs, re-typing):
+ * out = clamp(output_offset + rounding_mul(q + input_offset, requant)). */
+kiln_status kiln_requantize_s8(const int8_t *input, int32_t input_offset,
+                               kiln_requant requant, int32_t output_offset,
+                               int8_t *output, int32_t count);
+
+/* The scalar rounding multiply every int8 kernel uses (exposed so compilers
+ * and tests can reproduce the arithmetic exactly). */
+int32_t kiln_requant_s32(int32_t acc, kiln_requant requant);
 
 #ifdef __cplusplus
 } /* extern "C" */
