@@ -239,4 +239,59 @@ def KilnCancelTransposesPass : Pass<"kiln-cancel-transposes", "mlir::func::FuncO
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// quantize
+//===----------------------------------------------------------------------===//
+
+def KilnInsertQDQPass : Pass<"kiln-insert-qdq", "mlir::func::FuncOp"> {
+  let summary = "quantises weights and inserts activation quantize/dequantize pairs";
+  let description = [{
+    Post-training quantisation front end. It reads the calibrated ranges that
+    the calibration step (lib/quant) wrote onto the IR, one `[lo, hi]` pair
+    per f32 result, as `kiln.range = array<f32: lo, hi, ...>` on ops and as
+    the argument attribute `kiln.range` on function arguments, and produces
+    the QDQ form that the ONNX importer also produces for QDQ models:
+
+    - weights of conv2d, gemm and matmul (constant operands) become an `i8`
+      `kiln.constant`, `quant.scast` to
+      `!quant.uniform<i8<-127:127>:f32:AXIS, {s0, ...}>` (symmetric, per
+      output channel; one scale with `kiln-per-tensor`), and a
+      `kiln.dequantize` feeding the float op. Biases stay f32.
+    - every activation read or written by a quantisable op (conv2d, gemm,
+      matmul, add, max/avg pooling, global pooling, concat) gets
+      `kiln.quantize` to `!quant.uniform<i8:f32, scale:zp>` (asymmetric, the
+      range widened to contain 0) followed by `kiln.dequantize`; all readers
+      then see the dequantised value. Max pooling and reshapes keep their
+      input's parameters, so they never requantise.
+
+    Ops whose name (the ONNX node name in their location) is in
+    `kiln-exclude` stay float with no quantize/dequantize of their own. With
+    `kiln-mode=int8-weights` only gemm and matmul weights are quantised
+    (weight-only int8, float activations). Values without a range are left
+    float. The range attributes are removed afterwards.
+
+    ```mlir
+    %y = kiln.conv2d %x, %w bias(%b) {kiln.range = array<f32: 0.0, 6.0>} : ...
+    // becomes
+    %qx = kiln.quantize %x : (tensor<1x3x8x8xf32>) -> tensor<1x3x8x8x!quant.uniform<i8:f32, 0.0078:-1>>
+    %dx = kiln.dequantize %qx : ...
+    %wq = kiln.constant dense<...> : tensor<4x3x3x3xi8>
+    %ws = quant.scast %wq : tensor<4x3x3x3xi8> to tensor<4x3x3x3x!quant.uniform<i8<-127:127>:f32:0, {...}>>
+    %dw = kiln.dequantize %ws : ...
+    %c = kiln.conv2d %dx, %dw bias(%b) : ...
+    %qy = kiln.quantize %c : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.0235:-128>>
+    %y = kiln.dequantize %qy : ...
+    ```
+  }];
+  let options = [
+    Option<"mode", "kiln-mode", "std::string", /*default=*/"\"int8\"",
+           "int8 (weights and activations) or int8-weights (gemm/matmul weights only)">,
+    Option<"perTensor", "kiln-per-tensor", "bool", /*default=*/"false",
+           "one weight scale per tensor instead of per output channel">,
+    ListOption<"exclude", "kiln-exclude", "std::string",
+               "node names (location names) to keep in fp32">,
+  ];
+  let dependentDialects = ["::kiln::KilnDialect", "::mlir::quant::QuantDialect"];
+}
+
 #endif // KILN_PASSES_TD
