@@ -1,5 +1,5 @@
-/* kiln_conv2d_f32, AVX2/FMA: implicit GEMM per group, depthwise direct. */
-#include "internal/kiln_avx2.h"
+/* kiln_conv2d_f32, AVX2/FMA and AVX-512: implicit GEMM, depthwise direct. */
+#include "internal/kiln_avx512.h"
 #include "internal/kiln_ref.h"
 
 #if KILN_HAVE_AVX2
@@ -20,6 +20,14 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
   if (st != KILN_OK)
     return st;
   if (g.c_per_g == 1) {
+#if KILN_HAVE_AVX512
+    if (params->dilation[0] == 1 && params->dilation[1] == 1 &&
+        params->stride[1] <= 2) {
+      kiln_avx512_conv_depthwise(params, &g, input, weights, bias, residual,
+                                 output);
+      return KILN_OK;
+    }
+#endif
     kiln_avx2_conv_depthwise(params, &g, input, weights, bias, residual,
                              output);
     return KILN_OK;
@@ -44,11 +52,11 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
       const float *a = weights + (ptrdiff_t)gi * g.m_per_g * k;
       if (direct_b) {
         const kiln_avx2_strided_b b = {in_g, g.h * g.w, 1};
-        kiln_avx2_gemm(g.m_per_g, hw_out, k, a, k, 1, kiln_avx2_pack_strided_b,
+        kiln_x86_gemm(g.m_per_g, hw_out, k, a, k, 1, kiln_avx2_pack_strided_b,
                        &b, output + out_off, hw_out, &ep);
       } else {
         const kiln_avx2_conv_b b = {in_g, params, g.h, g.w, g.ow, g.kh, g.kw};
-        kiln_avx2_gemm(g.m_per_g, hw_out, k, a, k, 1, kiln_avx2_pack_conv_b, &b,
+        kiln_x86_gemm(g.m_per_g, hw_out, k, a, k, 1, kiln_avx2_pack_conv_b, &b,
                        output + out_off, hw_out, &ep);
       }
     }

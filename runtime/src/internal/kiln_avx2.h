@@ -187,9 +187,11 @@ typedef struct {
 #define KILN_AVX2_KC 256
 
 /* Writes rows [p0, p0 + kc) x columns [j0, j0 + nc) of the logical B into
- * `panel` as kc rows of KILN_AVX2_NR floats, columns >= nc zeroed. */
+ * `panel` as kc rows of `nr` floats (the core's panel width: KILN_AVX2_NR, or
+ * KILN_AVX512_NR), columns >= nc zeroed; nc <= nr <= 32. */
 typedef void (*kiln_avx2_pack_b_fn)(const void *ctx, int32_t p0, int32_t kc,
-                                    int32_t j0, int32_t nc, float *panel);
+                                    int32_t j0, int32_t nc, int32_t nr,
+                                    float *panel);
 
 /* B given as a strided matrix (b[p * row + j * col]). */
 typedef struct {
@@ -197,7 +199,7 @@ typedef struct {
   int32_t row, col;
 } kiln_avx2_strided_b;
 void kiln_avx2_pack_strided_b(const void *ctx, int32_t p0, int32_t kc,
-                              int32_t j0, int32_t nc, float *panel);
+                              int32_t j0, int32_t nc, int32_t nr, float *panel);
 
 /* c[m x n] (row stride ldc) = epilogue(A[m x k] . B[k x n]); A is read in
  * place through strides, B through `pack_b` into a bounded stack panel. */
@@ -230,7 +232,7 @@ typedef struct {
   int32_t h, w, ow, kh, kw;
 } kiln_avx2_conv_b;
 void kiln_avx2_pack_conv_b(const void *ctx, int32_t p0, int32_t kc, int32_t j0,
-                           int32_t nc, float *panel);
+                           int32_t nc, int32_t nr, float *panel);
 
 /* Direct convolution for one input channel per group (depthwise, with any
  * channel multiplier): vectorised along each output row. */

@@ -10,10 +10,10 @@ typedef struct {
 } kiln_conv_run;
 
 void kiln_avx2_pack_conv_b(const void *ctx, int32_t p0, int32_t kc, int32_t j0,
-                           int32_t nc, float *panel) {
+                           int32_t nc, int32_t nr, float *panel) {
   const kiln_avx2_conv_b *cb = (const kiln_avx2_conv_b *)ctx;
   const kiln_conv_params *pr = cb->params;
-  kiln_conv_run runs[KILN_AVX2_NR];
+  kiln_conv_run runs[32];
   int32_t n_runs = 0;
   for (int32_t col = 0; col < nc;) {
     const int32_t j = j0 + col;
@@ -22,13 +22,13 @@ void kiln_avx2_pack_conv_b(const void *ctx, int32_t p0, int32_t kc, int32_t j0,
     runs[n_runs++] = r;
     col += r.len;
   }
+  /* Row p0 + p is (channel, ki, kj); step the three instead of dividing. */
   const int32_t taps = cb->kh * cb->kw;
+  int32_t c = p0 / taps, ki = (p0 % taps) / cb->kw, kj = p0 % cb->kw;
+  const float *plane = cb->input + (ptrdiff_t)c * cb->h * cb->w;
   for (int32_t p = 0; p < kc; ++p) {
-    const int32_t row = p0 + p, tap = row % taps;
-    const int32_t ki = tap / cb->kw, kj = tap % cb->kw;
-    const float *plane = cb->input + (ptrdiff_t)(row / taps) * cb->h * cb->w;
-    float *dst = panel + (ptrdiff_t)p * KILN_AVX2_NR;
-    memset(dst, 0, sizeof(float) * KILN_AVX2_NR);
+    float *dst = panel + (ptrdiff_t)p * nr;
+    memset(dst, 0, sizeof(float) * (size_t)nr);
     for (int32_t r = 0; r < n_runs; ++r) {
       const kiln_conv_run *run = &runs[r];
       const int32_t ih =
@@ -51,6 +51,13 @@ void kiln_avx2_pack_conv_b(const void *ctx, int32_t p0, int32_t kc, int32_t j0,
         const int32_t iw = iw0 + t * pr->stride[1];
         if (iw >= 0 && iw < cb->w)
           dst[run->col + t] = src[iw];
+      }
+    }
+    if (++kj == cb->kw) {
+      kj = 0;
+      if (++ki == cb->kh) {
+        ki = 0;
+        plane += (ptrdiff_t)cb->h * cb->w;
       }
     }
   }

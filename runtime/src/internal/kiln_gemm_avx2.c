@@ -7,21 +7,41 @@
 #define KILN_AVX2_MR 6
 
 void kiln_avx2_pack_strided_b(const void *ctx, int32_t p0, int32_t kc,
-                              int32_t j0, int32_t nc, float *panel) {
+                              int32_t j0, int32_t nc, int32_t nr, float *panel) {
   const kiln_avx2_strided_b *s = (const kiln_avx2_strided_b *)ctx;
-  for (int32_t p = 0; p < kc; ++p) {
-    const float *src =
-        s->b + (ptrdiff_t)(p0 + p) * s->row + (ptrdiff_t)j0 * s->col;
-    float *dst = panel + (ptrdiff_t)p * KILN_AVX2_NR;
-    if (s->col == 1 && nc == KILN_AVX2_NR) {
-      _mm256_storeu_ps(dst, _mm256_loadu_ps(src));
-      _mm256_storeu_ps(dst + 8, _mm256_loadu_ps(src + 8));
-      continue;
+  const float *b = s->b + (ptrdiff_t)p0 * s->row + (ptrdiff_t)j0 * s->col;
+  if (s->col == 1) {
+    /* Row-major B: each panel row is a contiguous run of nc floats. */
+    for (int32_t p = 0; p < kc; ++p) {
+      const float *src = b + (ptrdiff_t)p * s->row;
+      float *dst = panel + (ptrdiff_t)p * nr;
+      int32_t j = 0;
+      for (; j + 8 <= nc; j += 8)
+        _mm256_storeu_ps(dst + j, _mm256_loadu_ps(src + j));
+      if (j < nr)
+        _mm256_storeu_ps(dst + j, kiln_avx2_load_n(src + j, nc - j));
+      for (j += 8; j < nr; j += 8)
+        _mm256_storeu_ps(dst + j, _mm256_setzero_ps());
     }
+    return;
+  }
+  if (s->row == 1) {
+    /* Transposed B (Gemm trans_b): walk each column's contiguous k run, so
+     * the reads stream and only the L1-resident panel is written strided. */
+    for (int32_t j = 0; j < nr; ++j) {
+      const float *src = b + (ptrdiff_t)j * s->col;
+      for (int32_t p = 0; p < kc; ++p)
+        panel[(ptrdiff_t)p * nr + j] = j < nc ? src[p] : 0.0f;
+    }
+    return;
+  }
+  for (int32_t p = 0; p < kc; ++p) {
+    const float *src = b + (ptrdiff_t)p * s->row;
+    float *dst = panel + (ptrdiff_t)p * nr;
     int32_t j = 0;
     for (; j < nc; ++j)
       dst[j] = src[(ptrdiff_t)j * s->col];
-    for (; j < KILN_AVX2_NR; ++j)
+    for (; j < nr; ++j)
       dst[j] = 0.0f;
   }
 }
@@ -133,7 +153,7 @@ void kiln_avx2_gemm(int32_t m, int32_t n, int32_t k, const float *a,
     for (int32_t p0 = 0;; p0 += KILN_AVX2_KC) {
       const int32_t kc = k - p0 < KILN_AVX2_KC ? k - p0 : KILN_AVX2_KC;
       const int first = p0 == 0, last = p0 + kc >= k;
-      pack_b(b_ctx, p0, kc, j0, nc, panel);
+      pack_b(b_ctx, p0, kc, j0, nc, KILN_AVX2_NR, panel);
       for (int32_t i0 = 0; i0 < m; i0 += KILN_AVX2_MR) {
         const int32_t mr = m - i0 < KILN_AVX2_MR ? m - i0 : KILN_AVX2_MR;
         /* Rows past m re-read the last row: wasted lanes, never bad reads. */

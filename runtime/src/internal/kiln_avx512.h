@@ -1,0 +1,83 @@
+/* AVX-512 building blocks: the 12x32 GEMM core, depthwise, the epilogue. */
+#ifndef KILN_INTERNAL_AVX512_H
+#define KILN_INTERNAL_AVX512_H
+
+#include "kiln_avx2.h"
+
+#if KILN_HAVE_AVX512
+
+/* Columns per packed B panel (two zmm) and the k-depth of one packing: a
+ * 32 KB panel, which stays in Zen 4/5's 32-48 KB L1 while the A rows stream. */
+#define KILN_AVX512_NR 32
+#define KILN_AVX512_KC 256
+
+/* Lanes [0, count) of a 16-lane mask; count may be <= 0 or >= 16. */
+static inline __mmask16 kiln_avx512_mask(int32_t count) {
+  return count >= 16  ? (__mmask16)0xffff
+         : count <= 0 ? (__mmask16)0
+                      : (__mmask16)((1u << count) - 1u);
+}
+
+/* The vector form of kiln_act_apply (kiln_act.h). The piecewise-linear kinds
+ * are done on 16 lanes; the transcendental ones reuse the tested 8-lane
+ * polynomials of kiln_avx2.h on each half, so both builds round the same. */
+static inline __m512 kiln_avx512_act(const kiln_activation *act, __m512 x) {
+  const __m512 zero = _mm512_setzero_ps();
+  switch (act->kind) {
+  case KILN_ACT_NONE:
+    return x;
+  case KILN_ACT_RELU:
+    /* max(0, x) with NaN passing through, as _mm256_max_ps(zero, x). */
+    return _mm512_max_ps(zero, x);
+  case KILN_ACT_CLIP:
+    return _mm512_min_ps(_mm512_set1_ps(act->max),
+                         _mm512_max_ps(_mm512_set1_ps(act->min), x));
+  case KILN_ACT_HARD_SWISH:
+    return _mm512_mul_ps(
+        x, _mm512_min_ps(_mm512_set1_ps(1.0f),
+                         _mm512_max_ps(zero, _mm512_fmadd_ps(
+                                                 x, _mm512_set1_ps(1.0f / 6.0f),
+                                                 _mm512_set1_ps(0.5f)))));
+  default: {
+    const __m256 lo = kiln_avx2_act(act, _mm512_castps512_ps256(x));
+    const __m256 hi = kiln_avx2_act(act, _mm512_extractf32x8_ps(x, 1));
+    return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
+  }
+  }
+}
+
+/* c[m x n] (row stride ldc) = epilogue(A[m x k] . B[k x n]), as
+ * kiln_avx2_gemm but with 12x32 register tiles (24 zmm accumulators) and
+ * 32-column panels (pack_b is called with nr = KILN_AVX512_NR). */
+void kiln_avx512_gemm(int32_t m, int32_t n, int32_t k, const float *a,
+                      int32_t a_row, int32_t a_col, kiln_avx2_pack_b_fn pack_b,
+                      const void *b_ctx, float *c, int32_t ldc,
+                      const kiln_avx2_epilogue *ep);
+
+/* Direct depthwise convolution (one input channel per group, any channel
+ * multiplier, stride 1 or 2, dilation 1), 16 outputs of a row per zmm; the
+ * padding is handled by fault-suppressing masked loads, not by edge code. */
+void kiln_avx512_conv_depthwise(const kiln_conv_params *params,
+                                const kiln_conv_geometry *g, const float *input,
+                                const float *weights, const float *bias,
+                                const float *residual, float *output);
+
+#endif /* KILN_HAVE_AVX512 */
+
+#if KILN_HAVE_AVX2
+/* The GEMM core the x86 wrappers (Gemm, MatMul, Conv) call: the widest one
+ * this build has, so each build keeps one definition of each public kernel. */
+static inline void kiln_x86_gemm(int32_t m, int32_t n, int32_t k,
+                                 const float *a, int32_t a_row, int32_t a_col,
+                                 kiln_avx2_pack_b_fn pack_b, const void *b_ctx,
+                                 float *c, int32_t ldc,
+                                 const kiln_avx2_epilogue *ep) {
+#if KILN_HAVE_AVX512
+  kiln_avx512_gemm(m, n, k, a, a_row, a_col, pack_b, b_ctx, c, ldc, ep);
+#else
+  kiln_avx2_gemm(m, n, k, a, a_row, a_col, pack_b, b_ctx, c, ldc, ep);
+#endif
+}
+#endif /* KILN_HAVE_AVX2 */
+
+#endif /* KILN_INTERNAL_AVX512_H */
