@@ -10,7 +10,8 @@ using namespace kiln::driver;
 static const Subcommand kSubcommands[] = {
     {"compile", "compile a model into a standalone C++ library", compileMain, "#4"},
     {"run", "compile for a target and run it on .npy or .pb inputs", runMain, "#4"},
-    {"bench", "latency percentiles, cold start and sustained speed", nullptr, "#6"},
+    {"bench", "latency percentiles, cold start and sustained speed", benchMain,
+     "#6"},
     {"validate", "compare the compiled model with the reference evaluator", nullptr,
      "#7"},
     {"analyze", "MACs, parameters, ROM and RAM per layer", nullptr, ""},

@@ -29,6 +29,9 @@ int compileMain(int argc, char **argv);
 /// `kiln supported-ops [--json]`: the ONNX importer's op table.
 int supportedOpsMain(int argc, char **argv);
 
+/// `kiln bench`: latency percentiles, cold start, sustained speed (Bench.cpp).
+int benchMain(int argc, char **argv);
+
 /// Dispatches `kiln <subcommand> ...`; returns the process exit code.
 int runKiln(int argc, char **argv);
 

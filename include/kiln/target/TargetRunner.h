@@ -51,6 +51,14 @@ struct LibraryInfo {
 /// Reads DIR/<name>.report.json (the only *.report.json in DIR).
 llvm::Expected<LibraryInfo> readLibraryInfo(llvm::StringRef dir);
 
+/// Which harness main the program is linked with (lib/target/harness).
+enum class HarnessKind {
+  /// kiln_runner_main.c: run on IODIR/in*_<s>.bin, write the outputs.
+  Runner,
+  /// kiln_bench_main.c: cold-start and warm timing for `kiln bench`.
+  Bench,
+};
+
 struct BuildOptions {
   /// Where objects and the program go; created if missing.
   std::string buildDir;
@@ -60,6 +68,7 @@ struct BuildOptions {
   unsigned jobs = 2;
   /// Print each command on stderr.
   bool verbose = false;
+  HarnessKind harness = HarnessKind::Runner;
 };
 
 /// Checks that the library fits the target's memory budget (bare metal only);
@@ -67,7 +76,7 @@ struct BuildOptions {
 llvm::Error checkMemoryBudget(const Target &target, const LibraryInfo &lib);
 
 /// Builds the runner program (executable or firmware ELF) for `lib` and
-/// returns its path.
+/// returns its path (NAME, or NAME-bench for the bench harness).
 llvm::Expected<std::string> buildRunner(const Target &target,
                                         const LibraryInfo &lib,
                                         const BuildOptions &options);
@@ -86,6 +95,31 @@ llvm::Expected<RunResult> runRunner(const Target &target,
                                     llvm::StringRef program,
                                     llvm::StringRef ioDir, unsigned samples,
                                     unsigned timeoutSeconds);
+
+/// What a program printed, and how it ended.
+struct ProgramOutput {
+  int exitCode = 0;
+  /// stdout and stderr, interleaved.
+  std::string output;
+  /// The command line, for messages.
+  std::string commandLine;
+  /// True when the program ran inside an emulator.
+  bool emulated = false;
+};
+
+/// The argument `runProgram` replaces with the CLOCK_MONOTONIC time in
+/// nanoseconds taken just before it starts the process.
+inline constexpr llvm::StringLiteral kSpawnTimeArg = "@KILN_SPAWN_NS@";
+
+/// Runs `program args...` on `target` (natively, under qemu-user, or as
+/// firmware whose argv arrives through semihosting), with its output in
+/// `logFile`. Fails when it cannot start or runs past `timeoutSeconds`; a
+/// non-zero exit is returned, not an error.
+llvm::Expected<ProgramOutput> runProgram(const Target &target,
+                                         llvm::StringRef program,
+                                         llvm::ArrayRef<std::string> args,
+                                         llvm::StringRef logFile,
+                                         unsigned timeoutSeconds);
 
 } // namespace kiln::target
 

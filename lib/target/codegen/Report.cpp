@@ -2,6 +2,8 @@
 
 #include "LibraryParts.h"
 
+#include "dialects/kiln/KilnDialect.h"
+
 #include "mlir/IR/Location.h"
 
 #include <nlohmann/json.hpp>
@@ -26,6 +28,44 @@ static nlohmann::json ioJson(const std::vector<TensorInfo> &tensors) {
   return list;
 }
 
+static int64_t numElements(Type type) {
+  return cast<RankedTensorType>(type).getNumElements();
+}
+
+/// Multiply-accumulates one execution of `op` performs (0 for ops that do no
+/// multiply-accumulate work), so `kiln bench` can report MAC/s against the
+/// target's FMA peak. Counted from result and filter sizes alone, which stays
+/// right whatever activation layout the output has.
+static int64_t countMacs(Operation *op) {
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    // Each output element reads one filter slice of (C/group) x kH x kW; the
+    // filter's leading dimension is the output channel count M.
+    Type filter = conv.getFilter().getType();
+    int64_t m = cast<RankedTensorType>(filter).getDimSize(0);
+    return m > 0 ? numElements(conv.getType()) * (numElements(filter) / m) : 0;
+  }
+  if (auto deconv = dyn_cast<ConvTranspose2DOp>(op)) {
+    // Each input element scatters into (M/group) x kH x kW outputs; the
+    // filter is [C, M/group, kH, kW].
+    Type filter = deconv.getFilter().getType();
+    int64_t c = cast<RankedTensorType>(filter).getDimSize(0);
+    return c > 0 ? numElements(deconv.getInput().getType()) *
+                       (numElements(filter) / c)
+                 : 0;
+  }
+  if (auto gemm = dyn_cast<GemmOp>(op)) {
+    auto a = cast<RankedTensorType>(gemm.getA().getType());
+    int64_t k = a.getDimSize(gemm.getTransA() ? 0 : 1);
+    return numElements(gemm.getType()) * k;
+  }
+  if (auto matmul = dyn_cast<MatMulOp>(op)) {
+    auto lhs = cast<RankedTensorType>(matmul.getLhs().getType());
+    int64_t k = lhs.getRank() == 0 ? 1 : lhs.getShape().back();
+    return numElements(matmul.getType()) * k;
+  }
+  return 0;
+}
+
 /// The node name the importer attached (a NameLoc), if any.
 static std::string locationName(Location loc) {
   if (auto fused = dyn_cast<FusedLoc>(loc))
@@ -40,6 +80,7 @@ static std::string locationName(Location loc) {
 std::string codegen::emitReport(func::FuncOp func, const ModelInfo &info,
                                 const LibraryOptions &options) {
   nlohmann::json ops = nlohmann::json::array();
+  int64_t totalMacs = 0;
   for (Operation &op : func.getBody().front().without_terminator()) {
     if (op.hasTrait<OpTrait::ConstantLike>())
       continue;
@@ -53,6 +94,9 @@ std::string codegen::emitReport(func::FuncOp func, const ModelInfo &info,
                             {"name", locationName(op.getLoc())},
                             {"input_shapes", inputs},
                             {"output_shapes", outputs}};
+    int64_t macs = countMacs(&op);
+    entry["macs"] = macs;
+    totalMacs += macs;
     if (auto offsets = op.getAttrOfType<DenseI64ArrayAttr>("kiln.offset"))
       entry["arena_offsets"] = std::vector<int64_t>(
           offsets.asArrayRef().begin(), offsets.asArrayRef().end());
@@ -68,6 +112,7 @@ std::string codegen::emitReport(func::FuncOp func, const ModelInfo &info,
                              {"lower_bound", info.arenaLowerBound},
                              {"align", info.arenaAlign}}},
                            {"weight_bytes", info.weightBytes},
+                           {"macs", totalMacs},
                            {"inputs", ioJson(info.inputs)},
                            {"outputs", ioJson(info.outputs)},
                            {"ops", ops}};

@@ -1,4 +1,4 @@
-/* Kiln runner harness: runs a generated model on raw input files, writes raw outputs. */
+/* Kiln runner harness: runs a model on raw input files, writes raw outputs. */
 #include "kiln_runner.h"
 
 #include <stdio.h>
@@ -13,28 +13,6 @@
  * returned 0, but the driver relies on the printed lines because semihosting
  * exits do not always carry the code. */
 
-static int transfer(const char *dir, const char *kind, int index, int sample,
-                    void *data, uint32_t size, int writing) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s%d_%d.bin", dir, kind, index, sample);
-  FILE *f = fopen(path, writing ? "wb" : "rb");
-  if (!f) {
-    printf("kiln-runner: cannot open %s\n", path);
-    return -1;
-  }
-  /* Unbuffered: one semihosting call per transfer and no stdio heap buffer. */
-  setvbuf(f, NULL, _IONBF, 0);
-  size_t done = writing ? fwrite(data, 1, size, f) : fread(data, 1, size, f);
-  int extra = !writing && fgetc(f) != EOF;
-  fclose(f);
-  if (done != size || extra) {
-    printf("kiln-runner: %s holds %s bytes than the expected %lu\n", path,
-           extra || done > size ? "more" : "fewer", (unsigned long)size);
-    return -1;
-  }
-  return 0;
-}
-
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   if (argc != 3) {
@@ -47,7 +25,8 @@ int main(int argc, char **argv) {
   int failures = 0;
   for (int s = 0; s < samples; ++s) {
     for (int i = 0; i < m->num_inputs; ++i)
-      if (transfer(dir, "in", i, s, m->inputs[i], m->input_sizes[i], 0))
+      if (kiln_runner_transfer(dir, "in", i, s, m->inputs[i], m->input_sizes[i],
+                               0))
         return 3;
     uint64_t t0 = kiln_runner_now_us();
     int rc = m->run((const void *const *)m->inputs, m->outputs, m->arena);
@@ -59,7 +38,8 @@ int main(int argc, char **argv) {
       continue;
     }
     for (int j = 0; j < m->num_outputs; ++j)
-      if (transfer(dir, "out", j, s, m->outputs[j], m->output_sizes[j], 1))
+      if (kiln_runner_transfer(dir, "out", j, s, m->outputs[j],
+                               m->output_sizes[j], 1))
         return 3;
   }
   printf("kiln-runner: done %d\n", failures);

@@ -258,11 +258,17 @@ llvm::Expected<std::string> getRuntimeArchive(const Target &target,
   return built->front();
 }
 
-/// The model-independent harness objects (main, clock, Cortex-M startup).
+/// The model-independent harness objects (main, file I/O, clock, the bench's
+/// peak measurement, Cortex-M startup).
 llvm::Expected<std::vector<std::string>>
 getHarnessObjects(const Target &target, const BuildOptions &options,
                   llvm::StringRef runtimeDir, llvm::StringRef harness) {
-  std::vector<std::string> sources = {(harness + "/kiln_runner_main.c").str()};
+  bool bench = options.harness == HarnessKind::Bench;
+  std::vector<std::string> sources = {
+      (harness + (bench ? "/kiln_bench_main.c" : "/kiln_runner_main.c")).str(),
+      (harness + "/kiln_runner_io.c").str()};
+  if (bench)
+    sources.push_back((harness + "/kiln_bench_peak.c").str());
   if (target.bareMetal) {
     sources.push_back((harness + "/kiln_runner_clock_semihost.c").str());
     sources.push_back((harness + "/kiln_cortex_m_startup.c").str());
@@ -274,7 +280,8 @@ getHarnessObjects(const Target &target, const BuildOptions &options,
   std::vector<std::string> headers = listSources(harness, {".h"}, false);
   for (std::string &h : listSources((runtimeDir + "/include").str(), {".h"}, true))
     headers.push_back(std::move(h));
-  return buildCached(target, options, "kiln_harness", sources, flags,
+  return buildCached(target, options, bench ? "kiln_bench" : "kiln_harness",
+                     sources, flags,
                      /*archive=*/false, headers);
 }
 
@@ -400,8 +407,11 @@ llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
 
   // Re-running on an unchanged library (more input sets, --build-dir kept)
   // reuses the program: the stamp hashes everything that goes into it.
-  std::string program = bdir + "/" + lib.name + (target.bareMetal ? ".elf" : "");
-  std::string stampKey = target.name.str() + "\n" + options.optLevel + "\n" + *runtime;
+  bool bench = options.harness == HarnessKind::Bench;
+  std::string program = bdir + "/" + lib.name + (bench ? "-bench" : "") +
+                        (target.bareMetal ? ".elf" : "");
+  std::string stampKey = target.name.str() + "\n" + options.optLevel + "\n" +
+                         *runtime + "\n" + llvm::join(*harnessObjects, "\n");
   for (const std::string &file :
        listSources(lib.dir, {".h", ".c", ".cpp", ".cc", ".S", ".s", ".bin", ".json"}, false))
     if (auto buf = llvm::MemoryBuffer::getFile(file))
@@ -410,7 +420,8 @@ llvm::Expected<std::string> kiln::target::buildRunner(const Target &target,
     if (auto buf = llvm::MemoryBuffer::getFile(file))
       stampKey += "\n" + file + "\n" + (*buf)->getBuffer().str();
   std::string stamp = llvm::utohexstr(llvm::xxh3_64bits(stampKey));
-  std::string stampFile = bdir + "/kiln_build.stamp";
+  std::string stampFile =
+      bdir + (bench ? "/kiln_bench_build.stamp" : "/kiln_build.stamp");
   if (fs::exists(program))
     if (auto buf = llvm::MemoryBuffer::getFile(stampFile))
       if ((*buf)->getBuffer() == stamp)
