@@ -195,20 +195,57 @@ def KilnFuseMatmulAddPass : Pass<"kiln-fuse-matmul-add", "mlir::func::FuncOp"> {
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 
-def KilnFoldScaleIntoConvPass : Pass<"kiln-fold-scale-into-conv", "mlir::func::FuncOp"> {
-  let summary = "folds a per-output-channel constant multiply into conv weights";
+def KilnFoldScaleIntoWeightsPass : Pass<"kiln-fold-scale-into-weights", "mlir::func::FuncOp"> {
+  let summary = "folds a per-output-channel constant multiply into conv or gemm weights";
   let description = [{
     `mul(conv2d(x, W, b), s)` with a constant `s` that broadcasts along the
     output channels only becomes `conv2d(x, W', b')` with `W'[m] = s[m] W[m]`
-    and `b' = s b` (the identity `s (W x + b) = (s W) x + s b`). It does not
-    fire through a fused activation or residual (the scale would apply to
-    them too), with non-constant weights, or when the conv has other users.
+    and `b' = s b` (the identity `s (W x + b) = (s W) x + s b`).
+    `mul(gemm(a, B, C), s)` with `s` along the N output columns becomes
+    `gemm(a, B', C')` with B's columns scaled and `C' = s beta C` (beta 1);
+    the gemm half shares its rewrite with `kiln-fold-batch-norm`. Neither
+    fires through a fused activation or residual (the scale would apply to
+    them too), with non-constant weights, or when the producer has other
+    users. (A constant add is a bias and folds in `kiln-fuse-epilogue`.)
 
     ```mlir
     %c = kiln.conv2d %x, %w : ...
     %y = kiln.mul %c, %s : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>) -> ...
     // becomes
     %y = kiln.conv2d %x, %w2 : ...
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+def KilnFuseElementwisePass : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "fuses chains of elementwise ops into one kiln.fused_elementwise";
+  let description = [{
+    Starting from the last op of a chain of f32 elementwise ops (unary
+    activations and math, broadcasting binaries), absorbs every producer
+    whose result has the chain's type and whose users are all in the chain,
+    so the chain reads its inputs once and writes one tensor. Scalar
+    constants become immediates of the body; other operands (per-channel
+    constants, the chain's input tensors) are inputs, broadcast by the
+    kernel. It does not absorb an op whose result is used outside the chain,
+    an op of a smaller (broadcast) shape, which would be recomputed per
+    output element, or a non-elementwise op; a chain of one op stays as it
+    is. A body that exceeds the runtime's program limits
+    (`KILN_FUSED_MAX_INPUTS`, `_REGS`, `_INSNS`) is not fused.
+
+    ```mlir
+    %0 = kiln.div %x, %c : (tensor<1x64xf32>, tensor<f32>) -> tensor<1x64xf32>
+    %1 = kiln.erf %0 : (tensor<1x64xf32>) -> tensor<1x64xf32>
+    %2 = kiln.mul %x, %1 : (tensor<1x64xf32>, tensor<1x64xf32>) -> tensor<1x64xf32>
+    // becomes
+    %2 = kiln.fused_elementwise %x : (tensor<1x64xf32>) -> tensor<1x64xf32> {
+    ^bb0(%a: tensor<f32>):
+      %c0 = kiln.constant dense<1.41421354> : tensor<f32>
+      %3 = kiln.div %a, %c0 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      %4 = kiln.erf %3 : (tensor<f32>) -> tensor<f32>
+      %5 = kiln.mul %a, %4 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      kiln.yield %5 : tensor<f32>
+    }
     ```
   }];
   let dependentDialects = ["::kiln::KilnDialect"];

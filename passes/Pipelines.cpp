@@ -38,7 +38,7 @@ void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
     // or activation; matmul + add becomes gemm before activations fuse.
     OpPassManager &fuse = pm.nest<func::FuncOp>();
     fuse.addPass(createKilnFoldBatchNormPass());
-    fuse.addPass(createKilnFoldScaleIntoConvPass());
+    fuse.addPass(createKilnFoldScaleIntoWeightsPass());
     fuse.addPass(createKilnFoldPadPass());
     fuse.addPass(createKilnFuseMatmulAddPass());
     fuse.addPass(createKilnFuseEpiloguePass());
@@ -49,6 +49,18 @@ void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
     layout.addPass(createKilnCancelTransposesPass());
     // Transposes moved onto constants evaluate away.
     layout.addPass(createKilnFoldConstantsPass());
+    addCleanup(pm);
+  }
+  // QDQ graphs (imported or from kiln-insert-qdq) become int8 kernels once
+  // epilogues are fused and layout is settled, and before anything hides
+  // the ops the patterns match.
+  pm.addNestedPass<func::FuncOp>(createKilnQuantizeOpsPass());
+  addCleanup(pm);
+  // Elementwise chains fuse last: every other fusion has taken the ops it
+  // can (an activation into its conv), and a fused body would hide its ops
+  // from transpose sinking.
+  if (options.level >= 2) {
+    pm.addNestedPass<func::FuncOp>(createKilnFuseElementwisePass());
     addCleanup(pm);
   }
 }

@@ -58,4 +58,10 @@ llvm::LogicalResult inferReduceType(std::optional<mlir::Location> loc, mlir::Typ
 #define GET_OP_CLASSES
 #include "dialects/kiln/KilnOps.h.inc"
 
+namespace kiln {
+/// True for the elementwise ops a `kiln.fused_elementwise` body may hold:
+/// the unary activations and math ops and the broadcasting binaries.
+bool isFusableElementwiseOp(mlir::Operation *op);
+} // namespace kiln
+
 #endif // KILN_DIALECTS_KILN_KILNDIALECT_H

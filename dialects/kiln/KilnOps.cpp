@@ -213,3 +213,52 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
     return getInput();
   return {};
 }
+
+//===----------------------------------------------------------------------===//
+// Fused elementwise chains
+//===----------------------------------------------------------------------===//
+
+bool kiln::isFusableElementwiseOp(Operation *op) {
+  return isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, TanhOp, HardSigmoidOp,
+             HardSwishOp, GeluOp, ErfOp, ExpOp, LogOp, SqrtOp, ReciprocalOp,
+             NegOp, AbsOp, AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp,
+             PReluOp>(op);
+}
+
+LogicalResult FusedElementwiseOp::verifyRegions() {
+  Block &body = getBody().front();
+  auto scalar = RankedTensorType::get({}, getType().getElementType());
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError("body takes ") << body.getNumArguments()
+                                      << " arguments for " << getInputs().size()
+                                      << " inputs";
+  SmallVector<int64_t> shape;
+  for (auto [arg, input] : llvm::zip(body.getArguments(), getInputs())) {
+    if (arg.getType() != scalar)
+      return emitOpError("body argument of type ")
+             << arg.getType() << " must be " << scalar;
+    auto inType = cast<RankedTensorType>(input.getType());
+    if (inType.getElementType() != scalar.getElementType())
+      return emitOpError("input of type ") << inType << " must have element type "
+                                           << scalar.getElementType();
+    SmallVector<int64_t> next;
+    if (!OpTrait::util::getBroadcastedShape(shape, inType.getShape(), next))
+      return emitOpError("inputs do not broadcast together");
+    shape = std::move(next);
+  }
+  if (ArrayRef<int64_t>(shape) != getType().getShape())
+    return emitOpError("result type ")
+           << getType() << " must be the broadcast of the inputs' shapes";
+  for (Operation &op : body.without_terminator()) {
+    bool scalarResults = llvm::all_of(op.getResultTypes(),
+                                      [&](Type t) { return t == scalar; });
+    if (!scalarResults ||
+        !(isFusableElementwiseOp(&op) || isa<ConstantOp>(op)))
+      return op.emitOpError("cannot appear in a kiln.fused_elementwise body: ")
+             << "only elementwise ops and constants of type " << scalar;
+  }
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValue().getType() != scalar)
+    return emitOpError("body must end in kiln.yield of a ") << scalar;
+  return success();
+}

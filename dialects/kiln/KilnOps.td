@@ -668,4 +668,59 @@ def Kiln_DequantizeOp : Kiln_Op<"dequantize"> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Fused elementwise chains
+//===----------------------------------------------------------------------===//
+
+def Kiln_FusedElementwiseOp : Kiln_Op<"fused_elementwise", [IsolatedFromAbove]> {
+  let summary = "a chain of elementwise ops computed in one pass over the output";
+  let description = [{
+    The body computes one output element from one element of each input
+    (numpy-broadcast to the result shape): its block arguments and values are
+    rank-0 tensors, and it holds only elementwise kiln ops (unary ops and
+    the broadcasting binaries) and rank-0 `kiln.constant`s, ending in
+    `kiln.yield`. `kiln-fuse-elementwise` builds it from chains of those ops;
+    code generation encodes the body as a small register program
+    (`kiln_fused_program`) that `kiln_fused_elementwise_f32` runs block by
+    block, and the host evaluator runs the same kernel.
+
+    ```mlir
+    // GELU as torch exports it: x * 0.5 * (1 + erf(x / sqrt 2))
+    %y = kiln.fused_elementwise %x : (tensor<1x16x64xf32>) -> tensor<1x16x64xf32> {
+    ^bb0(%a: tensor<f32>):
+      %c0 = kiln.constant dense<1.41421354> : tensor<f32>
+      %c1 = kiln.constant dense<1.0> : tensor<f32>
+      %c2 = kiln.constant dense<0.5> : tensor<f32>
+      %0 = kiln.div %a, %c0 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      %1 = kiln.erf %0 : (tensor<f32>) -> tensor<f32>
+      %2 = kiln.add %1, %c1 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      %3 = kiln.mul %a, %2 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      %4 = kiln.mul %3, %c2 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      kiln.yield %4 : tensor<f32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<Kiln_FloatTensor>:$inputs);
+  let results = (outs Kiln_FloatTensor:$output);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type($inputs, results) $body
+  }];
+  let hasRegionVerifier = 1;
+}
+
+def Kiln_YieldOp : Kiln_Op<"yield", [Terminator,
+    HasParent<"FusedElementwiseOp">]> {
+  let summary = "the element a kiln.fused_elementwise body computes";
+  let description = [{
+    Ends the body of `kiln.fused_elementwise` with its rank-0 result.
+
+    ```mlir
+    kiln.yield %4 : tensor<f32>
+    ```
+  }];
+  let arguments = (ins Kiln_FloatTensor:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
 #endif // KILN_OPS_TD

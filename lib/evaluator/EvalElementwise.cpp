@@ -2,6 +2,7 @@
 
 #include "EvalKernels.h"
 
+#include "kiln/target/FusedProgram.h"
 #include "kiln/target/RuntimeParams.h"
 
 using namespace mlir;
@@ -127,6 +128,24 @@ void evaluator::populateElementwiseKernels(EvalKernelTable &table) {
                     [](auto a, auto b) { return Maybe<decltype(a)>(a < b ? a : b); });
   addKernel<PowOp>(table, binary(kiln_pow_f32));
   addKernel<PReluOp>(table, binary(kiln_prelu_f32));
+
+  // The same encoded program and kernel the generated code runs.
+  addKernel<FusedElementwiseOp>(
+      table, [](Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+        FailureOr<kiln_fused_program> program =
+            codegen::toFusedProgram(cast<FusedElementwiseOp>(op));
+        if (failed(program))
+          return KILN_ERR_UNSUPPORTED;
+        SmallVector<kiln_shape> shapes;
+        SmallVector<const void *> pointers;
+        for (const Tensor &t : in) {
+          shapes.push_back(toKilnShape(t.type));
+          pointers.push_back(t.data<float>());
+        }
+        kiln_shape o = toKilnShape(out[0].type);
+        return kiln_fused_elementwise_f32(&*program, shapes.data(), pointers.data(),
+                                          &o, out[0].data<float>());
+      });
 
   addKernel<WhereOp>(
       table,

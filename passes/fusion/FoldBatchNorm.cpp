@@ -80,34 +80,11 @@ struct FoldBatchNormIntoGemm final : OpRewritePattern<BatchNormOp> {
     auto gemm = getSoleUseProducer<GemmOp>(bn.getInput());
     if (!gemm || !hasEmptyEpilogue(gemm))
       return rewriter.notifyMatchFailure(bn, "input is not a single-use plain gemm");
-    std::optional<std::vector<float>> b = getF32Constant(gemm.getB());
     std::optional<ChannelAffine> affine = getAffine(bn);
-    if (!b || !affine)
-      return rewriter.notifyMatchFailure(bn, "weights or BN parameters not constant");
-    auto outType = cast<RankedTensorType>(gemm.getType());
-    int64_t n = outType.getDimSize(1);
-    std::vector<float> c(n, 0.0f);
-    if (Value cv = gemm.getC()) {
-      std::optional<std::vector<float>> values = getPerAxisConstant(cv, outType, 1);
-      if (!values)
-        return rewriter.notifyMatchFailure(bn, "C is not a constant [N] row");
-      c = *values;
-    }
-    float beta = gemm.getBeta().convertToFloat();
-    auto bType = cast<RankedTensorType>(gemm.getB().getType());
-    int64_t rows = bType.getDimSize(0), cols = bType.getDimSize(1);
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t col = 0; col < cols; ++col)
-        (*b)[r * cols + col] *= affine->scale[gemm.getTransB() ? r : col];
-    for (int64_t j = 0; j < n; ++j)
-      c[j] = affine->scale[j] * beta * c[j] + affine->shift[j];
-    Value newB = createF32Constant(rewriter, gemm.getLoc(), bType.getShape(), *b,
-                                   "bn_folded_gemm_b");
-    Value newC = createF32Constant(rewriter, gemm.getLoc(), {n}, c, "bn_folded_gemm_c");
-    rewriter.replaceOpWithNewOp<GemmOp>(bn, outType, gemm.getA(), newB, newC,
-                                        gemm.getAlphaAttr(), rewriter.getF32FloatAttr(1.0f),
-                                        gemm.getTransAAttr(), gemm.getTransBAttr(),
-                                        gemm.getActivationAttr(), nullptr);
+    if (!affine)
+      return rewriter.notifyMatchFailure(bn, "BN parameters not constant");
+    if (failed(replaceWithScaledGemm(rewriter, bn, gemm, affine->scale, affine->shift)))
+      return rewriter.notifyMatchFailure(bn, "B not constant or C not a constant [N] row");
     return success();
   }
 };

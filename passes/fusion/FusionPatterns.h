@@ -10,7 +10,8 @@ void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 void populateFoldPadPatterns(mlir::RewritePatternSet &patterns);
 void populateFuseEpiloguePatterns(mlir::RewritePatternSet &patterns);
 void populateFuseMatmulAddPatterns(mlir::RewritePatternSet &patterns);
-void populateFoldScaleIntoConvPatterns(mlir::RewritePatternSet &patterns);
+void populateFoldScaleIntoWeightsPatterns(mlir::RewritePatternSet &patterns);
+void populateFuseElementwisePatterns(mlir::RewritePatternSet &patterns);
 } // namespace kiln
 
 #endif // KILN_PASSES_FUSION_FUSIONPATTERNS_H

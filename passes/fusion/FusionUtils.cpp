@@ -77,3 +77,40 @@ Conv2DOp fusion::replaceWithConv(PatternRewriter &rewriter, Operation *root,
   rewriter.eraseOp(conv);
   return fused;
 }
+
+LogicalResult fusion::replaceWithScaledGemm(PatternRewriter &rewriter,
+                                            Operation *root, GemmOp gemm,
+                                            ArrayRef<float> scale,
+                                            ArrayRef<float> shift) {
+  std::optional<std::vector<float>> b = getF32Constant(gemm.getB());
+  if (!b)
+    return failure();
+  auto outType = cast<RankedTensorType>(gemm.getType());
+  int64_t n = outType.getDimSize(1);
+  std::vector<float> c(n, 0.0f);
+  if (Value cv = gemm.getC()) {
+    std::optional<std::vector<float>> values = getPerAxisConstant(cv, outType, 1);
+    if (!values)
+      return failure();
+    c = *values;
+  }
+  float beta = gemm.getBeta().convertToFloat();
+  auto bType = cast<RankedTensorType>(gemm.getB().getType());
+  int64_t rows = bType.getDimSize(0), cols = bType.getDimSize(1);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t col = 0; col < cols; ++col)
+      (*b)[r * cols + col] *= scale[gemm.getTransB() ? r : col];
+  for (int64_t j = 0; j < n; ++j)
+    c[j] = scale[j] * beta * c[j] + shift[j];
+  Value newB = createF32Constant(rewriter, gemm.getLoc(), bType.getShape(), *b,
+                                 "scaled_gemm_b");
+  Value newC = createF32Constant(rewriter, gemm.getLoc(), {n}, c, "scaled_gemm_c");
+  rewriter.setInsertionPoint(root);
+  auto scaled = GemmOp::create(rewriter, gemm.getLoc(), outType, gemm.getA(), newB,
+                               newC, gemm.getAlphaAttr(), rewriter.getF32FloatAttr(1.0f),
+                               gemm.getTransAAttr(), gemm.getTransBAttr(),
+                               gemm.getActivationAttr(), nullptr);
+  rewriter.replaceOp(root, scaled.getResult());
+  rewriter.eraseOp(gemm);
+  return success();
+}

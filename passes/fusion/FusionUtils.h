@@ -49,6 +49,17 @@ Conv2DOp replaceWithConv(mlir::PatternRewriter &rewriter, mlir::Operation *root,
                          Conv2DOp conv, mlir::Value filter, mlir::Value bias,
                          mlir::Value residual);
 
+/// Replaces `root` (the single user of `gemm`) by a gemm computing
+/// `scale[j] * gemm[:, j] + shift[j]` per output column j: B scaled along N
+/// (rows when trans_b), and `scale * beta * C + shift` as a new [N] bias with
+/// beta = 1. Batch norm and constant multiplies both fold through it. Fails,
+/// leaving the IR untouched, when B is not constant or C is not a constant
+/// [N] row.
+mlir::LogicalResult replaceWithScaledGemm(mlir::PatternRewriter &rewriter,
+                                          mlir::Operation *root, GemmOp gemm,
+                                          llvm::ArrayRef<float> scale,
+                                          llvm::ArrayRef<float> shift);
+
 } // namespace kiln::fusion
 
 #endif // KILN_PASSES_FUSION_FUSIONUTILS_H

@@ -36,12 +36,13 @@ int64_t kiln::getTensorBytes(Type type) {
 }
 
 // Ops whose kernel reads element i of a same-shaped operand before writing
-// element i of the result, so the result may overwrite that operand.
+// element i of the result, so the result may overwrite that operand (the
+// fused-chain kernel reads each block of every input before storing it).
 static bool canWriteOverOperand(Operation *op) {
   return isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, TanhOp, HardSigmoidOp,
              HardSwishOp, GeluOp, ErfOp, ExpOp, LogOp, SqrtOp, ReciprocalOp,
              NegOp, AbsOp, AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp,
-             PReluOp>(op);
+             PReluOp, FusedElementwiseOp>(op);
 }
 
 SmallVector<const PlannedBuffer *> MemoryPlan::liveAt(int64_t step) const {

@@ -2,6 +2,8 @@
 
 #include "LoweringContext.h"
 
+#include "kiln/target/FusedProgram.h"
+
 using namespace mlir;
 using namespace kiln;
 using namespace kiln::codegen;
@@ -32,6 +34,27 @@ static KernelLowering binary(StringRef callee) {
                     ctx.resultPointer(op)});
     return success();
   };
+}
+
+/// One call of the fused-chain kernel with the body encoded as a `static
+/// const kiln_fused_program`.
+static LogicalResult lowerFusedElementwise(Operation *op, LoweringContext &ctx) {
+  auto fused = cast<FusedElementwiseOp>(op);
+  std::string why;
+  FailureOr<kiln_fused_program> program = toFusedProgram(fused, &why);
+  if (failed(program))
+    return fused.emitError("cannot encode the fused elementwise body: ") << why;
+  SmallVector<Value> inputs;
+  for (Value input : fused.getInputs())
+    inputs.push_back(ctx.pointer(input));
+  ctx.callKernel(op->getLoc(), "kiln_fused_elementwise_f32",
+                 {ctx.params("kiln_fused_program", "fused",
+                             formatInitializer(*program)),
+                  inputs.empty() ? ctx.null() : ctx.shapeArray(fused.getInputs().getTypes()),
+                  inputs.empty() ? ctx.null()
+                                 : KernelArg(ctx.pointerArray(op->getLoc(), inputs)),
+                  ctx.shape(fused.getType()), ctx.resultPointer(op)});
+  return success();
 }
 
 template <typename OpTy>
@@ -80,4 +103,5 @@ void codegen::populateElementwiseLowerings(KernelLoweringTable &table) {
   add<MinOp>(table, binary("kiln_min_f32"));
   add<PowOp>(table, binary("kiln_pow_f32"));
   add<PReluOp>(table, binary("kiln_prelu_f32"));
+  add<FusedElementwiseOp>(table, lowerFusedElementwise);
 }

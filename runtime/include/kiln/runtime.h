@@ -467,6 +467,76 @@ kiln_status kiln_requantize_s8(const int8_t *input, int32_t input_offset,
  * and tests can reproduce the arithmetic exactly). */
 int32_t kiln_requant_s32(int32_t acc, kiln_requant requant);
 
+/* ======================================================================== */
+/* Fused elementwise chains (kiln.fused_elementwise, docs/passes.md)         */
+/* ======================================================================== */
+
+/* A chain of elementwise ops runs as one pass over the output: blocks of
+ * KILN_FUSED_BLOCK elements are loaded from every (broadcast) input into
+ * registers, the program runs on the block, and the result register is
+ * stored. Registers live on the stack (MAX_REGS x BLOCK floats, 1 KiB). */
+#define KILN_FUSED_MAX_INPUTS 8
+#define KILN_FUSED_MAX_REGS 8
+#define KILN_FUSED_MAX_INSNS 24
+#define KILN_FUSED_BLOCK 32
+/* An operand register index meaning "the scalar imm0" (binary ops only). */
+#define KILN_FUSED_IMM 255
+
+typedef enum {
+  /* binary: dst = a OP b (a or b may be KILN_FUSED_IMM) */
+  KILN_FOP_ADD = 0,
+  KILN_FOP_SUB = 1,
+  KILN_FOP_MUL = 2,
+  KILN_FOP_DIV = 3,
+  KILN_FOP_MAX = 4,
+  KILN_FOP_MIN = 5,
+  KILN_FOP_POW = 6,
+  KILN_FOP_PRELU = 7, /* a < 0 ? b * a : a */
+  /* unary: dst = OP(a), the same math as the kiln_<op>_f32 kernel */
+  KILN_FOP_RELU = 16,
+  KILN_FOP_CLIP = 17,       /* imm0 = min, imm1 = max */
+  KILN_FOP_LEAKY_RELU = 18, /* imm0 = alpha */
+  KILN_FOP_SIGMOID = 19,
+  KILN_FOP_TANH = 20,
+  KILN_FOP_HARD_SIGMOID = 21, /* imm0 = alpha, imm1 = beta */
+  KILN_FOP_HARD_SWISH = 22,
+  KILN_FOP_GELU = 23,
+  KILN_FOP_ERF = 24,
+  KILN_FOP_EXP = 25,
+  KILN_FOP_LOG = 26,
+  KILN_FOP_SQRT = 27,
+  KILN_FOP_RECIPROCAL = 28,
+  KILN_FOP_NEG = 29,
+  KILN_FOP_ABS = 30
+} kiln_fused_opcode;
+
+typedef struct {
+  uint8_t op;  /* kiln_fused_opcode */
+  uint8_t dst; /* register 0..KILN_FUSED_MAX_REGS-1 */
+  uint8_t a;   /* register, or KILN_FUSED_IMM */
+  uint8_t b;   /* register, or KILN_FUSED_IMM; unused by unary ops */
+  float imm0;
+  float imm1;
+} kiln_fused_insn;
+
+/* Input i is loaded into register input_regs[i] at the start of each block;
+ * the program leaves the result in register `result`. */
+typedef struct {
+  int32_t n_inputs;
+  int32_t n_insns;
+  int32_t result;
+  uint8_t input_regs[KILN_FUSED_MAX_INPUTS];
+  kiln_fused_insn insns[KILN_FUSED_MAX_INSNS];
+} kiln_fused_program;
+
+/* out = program(inputs...), every input numpy-broadcast to out_shape.
+ * output may be an input of the same shape (in place). */
+kiln_status kiln_fused_elementwise_f32(const kiln_fused_program *program,
+                                       const kiln_shape *in_shapes,
+                                       const void *const *inputs,
+                                       const kiln_shape *out_shape,
+                                       float *output);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

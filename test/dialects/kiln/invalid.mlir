@@ -599,3 +599,39 @@ func.func @case68(%x: tensor<4xi8>) {
   %0 = kiln.dequantize %x : (tensor<4xi8>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @fused_body_not_elementwise(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %y = kiln.fused_elementwise %x : (tensor<2x8xf32>) -> tensor<2x8xf32> {
+  ^bb0(%a: tensor<f32>):
+    // expected-error @+1 {{cannot appear in a kiln.fused_elementwise body}}
+    %0 = kiln.reshape %a : (tensor<f32>) -> tensor<f32>
+    kiln.yield %0 : tensor<f32>
+  }
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @fused_result_not_broadcast(%x: tensor<2x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{must be the broadcast of the inputs' shapes}}
+  %y = kiln.fused_elementwise %x : (tensor<2x8xf32>) -> tensor<4x8xf32> {
+  ^bb0(%a: tensor<f32>):
+    %0 = kiln.exp %a : (tensor<f32>) -> tensor<f32>
+    kiln.yield %0 : tensor<f32>
+  }
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @fused_argument_not_scalar(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{body argument of type 'tensor<8xf32>' must be 'tensor<f32>'}}
+  %y = kiln.fused_elementwise %x : (tensor<2x8xf32>) -> tensor<2x8xf32> {
+  ^bb0(%a: tensor<8xf32>):
+    %0 = kiln.exp %a : (tensor<8xf32>) -> tensor<8xf32>
+    kiln.yield %0 : tensor<8xf32>
+  }
+  return %y : tensor<2x8xf32>
+}

@@ -69,3 +69,26 @@ func.func @not_constant(%x: tensor<3xf32>) -> tensor<3xf32> {
   %r = kiln.relu %x : (tensor<3xf32>) -> tensor<3xf32>
   return %r : tensor<3xf32>
 }
+
+// -----
+
+// A fused elementwise chain on constants evaluates through the same program
+// and kernel as the generated code: relu(x * 2 + per-column c) - 1.
+// CHECK-LABEL: func.func @fused_elementwise_on_constants
+// CHECK-NEXT: %[[C:.*]] = kiln.constant dense<{{\[\[}}-1.000000e+00, 6.000000e+00], [2.500000e+00, -1.000000e+00]]> : tensor<2x2xf32>
+// CHECK-NEXT: return %[[C]]
+func.func @fused_elementwise_on_constants() -> tensor<2x2xf32> {
+  %x = kiln.constant dense<[[-1.0, 2.0], [1.5, -4.0]]> : tensor<2x2xf32>
+  %c = kiln.constant dense<[0.5, 3.0]> : tensor<2xf32>
+  %y = kiln.fused_elementwise %x, %c : (tensor<2x2xf32>, tensor<2xf32>) -> tensor<2x2xf32> {
+  ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+    %two = kiln.constant dense<2.0> : tensor<f32>
+    %one = kiln.constant dense<1.0> : tensor<f32>
+    %0 = kiln.mul %a, %two : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %1 = kiln.add %0, %b : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %2 = kiln.relu %1 : (tensor<f32>) -> tensor<f32>
+    %3 = kiln.sub %2, %one : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    kiln.yield %3 : tensor<f32>
+  }
+  return %y : tensor<2x2xf32>
+}
