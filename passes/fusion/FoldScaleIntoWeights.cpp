@@ -1,5 +1,4 @@
-//===- FoldScaleIntoWeights.cpp - Per-channel constant multiplies into weights
-//===//
+//===- FoldScaleIntoWeights.cpp - Constant channel scales into weights ---===//
 
 #include "FusionPatterns.h"
 #include "FusionUtils.h"

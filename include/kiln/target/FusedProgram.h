@@ -1,5 +1,4 @@
-//===- FusedProgram.h - kiln.fused_elementwise bodies as runtime programs -*-
-//C++ -*-===//
+//===- FusedProgram.h - Fused bodies as runtime programs -------*- C++ -*-===//
 //
 // One encoding of a fused elementwise body into the runtime's register
 // program, shared by the fusion pass (to respect the runtime's limits), the

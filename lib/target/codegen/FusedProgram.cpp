@@ -1,5 +1,4 @@
-//===- FusedProgram.cpp - Encode kiln.fused_elementwise bodies for the runtime
-//===//
+//===- FusedProgram.cpp - Encode fused elementwise bodies for the runtime -===//
 
 #include "kiln/target/FusedProgram.h"
 #include "kiln/target/RuntimeParams.h"
