@@ -439,7 +439,10 @@ kiln_status kiln_add_s8(const kiln_add_s8_params *params,
                         const kiln_shape *out_shape, int8_t *out);
 
 /* Pools keep the input's scale and zero point; act_min / act_max clamp. Max
- * pools are exact; average pools divide with rounding half away from zero. */
+ * pools are exact; average pools divide with rounding half away from zero.
+ * Padding taps hold q = 0: with count_include_pad = 1 and a non-zero input
+ * zero point, pad explicitly with the zero point (kiln_pad) and pool with
+ * zero pads instead. */
 kiln_status kiln_max_pool2d_s8(const kiln_pool_params *params, int32_t act_min,
                                int32_t act_max, const kiln_shape *in_shape,
                                const int8_t *input,
