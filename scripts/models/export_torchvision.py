@@ -62,8 +62,15 @@ TINY_MODELS = list(mcu_models.TINY_MODELS)
 MCU_TORCHVISION_MODELS = {
     "mobilenet_v2_035_c10": ("mobilenet_v2", {"width_mult": 0.35, "num_classes": 10}),
 }
+# The side-by-side benchmark against ONNX Runtime (bench/ort/compare.py): the
+# torchvision set at full width plus the MCU-class models.
+BENCH_TORCHVISION_MODELS = [
+    "mobilenet_v2", "mobilenet_v3_small", "resnet18", "squeezenet1_1",
+    "shufflenet_v2_x1_0", "efficientnet_b0",
+]
 GROUPS = {
     "all": TORCHVISION_MODELS + TINY_MODELS,
+    "bench": BENCH_TORCHVISION_MODELS + ["ds_cnn_kws", "resnet8", "dense_autoencoder"],
     "torchvision": TORCHVISION_MODELS,
     "tiny": TINY_MODELS,
     "mcu-torchvision": list(MCU_TORCHVISION_MODELS),
@@ -188,7 +195,8 @@ def parse_models(spec, default_size):
         size = int(sz) if sz else default_size
         names = GROUPS.get(name, [name])
         for n in names:
-            if n not in TORCHVISION_MODELS + TINY_MODELS + GROUPS["mcu-torchvision"]:
+            if n not in (TORCHVISION_MODELS + TINY_MODELS + GROUPS["mcu-torchvision"]
+                         + BENCH_TORCHVISION_MODELS):
                 known = list(GROUPS) + GROUPS["all"] + GROUPS["mcu-torchvision"]
                 raise SystemExit(f"unknown model {n!r}; known: {', '.join(known)}")
             out = [(o, s) for o, s in out if o != n] + [(n, size)]
