@@ -1,8 +1,14 @@
-/* kiln_conv2d_s8, AVX2: (interim) forwards to the reference. */
-#include "internal/kiln_isa.h"
+/* kiln_conv2d_s8, AVX2: int16-pair implicit GEMM, depthwise direct. */
+#include "internal/kiln_avx2_s8.h"
 #include "internal/kiln_ref_s8.h"
 
 #if KILN_HAVE_AVX2
+/* Same contract as the reference (kiln_conv2d_s8.c), bit for bit. One input
+ * channel per group (depthwise, any multiplier) runs direct and needs no
+ * scratch; everything else is a GEMM per group over weights and B panels
+ * packed into the scratch (1x1 stride-1 unpadded convolutions read B rows
+ * straight from the input). A NULL scratch falls back to the reference:
+ * correct, only slower. */
 kiln_status kiln_conv2d_s8(const kiln_conv_s8_params *params,
                            const kiln_requant *requant,
                            const kiln_shape *in_shape, const int8_t *input,
@@ -10,7 +16,22 @@ kiln_status kiln_conv2d_s8(const kiln_conv_s8_params *params,
                            const int8_t *weights, const int32_t *bias,
                            const kiln_shape *out_shape, int8_t *output,
                            void *scratch) {
-  return kiln_conv2d_s8_ref(params, requant, in_shape, input, filter_shape,
-                            weights, bias, out_shape, output, scratch);
+  kiln_conv_geometry g;
+  kiln_status st = kiln_internal_conv_s8_geometry(params, requant, in_shape,
+                                                  input, filter_shape, weights,
+                                                  out_shape, output, &g);
+  if (st != KILN_OK)
+    return st;
+  if (g.c_per_g == 1) {
+    kiln_avx2_conv_s8_depthwise(params, requant, &g, input, weights, bias,
+                                output);
+    return KILN_OK;
+  }
+  if (scratch == NULL || kiln_avx2_conv_s8_scratch(&g, params->groups) < 0)
+    return kiln_conv2d_s8_ref(params, requant, in_shape, input, filter_shape,
+                              weights, bias, out_shape, output, scratch);
+  kiln_avx2_conv_s8_gemm(params, requant, &g, input, weights, bias, output,
+                         scratch);
+  return KILN_OK;
 }
 #endif /* KILN_HAVE_AVX2 */

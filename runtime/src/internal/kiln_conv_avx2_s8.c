@@ -1,0 +1,322 @@
+/* AVX2 int8 convolution: implicit GEMM on int16 pairs, and depthwise direct.
+ */
+#include "kiln_avx2_s8.h"
+
+#if KILN_HAVE_AVX2
+
+/* Rows of A (output channels) and columns of B (output pixels) per
+ * micro-tile: 4 x 16 keeps 8 accumulators, 2 B vectors, the broadcast and a
+ * product in 12 of the 16 ymm registers. */
+#define KILN_S8_MR 4
+#define KILN_S8_NR 16
+
+/* The reduction runs over k = (c, kh, kw) in pairs: B holds (row 2i, row
+ * 2i + 1) as adjacent int16 per pixel and A the matching weight pair as one
+ * int32, so vpmaddwd forms both products and their sum. */
+static int32_t kiln_s8_kpairs(const kiln_conv_geometry *g) {
+  return (g->c_per_g * g->kh * g->kw + 1) / 2;
+}
+
+static int32_t kiln_s8_mblocks(const kiln_conv_geometry *g) {
+  return (g->m_per_g + KILN_S8_MR - 1) / KILN_S8_MR;
+}
+
+int32_t kiln_avx2_conv_s8_scratch(const kiln_conv_geometry *g, int32_t groups) {
+  if (g->c_per_g == 1)
+    return 0; /* depthwise direct: nothing packed */
+  const int64_t kp = kiln_s8_kpairs(g);
+  const int64_t a_bytes =
+      (int64_t)groups * kiln_s8_mblocks(g) * KILN_S8_MR * kp * 4;
+  const int64_t b_bytes = kp * KILN_S8_NR * 4;
+  const int64_t total = a_bytes + b_bytes;
+  return total > INT32_MAX ? -1 : (int32_t)total;
+}
+
+/* A of every group as [group][m-block][k-pair][MR] int32 weight pairs; rows
+ * past m_per_g and the odd k's partner are 0. */
+static void kiln_s8_pack_a(const kiln_conv_geometry *g, int32_t groups,
+                           const int8_t *weights, int32_t *a) {
+  const int32_t k = g->c_per_g * g->kh * g->kw, kp_n = kiln_s8_kpairs(g);
+  for (int32_t gi = 0; gi < groups; ++gi)
+    for (int32_t mb = 0; mb < kiln_s8_mblocks(g); ++mb)
+      for (int32_t kp = 0; kp < kp_n; ++kp)
+        for (int32_t r = 0; r < KILN_S8_MR; ++r, ++a) {
+          const int32_t m = mb * KILN_S8_MR + r;
+          int16_t lo = 0, hi = 0;
+          if (m < g->m_per_g) {
+            const int8_t *row = weights + ((ptrdiff_t)gi * g->m_per_g + m) * k;
+            lo = row[2 * kp];
+            hi = 2 * kp + 1 < k ? row[2 * kp + 1] : 0;
+          }
+          *a = (int32_t)(((uint32_t)(uint16_t)hi << 16) | (uint16_t)lo);
+        }
+}
+
+/* Row k of B for pixels [j0, j0 + 16): (input + offset) as int16, 0 for
+ * padding and for pixels past the end. */
+typedef struct {
+  const int8_t *input; /* first channel of the group in this image */
+  const kiln_conv_s8_params *p;
+  const kiln_conv_geometry *g;
+  int32_t pixels; /* OH * OW */
+  int direct;     /* 1x1, stride 1, unpadded: pixel j is input element j */
+} kiln_s8_conv_b;
+
+static __m256i kiln_s8_b_row(const kiln_s8_conv_b *cb, int32_t k, int32_t j0) {
+  const kiln_conv_geometry *g = cb->g;
+  const kiln_conv_s8_params *p = cb->p;
+  const __m256i off = _mm256_set1_epi16((int16_t)p->input_offset);
+  const int32_t taps = g->kh * g->kw, c = k / taps, tap = k % taps;
+  const int32_t ki = tap / g->kw, kj = tap % g->kw;
+  const int8_t *plane = cb->input + (ptrdiff_t)c * g->h * g->w;
+  if (cb->direct && j0 + KILN_S8_NR <= cb->pixels)
+    return _mm256_add_epi16(
+        _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(plane + j0))),
+        off);
+  const int32_t oh = j0 / g->ow, ow0 = j0 % g->ow;
+  const int32_t ih = oh * p->stride[0] - p->pad[0] + ki * p->dilation[0];
+  const int32_t iw0 = ow0 * p->stride[1] - p->pad[1] + kj * p->dilation[1];
+  const int32_t sw = p->stride[1];
+  /* The 16 pixels share an output row and their loads stay in the input
+   * row: one load, no per-pixel checks. */
+  if (ow0 + KILN_S8_NR <= g->ow && ih >= 0 && ih < g->h && iw0 >= 0 &&
+      (sw == 1 || sw == 2) &&
+      iw0 + (KILN_S8_NR - 1) * sw + kiln_avx2_load16_overread(sw) < g->w)
+    return _mm256_add_epi16(_mm256_cvtepi8_epi16(kiln_avx2_load16_s8(
+                                plane + (ptrdiff_t)ih * g->w + iw0, sw)),
+                            off);
+  int16_t v[KILN_S8_NR];
+  for (int32_t t = 0; t < KILN_S8_NR; ++t) {
+    const int32_t j = j0 + t;
+    v[t] = 0;
+    if (j >= cb->pixels)
+      continue;
+    const int32_t y =
+        (j / g->ow) * p->stride[0] - p->pad[0] + ki * p->dilation[0];
+    const int32_t x = (j % g->ow) * sw - p->pad[1] + kj * p->dilation[1];
+    if (y >= 0 && y < g->h && x >= 0 && x < g->w)
+      v[t] = (int16_t)(plane[(ptrdiff_t)y * g->w + x] + p->input_offset);
+  }
+  return _mm256_loadu_si256((const __m256i *)v);
+}
+
+/* B panel for pixels [j0, j0 + 16) as [k-pair][pixel][2] int16. */
+static void kiln_s8_pack_b(const kiln_s8_conv_b *cb, int32_t k_total,
+                           int32_t j0, int16_t *panel) {
+  const int32_t kp_n = (k_total + 1) / 2;
+  for (int32_t kp = 0; kp < kp_n; ++kp) {
+    const __m256i r0 = kiln_s8_b_row(cb, 2 * kp, j0);
+    const __m256i r1 = 2 * kp + 1 < k_total ? kiln_s8_b_row(cb, 2 * kp + 1, j0)
+                                            : _mm256_setzero_si256();
+    /* unpack works within 128-bit halves: lo = pixels 0-3 | 8-11, hi = 4-7 |
+     * 12-15; the permutes put pixels 0-7 and 8-15 together. */
+    const __m256i lo = _mm256_unpacklo_epi16(r0, r1);
+    const __m256i hi = _mm256_unpackhi_epi16(r0, r1);
+    __m256i *dst = (__m256i *)(panel + (ptrdiff_t)kp * 2 * KILN_S8_NR);
+    _mm256_storeu_si256(dst, _mm256_permute2x128_si256(lo, hi, 0x20));
+    _mm256_storeu_si256(dst + 1, _mm256_permute2x128_si256(lo, hi, 0x31));
+  }
+}
+
+/* acc[r][h] = sum over k-pairs of A row r x B pixels 8h..8h+7. */
+static inline void kiln_s8_micro(int32_t kp_n, const int32_t *a,
+                                 const int16_t *b, __m256i acc[KILN_S8_MR][2]) {
+  for (int32_t r = 0; r < KILN_S8_MR; ++r)
+    acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  for (int32_t kp = 0; kp < kp_n; ++kp) {
+    const __m256i b0 = _mm256_loadu_si256((const __m256i *)b);
+    const __m256i b1 = _mm256_loadu_si256((const __m256i *)(b + 16));
+    for (int32_t r = 0; r < KILN_S8_MR; ++r) {
+      const __m256i w = _mm256_set1_epi32(a[r]);
+      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(b0, w));
+      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(b1, w));
+    }
+    a += KILN_S8_MR;
+    b += 2 * KILN_S8_NR;
+  }
+}
+
+void kiln_avx2_conv_s8_gemm(const kiln_conv_s8_params *p,
+                            const kiln_requant *requant,
+                            const kiln_conv_geometry *g, const int8_t *input,
+                            const int8_t *weights, const int32_t *bias,
+                            int8_t *output, void *scratch) {
+  const int32_t groups = p->groups, k = g->c_per_g * g->kh * g->kw;
+  const int32_t kp_n = kiln_s8_kpairs(g), mb_n = kiln_s8_mblocks(g);
+  const int32_t pixels = g->oh * g->ow;
+  int32_t *a_packed = (int32_t *)scratch;
+  int16_t *panel =
+      (int16_t *)(a_packed + (ptrdiff_t)groups * mb_n * KILN_S8_MR * kp_n);
+  kiln_s8_pack_a(g, groups, weights, a_packed);
+  const kiln_avx2_clamp_s8 clamp =
+      kiln_avx2_clamp_s8_set(p->output_offset, p->act_min, p->act_max);
+  kiln_s8_conv_b cb = {NULL, p, g, pixels,
+                       g->kh == 1 && g->kw == 1 && p->stride[0] == 1 &&
+                           p->stride[1] == 1 && p->pad[0] == 0 &&
+                           p->pad[1] == 0 && g->oh == g->h && g->ow == g->w};
+  for (int32_t n = 0; n < g->batch; ++n) {
+    for (int32_t gi = 0; gi < groups; ++gi) {
+      cb.input = input + ((ptrdiff_t)n * g->ch + (ptrdiff_t)gi * g->c_per_g) *
+                             g->h * g->w;
+      const int32_t m0 = gi * g->m_per_g;
+      int8_t *out_g = output + ((ptrdiff_t)n * g->m + m0) * pixels;
+      const int32_t *a_g = a_packed + (ptrdiff_t)gi * mb_n * KILN_S8_MR * kp_n;
+      for (int32_t j0 = 0; j0 < pixels; j0 += KILN_S8_NR) {
+        kiln_s8_pack_b(&cb, k, j0, panel);
+        const int32_t cols = pixels - j0;
+        for (int32_t mb = 0; mb < mb_n; ++mb) {
+          __m256i acc[KILN_S8_MR][2];
+          kiln_s8_micro(kp_n, a_g + (ptrdiff_t)mb * KILN_S8_MR * kp_n, panel,
+                        acc);
+          for (int32_t r = 0; r < KILN_S8_MR; ++r) {
+            const int32_t m = mb * KILN_S8_MR + r;
+            if (m >= g->m_per_g)
+              break;
+            const __m256i bv = _mm256_set1_epi32(bias ? bias[m0 + m] : 0);
+            const kiln_avx2_requant rq =
+                kiln_avx2_requant_set1(requant[m0 + m]);
+            const __m256i v0 = kiln_avx2_clamp_apply(
+                kiln_avx2_requant_apply(_mm256_add_epi32(acc[r][0], bv), &rq),
+                &clamp);
+            const __m256i v1 = kiln_avx2_clamp_apply(
+                kiln_avx2_requant_apply(_mm256_add_epi32(acc[r][1], bv), &rq),
+                &clamp);
+            kiln_avx2_store_s8(out_g + (ptrdiff_t)m * pixels + j0,
+                               kiln_avx2_pack16_s8(v0, v1), cols);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* One depthwise output exactly as the reference computes it (edge pixels). */
+static int8_t kiln_s8_dw_one(const kiln_conv_s8_params *p,
+                             const kiln_conv_geometry *g, const int8_t *plane,
+                             const int8_t *taps, int32_t acc, kiln_requant rq,
+                             int32_t oh, int32_t ow) {
+  const int32_t h0 = oh * p->stride[0] - p->pad[0];
+  const int32_t w0 = ow * p->stride[1] - p->pad[1];
+  for (int32_t ki = 0; ki < g->kh; ++ki) {
+    const int32_t ih = h0 + ki * p->dilation[0];
+    if (ih < 0 || ih >= g->h)
+      continue;
+    for (int32_t kj = 0; kj < g->kw; ++kj) {
+      const int32_t iw = w0 + kj * p->dilation[1];
+      if (iw >= 0 && iw < g->w)
+        acc = kiln_wrap_add(
+            acc, (plane[(ptrdiff_t)ih * g->w + iw] + p->input_offset) *
+                     taps[ki * g->kw + kj]);
+    }
+  }
+  return kiln_requant_to_s8(acc, rq, p->output_offset, p->act_min, p->act_max);
+}
+
+/* The taps of one output row that land inside the input rows, in pairs:
+ * source offsets relative to the window start and packed weight pairs. */
+#define KILN_S8_DW_MAX_TAPS 64
+typedef struct {
+  int32_t n_pairs;
+  ptrdiff_t src[KILN_S8_DW_MAX_TAPS + 1];
+  int32_t w[(KILN_S8_DW_MAX_TAPS + 1) / 2];
+} kiln_s8_dw_taps;
+
+static void kiln_s8_dw_row_taps(const kiln_conv_s8_params *p,
+                                const kiln_conv_geometry *g, const int8_t *taps,
+                                int32_t h0, kiln_s8_dw_taps *t) {
+  int32_t n = 0;
+  int16_t wv[KILN_S8_DW_MAX_TAPS + 1];
+  for (int32_t ki = 0; ki < g->kh; ++ki) {
+    const int32_t ih = h0 + ki * p->dilation[0];
+    if (ih < 0 || ih >= g->h)
+      continue;
+    for (int32_t kj = 0; kj < g->kw; ++kj, ++n) {
+      t->src[n] = (ptrdiff_t)ih * g->w + kj * p->dilation[1];
+      wv[n] = taps[ki * g->kw + kj];
+    }
+  }
+  if (n % 2) { /* pair the odd tap with a zero weight on itself */
+    t->src[n] = t->src[n - 1];
+    wv[n++] = 0;
+  }
+  t->n_pairs = n / 2;
+  for (int32_t i = 0; i < t->n_pairs; ++i)
+    t->w[i] = (int32_t)(((uint32_t)(uint16_t)wv[2 * i + 1] << 16) |
+                        (uint16_t)wv[2 * i]);
+}
+
+void kiln_avx2_conv_s8_depthwise(const kiln_conv_s8_params *p,
+                                 const kiln_requant *requant,
+                                 const kiln_conv_geometry *g,
+                                 const int8_t *input, const int8_t *weights,
+                                 const int32_t *bias, int8_t *output) {
+  const int32_t sw = p->stride[1];
+  const int32_t span = (g->kw - 1) * p->dilation[1] + 1;
+  int32_t ow_lo, ow_hi;
+  kiln_avx2_interior_cols(g->ow, sw, p->pad[1], span, g->w, &ow_lo, &ow_hi);
+  /* Rows shorter than one block, or kernels with more taps than the pair
+   * table holds, go through the exact scalar path. */
+  const int vector_ok =
+      ow_hi - ow_lo >= 16 && g->kh * g->kw <= KILN_S8_DW_MAX_TAPS;
+  const __m256i off = _mm256_set1_epi16((int16_t)p->input_offset);
+  const kiln_avx2_clamp_s8 clamp =
+      kiln_avx2_clamp_s8_set(p->output_offset, p->act_min, p->act_max);
+  const ptrdiff_t plane_out = (ptrdiff_t)g->oh * g->ow;
+  for (int32_t n = 0; n < g->batch; ++n) {
+    for (int32_t oc = 0; oc < g->m; ++oc) {
+      const int8_t *plane =
+          input + ((ptrdiff_t)n * g->ch + oc / g->m_per_g) * g->h * g->w;
+      const int8_t *taps = weights + (ptrdiff_t)oc * g->kh * g->kw;
+      int8_t *dst = output + ((ptrdiff_t)n * g->m + oc) * plane_out;
+      const int32_t b = bias ? bias[oc] : 0;
+      const kiln_avx2_requant rq = kiln_avx2_requant_set1(requant[oc]);
+      const __m256i bv = _mm256_set1_epi32(b);
+      for (int32_t oh = 0; oh < g->oh; ++oh) {
+        int8_t *row = dst + (ptrdiff_t)oh * g->ow;
+        const int32_t h0 = oh * p->stride[0] - p->pad[0];
+        int32_t ow = 0;
+        if (vector_ok) {
+          kiln_s8_dw_taps t;
+          kiln_s8_dw_row_taps(p, g, taps, h0, &t);
+          for (; ow < ow_lo; ++ow)
+            row[ow] = kiln_s8_dw_one(p, g, plane, taps, b, requant[oc], oh, ow);
+          /* 16 outputs per block; the last block is moved back to end at
+           * ow_hi, recomputing a few outputs rather than going scalar. */
+          for (int32_t blk = ow_lo; blk < ow_hi; blk += 16) {
+            const int32_t o = blk + 16 <= ow_hi ? blk : ow_hi - 16;
+            const int8_t *src = plane + (ptrdiff_t)o * sw - p->pad[1];
+            __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+            for (int32_t i = 0; i < t.n_pairs; ++i) {
+              const __m256i x0 =
+                  _mm256_add_epi16(_mm256_cvtepi8_epi16(kiln_avx2_load16_s8(
+                                       src + t.src[2 * i], sw)),
+                                   off);
+              const __m256i x1 =
+                  _mm256_add_epi16(_mm256_cvtepi8_epi16(kiln_avx2_load16_s8(
+                                       src + t.src[2 * i + 1], sw)),
+                                   off);
+              const __m256i w = _mm256_set1_epi32(t.w[i]);
+              lo = _mm256_add_epi32(
+                  lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), w));
+              hi = _mm256_add_epi32(
+                  hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1), w));
+            }
+            /* lo holds pixels 0-3 | 8-11, hi 4-7 | 12-15. */
+            const __m256i a0 = _mm256_permute2x128_si256(lo, hi, 0x20);
+            const __m256i a1 = _mm256_permute2x128_si256(lo, hi, 0x31);
+            const __m256i v0 = kiln_avx2_clamp_apply(
+                kiln_avx2_requant_apply(_mm256_add_epi32(a0, bv), &rq), &clamp);
+            const __m256i v1 = kiln_avx2_clamp_apply(
+                kiln_avx2_requant_apply(_mm256_add_epi32(a1, bv), &rq), &clamp);
+            _mm_storeu_si128((__m128i *)(row + o), kiln_avx2_pack16_s8(v0, v1));
+          }
+          ow = ow_hi;
+        }
+        for (; ow < g->ow; ++ow)
+          row[ow] = kiln_s8_dw_one(p, g, plane, taps, b, requant[oc], oh, ow);
+      }
+    }
+  }
+}
+
+#endif /* KILN_HAVE_AVX2 */
