@@ -331,4 +331,55 @@ def KilnInsertQDQPass : Pass<"kiln-insert-qdq", "mlir::func::FuncOp"> {
   let dependentDialects = ["::kiln::KilnDialect", "::mlir::quant::QuantDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// quant: the integer lowering
+//===----------------------------------------------------------------------===//
+
+def KilnQuantizeOpsPass : Pass<"kiln-quantize-ops", "mlir::func::FuncOp"> {
+  let summary = "turns QDQ graphs into int8 kernels";
+  let description = [{
+    Consumes the QDQ form that the ONNX importer and `kiln-insert-qdq` both
+    produce (activations `kiln.quantize` / `kiln.dequantize` to per-tensor
+    `!quant.uniform<i8:...>`, weights an `i8` constant `quant.scast` to a
+    symmetric per-tensor or per-channel type and dequantised) and rewrites
+    each float op that is wholly surrounded by int8 QDQ into its integer form
+    (see the ops' descriptions):
+
+    - `quantize(conv2d(dequantize x, dequantize w, bias))` and the same for
+      `gemm` and `matmul` (constant rank-2 weights, transposed to `[N, K]` at
+      compile time; a batched input is flattened to rows) become int8 ops
+      with an `i32` bias `round(b / (s_x * s_w[c]))` (from an f32 constant
+      or a dequantised integer one) when the epilogue is `none`, `relu` or
+      `clip` (the output clamp) and there is no residual;
+    - `add`, `avg_pool2d` (not when counted padding meets a non-zero zero
+      point) and `global_avg_pool` become their int8 forms; `concat`
+      requantises inputs whose scale differs from the output's;
+    - `dequantize` moves below `reshape`, `transpose`, `slice` and
+      `max_pool2d`, which commute with it, so int8 flows through them;
+    - `quantize(dequantize(x))` is `x` for identical types and a
+      `kiln.requantize` otherwise;
+    - a per-tensor `uint8` quantize read only by dequantizes becomes `int8`
+      with the zero point moved by -128 (the same values, exactly).
+
+    Anything else stays float between its quantize/dequantize pairs, which
+    is the QDQ model's own semantics: non-constant or asymmetric weights,
+    other epilogues, a producer with several users, per-channel activation
+    types. Finally the weights of ops that stayed float are dequantised once,
+    at compile time, into float constants.
+
+    ```mlir
+    %x = kiln.dequantize %xq : (tensor<1x1x8x8x!quant.uniform<i8:f32, 0.02:-128>>) -> tensor<1x1x8x8xf32>
+    %ws = quant.scast %w8 : tensor<4x1x3x3xi8> to tensor<4x1x3x3x!quant.uniform<i8:f32:0, {0.01,0.02,0.01,0.03}>>
+    %w = kiln.dequantize %ws : (...) -> tensor<4x1x3x3xf32>
+    %c = kiln.conv2d %x, %w bias(%b) {activation = #kiln<activation relu>} : (...) -> tensor<1x4x6x6xf32>
+    %y = kiln.quantize %c : (tensor<1x4x6x6xf32>) -> tensor<1x4x6x6x!quant.uniform<i8:f32, 0.05:-128>>
+    // becomes
+    %bs = quant.scast %b32 : tensor<4xi32> to tensor<4x!quant.uniform<i32:f32:0, {2.0e-4,4.0e-4,2.0e-4,6.0e-4}>>
+    %y = kiln.conv2d %xq, %ws bias(%bs) {activation = #kiln<activation relu>}
+        : (...) -> tensor<1x4x6x6x!quant.uniform<i8:f32, 0.05:-128>>
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect", "::mlir::quant::QuantDialect"];
+}
+
 #endif // KILN_PASSES_TD

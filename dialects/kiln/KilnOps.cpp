@@ -35,13 +35,94 @@ bool isSplatOf(Value value, double expected) {
 // Verifiers
 //===----------------------------------------------------------------------===//
 
+/// An int8 activation: per-tensor `!quant.uniform` over i8.
+static bool isPerTensorI8(Type type) {
+  auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(type));
+  return q && q.getStorageTypeIntegralWidth() == 8 && q.isSigned();
+}
+
+/// The integer form of conv2d and gemm (see their descriptions): one check
+/// for both, so the evaluator and code generation can rely on it.
+static LogicalResult verifyIntegerForm(Operation *op, Value input, Value weights,
+                                       Value bias, int64_t channels,
+                                       FusedEpilogueOpInterface epilogue) {
+  Type result = op->getResult(0).getType();
+  auto isQuant = [](Type t) {
+    return isa<quant::QuantizedType>(getElementTypeOrSelf(t));
+  };
+  if (!isQuant(input.getType()) && !isQuant(weights.getType()) && !isQuant(result))
+    return success();
+  if (!isPerTensorI8(input.getType()) || !isPerTensorI8(result))
+    return op->emitOpError("integer form needs per-tensor i8 input and result");
+  Type w = getElementTypeOrSelf(weights.getType());
+  auto wStorage = dyn_cast<quant::QuantizedType>(w);
+  if (!wStorage || wStorage.getStorageTypeIntegralWidth() != 8 || !wStorage.isSigned())
+    return op->emitOpError("integer form needs i8 quantised weights");
+  auto zeroPointsAreZero = [](Type t) {
+    if (auto pt = dyn_cast<quant::UniformQuantizedType>(t))
+      return pt.getZeroPoint() == 0;
+    if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(t))
+      return pa.getQuantizedDimension() == 0 &&
+             llvm::all_of(pa.getZeroPoints(), [](int64_t z) { return z == 0; });
+    return false;
+  };
+  if (!zeroPointsAreZero(w))
+    return op->emitOpError("integer form needs symmetric weights (zero point 0), "
+                           "per tensor or per output channel (axis 0)");
+  if (bias) {
+    Type b = getElementTypeOrSelf(bias.getType());
+    auto bq = dyn_cast<quant::QuantizedType>(b);
+    auto biasType = rankedOf(bias.getType());
+    if (!bq || bq.getStorageTypeIntegralWidth() != 32 || !zeroPointsAreZero(b) ||
+        biasType.getRank() != 1 || biasType.getDimSize(0) != channels)
+      return op->emitOpError("integer form needs an i32 bias of shape [")
+             << channels << "] with zero point 0, got " << bias.getType();
+  }
+  ActivationKind act = epilogue.getEpilogueActivation();
+  if (act != ActivationKind::none && act != ActivationKind::relu &&
+      act != ActivationKind::clip)
+    return op->emitOpError("integer form supports only none, relu and clip "
+                           "epilogues, not ")
+           << stringifyActivationKind(act);
+  return success();
+}
+
 LogicalResult Conv2DOp::verify() {
-  if (Value residual = getResidual())
+  if (Value residual = getResidual()) {
     if (rankedOf(residual.getType()).getShape() != getOutput().getType().getShape())
       return emitOpError("residual of type ")
              << residual.getType() << " must have the result's shape "
              << getOutput().getType();
+    if (isa<quant::QuantizedType>(getOutput().getType().getElementType()))
+      return emitOpError("integer form has no residual operand");
+  }
+  return verifyIntegerForm(*this, getInput(), getFilter(), getBias(),
+                           rankedOf(getFilter().getType()).getDimSize(0), *this);
+}
+
+LogicalResult GemmOp::verify() {
+  if (!isa<quant::QuantizedType>(getOutput().getType().getElementType()) &&
+      !isa<quant::QuantizedType>(rankedOf(getA().getType()).getElementType()))
+    return success();
+  if (getTransA() || !getTransB() || !getAlpha().isExactlyValue(1.0) ||
+      !getBeta().isExactlyValue(1.0))
+    return emitOpError("integer form needs trans_b, no trans_a and alpha = beta = 1");
+  return verifyIntegerForm(*this, getA(), getB(), getC(),
+                           rankedOf(getB().getType()).getDimSize(0), *this);
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (!isPerTensorI8(getInput().getType()) || !isPerTensorI8(getOutput().getType()))
+    return emitOpError("expects per-tensor i8 quantised input and result");
+  if (getInput().getType().getShape() != getOutput().getType().getShape())
+    return emitOpError("cannot change the shape");
   return success();
+}
+
+OpFoldResult RequantizeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
 }
 
 LogicalResult WhereOp::verify() {

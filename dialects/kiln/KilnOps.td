@@ -82,6 +82,23 @@ def Kiln_Conv2DOp : Kiln_InferOp<"conv2d", [AttrSizedOperandSegments,
     `[top, left, bottom, right]`. The epilogue computes, per output element,
     `activation(conv + bias + residual)`.
 
+    Integer form (int8, `kiln_conv2d_s8`): the same op with `!quant.uniform`
+    element types rather than a separate op, so shape inference, fusion
+    attributes and the memory planner serve both. The input and result are
+    per-tensor `i8` (asymmetric), the filter `i8` with zero point 0, per
+    tensor or per output channel (axis 0), the bias (optional) `i32` with
+    zero point 0 and scale `input_scale * filter_scale[m]`, there is no
+    residual, and the activation is `none`, `relu` or `clip`, which becomes
+    the clamp of the int8 output. `kiln-quantize-ops` produces this form.
+
+    ```mlir
+    %y = kiln.conv2d %xq, %wq bias(%bq) {activation = #kiln<activation relu>}
+        : (tensor<1x1x8x8x!quant.uniform<i8:f32, 0.02:-128>>,
+           tensor<4x1x3x3x!quant.uniform<i8:f32:0, {0.01,0.02,0.01,0.03}>>,
+           tensor<4x!quant.uniform<i32:f32:0, {2.0e-4,4.0e-4,2.0e-4,6.0e-4}>>)
+        -> tensor<1x4x6x6x!quant.uniform<i8:f32, 0.05:-128>>
+    ```
+
     ```mlir
     %y = kiln.conv2d %x, %w bias(%b) {strides = array<i64: 2, 2>,
                                       pads = array<i64: 1, 1, 1, 1>,
@@ -166,6 +183,12 @@ def Kiln_GemmOp : Kiln_InferOp<"gemm",
     ONNX Gemm: `A` and `B` are rank 2, optionally transposed; `C`
     broadcasts to `[M, N]`. This is also the fully-connected layer.
 
+    Integer form (int8, `kiln_fully_connected_s8`): `A` and the result are
+    per-tensor `i8`, `B` is `[N, K]` (`trans_b`) `i8` with zero point 0, per
+    tensor or per row (axis 0), `C` (optional) is an `[N]` `i32` bias with
+    scale `a_scale * b_scale[n]`, `alpha = beta = 1`, no `trans_a`, and the
+    activation is `none`, `relu` or `clip`.
+
     ```mlir
     %y = kiln.gemm %x, %w, %b {trans_b = true}
         : (tensor<1x64xf32>, tensor<10x64xf32>, tensor<10xf32>) -> tensor<1x10xf32>
@@ -177,6 +200,7 @@ def Kiln_GemmOp : Kiln_InferOp<"gemm",
       DefaultValuedAttr<BoolAttr, "false">:$trans_a,
       DefaultValuedAttr<BoolAttr, "false">:$trans_b), EpilogueAttrs);
   let results = (outs Kiln_Tensor:$output);
+  let hasVerifier = 1;
   let builders = [
     OpBuilder<(ins "::mlir::Value":$a, "::mlir::Value":$b, "::mlir::Value":$c,
                    "float":$alpha, "float":$beta, "bool":$trans_a, "bool":$trans_b), [{
@@ -652,6 +676,28 @@ def Kiln_QuantizeOp : Kiln_Op<"quantize"> {
   let arguments = (ins Kiln_FloatTensor:$input);
   let results = (outs Kiln_QuantTensor:$output);
   let hasVerifier = 1;
+}
+
+def Kiln_RequantizeOp : Kiln_Op<"requantize"> {
+  let summary = "int8 to int8 with another scale and zero point";
+  let description = [{
+    `out = saturate(zp_out + rounding_mul(q - zp_in, scale_in / scale_out))`,
+    the integer-only rescale of the TFLite / CMSIS-NN scheme (runtime:
+    `kiln_requantize_s8`), with the multiplier and shift computed at compile
+    time from the two per-tensor `!quant.uniform<i8:f32, ...>` types. It is
+    what `kiln-quantize-ops` makes of `quantize(dequantize(x))` when the two
+    types differ, so an integer graph never goes through float to change
+    scale.
+
+    ```mlir
+    %r = kiln.requantize %q : (tensor<1x16x!quant.uniform<i8:f32, 0.05:-3>>)
+        -> tensor<1x16x!quant.uniform<i8:f32, 0.1:4>>
+    ```
+  }];
+  let arguments = (ins Kiln_QuantTensor:$input);
+  let results = (outs Kiln_QuantTensor:$output);
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Kiln_DequantizeOp : Kiln_Op<"dequantize"> {

@@ -34,6 +34,9 @@ bool storableOperand(mlir::Operation *op, unsigned i);
 void populateElementwiseKernels(EvalKernelTable &table);
 void populateDenseKernels(EvalKernelTable &table);
 void populateDataMovementKernels(EvalKernelTable &table);
+/// quantize, dequantize, requantize, quant.scast and the int8 forms of
+/// conv2d, gemm, add and the pools (after the float kernels it wraps).
+void populateQuantKernels(EvalKernelTable &table);
 
 /// Adds `fn` for `OpTy`, by default accepted on all-f32 ops only.
 template <typename OpTy>

@@ -18,6 +18,9 @@ using namespace kiln::evaluator;
 static constexpr size_t kResourceThresholdBytes = 1024;
 
 int64_t evaluator::getElementBytes(Type type) {
+  // Quantised tensors are stored as their storage integers.
+  if (auto q = dyn_cast<quant::QuantizedType>(type))
+    type = q.getStorageType();
   if (type.isF32() || type.isInteger(32))
     return 4;
   if (type.isInteger(64))
@@ -133,6 +136,8 @@ static const EvalKernelTable &getKernelTable() {
     populateElementwiseKernels(t);
     populateDenseKernels(t);
     populateDataMovementKernels(t);
+    // Last: it wraps the float entries of the ops that also have int8 forms.
+    populateQuantKernels(t);
     return t;
   }();
   return table;
