@@ -122,4 +122,196 @@ RC_GTEST_PROP(IsaConvS8, RandomShapesBitExact, ()) {
   RC_ASSERT(conv_bit_exact(cc, *rc::gen::arbitrary<uint32_t>()));
 }
 
+// ---------------------------------------------------------------- FC
+
+::testing::AssertionResult fc_bit_exact(const kiln_fc_s8_params &p, bool bias,
+                                        uint32_t seed) {
+  auto x = random_s8(size_t(p.batch) * p.k, seed);
+  auto w = random_s8(size_t(p.n) * p.k, seed + 1);
+  auto b = random_s32(size_t(p.n), seed + 2, -40000, 40000);
+  auto rq = random_requants(size_t(p.n), seed + 3, 1e-5, 1e-2);
+  std::vector<int8_t> got(size_t(p.batch) * p.n, 1), want(got.size(), 2);
+  if (kiln_fully_connected_s8(&p, rq.data(), x.data(), w.data(),
+                              bias ? b.data() : nullptr,
+                              got.data()) != KILN_OK ||
+      kiln_fully_connected_s8_ref(&p, rq.data(), x.data(), w.data(),
+                                  bias ? b.data() : nullptr,
+                                  want.data()) != KILN_OK)
+    return ::testing::AssertionFailure() << "status";
+  return same_s8(got, want);
+}
+
+TEST(IsaFullyConnectedS8, TailsOfKAndN) {
+  uint32_t seed = 1;
+  for (int32_t k : {1, 15, 16, 17, 31, 64, 100, 512})
+    for (int32_t n : {1, 3, 4, 5, 8, 9, 17})
+      for (int32_t off : {-127, 128}) {
+        const kiln_fc_s8_params p{2, n, k, off, off / 2, -128, 127};
+        EXPECT_TRUE(fc_bit_exact(p, k % 2 == 1, ++seed))
+            << "k " << k << " n " << n << " offset " << off;
+      }
+}
+
+RC_GTEST_PROP(IsaFullyConnectedS8, RandomBitExact, ()) {
+  kiln_fc_s8_params p{};
+  p.batch = *rc::gen::inRange(1, 4);
+  p.n = *rc::gen::inRange(1, 40);
+  p.k = *rc::gen::inRange(1, 400);
+  p.input_offset = *rc::gen::inRange(-127, 129);
+  p.output_offset = *rc::gen::inRange(-128, 128);
+  p.act_min = *rc::gen::inRange(-128, 128);
+  p.act_max = *rc::gen::inRange(p.act_min, 128);
+  RC_ASSERT(fc_bit_exact(p, *rc::gen::arbitrary<bool>(),
+                         *rc::gen::arbitrary<uint32_t>()));
+}
+
+// ---------------------------------------------------------------- Add
+
+RC_GTEST_PROP(IsaAddS8, SameShapeScalarAndBroadcastBitExact, ()) {
+  const int32_t count = *rc::gen::inRange(1, 100);
+  const int32_t kind = *rc::gen::inRange(0, 4);
+  // 0: same shape; 1: a scalar; 2: b one element of rank 2; 3: a row
+  // broadcast (the reference path behind the AVX2 entry point).
+  const std::vector<int32_t> out_dims{3, count};
+  std::vector<int32_t> a_dims = out_dims, b_dims = out_dims;
+  if (kind == 1)
+    a_dims = {};
+  if (kind == 2)
+    b_dims = {1, 1};
+  if (kind == 3)
+    a_dims = {count};
+  kiln_add_s8_params p{};
+  p.a_offset = *rc::gen::inRange(-127, 129);
+  p.b_offset = *rc::gen::inRange(-127, 129);
+  p.left_shift = *rc::gen::inRange(0, 21);
+  p.a_requant = {*rc::gen::inRange(1 << 30, INT32_MAX),
+                 *rc::gen::inRange(-31, 1)};
+  p.b_requant = {*rc::gen::inRange(1 << 30, INT32_MAX),
+                 *rc::gen::inRange(-31, 1)};
+  p.output_requant = {*rc::gen::inRange(1 << 30, INT32_MAX),
+                      *rc::gen::inRange(-31, 4)};
+  p.output_offset = *rc::gen::inRange(-128, 128);
+  p.act_min = *rc::gen::inRange(-128, 128);
+  p.act_max = *rc::gen::inRange(p.act_min, 128);
+  const uint32_t seed = *rc::gen::arbitrary<uint32_t>();
+  auto a = random_s8(size_t(numel(a_dims)), seed);
+  auto b = random_s8(size_t(numel(b_dims)), seed + 1);
+  const kiln_shape as = shape(a_dims), bs = shape(b_dims), os = shape(out_dims);
+  std::vector<int8_t> got(size_t(numel(out_dims)), 1), want(got.size(), 2);
+  RC_ASSERT(kiln_add_s8(&p, &as, a.data(), &bs, b.data(), &os, got.data()) ==
+            KILN_OK);
+  RC_ASSERT(kiln_add_s8_ref(&p, &as, a.data(), &bs, b.data(), &os,
+                            want.data()) == KILN_OK);
+  RC_ASSERT(same_s8(got, want));
+}
+
+TEST(IsaAddS8, InPlaceAndBadArguments) {
+  const kiln_shape s = shape({37});
+  auto a = random_s8(37, 3), b = random_s8(37, 4);
+  kiln_add_s8_params p{};
+  p.a_offset = 5, p.b_offset = -9, p.left_shift = 20;
+  p.a_requant = p.b_requant = {1 << 30, -1};
+  p.output_requant = {1 << 30, -18};
+  p.output_offset = 3, p.act_min = -128, p.act_max = 127;
+  std::vector<int8_t> want(37), inplace = a;
+  ASSERT_EQ(kiln_add_s8_ref(&p, &s, a.data(), &s, b.data(), &s, want.data()),
+            KILN_OK);
+  ASSERT_EQ(
+      kiln_add_s8(&p, &s, inplace.data(), &s, b.data(), &s, inplace.data()),
+      KILN_OK);
+  EXPECT_TRUE(same_s8(inplace, want));
+  p.left_shift = 21;
+  EXPECT_EQ(kiln_add_s8(&p, &s, a.data(), &s, b.data(), &s, want.data()),
+            KILN_ERR_ARG);
+}
+
+// ---------------------------------------------------------------- Pools
+
+struct PoolCase {
+  int32_t n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+  int32_t include_pad;
+};
+
+::testing::AssertionResult pools_bit_exact(const PoolCase &pc, int32_t oh,
+                                           int32_t ow, int32_t act_min,
+                                           int32_t act_max, uint32_t seed) {
+  kiln_pool_params p{};
+  p.kernel[0] = pc.kh, p.kernel[1] = pc.kw, p.stride[0] = pc.sh,
+  p.stride[1] = pc.sw, p.dilation[0] = pc.dh, p.dilation[1] = pc.dw;
+  p.pad[0] = pc.pt, p.pad[1] = pc.pl, p.pad[2] = pc.pb, p.pad[3] = pc.pr;
+  p.count_include_pad = pc.include_pad;
+  const kiln_shape in_s = shape({pc.n, pc.c, pc.h, pc.w});
+  const kiln_shape out_s = shape({pc.n, pc.c, oh, ow});
+  auto in = random_s8(size_t(numel({pc.n, pc.c, pc.h, pc.w})), seed);
+  const size_t out_n = size_t(numel({pc.n, pc.c, oh, ow}));
+  for (int is_max = 0; is_max < 2; ++is_max) {
+    std::vector<int8_t> got(out_n, 1), want(out_n, 2);
+    auto fn = is_max ? kiln_max_pool2d_s8 : kiln_avg_pool2d_s8;
+    auto ref = is_max ? kiln_max_pool2d_s8_ref : kiln_avg_pool2d_s8_ref;
+    if (fn(&p, act_min, act_max, &in_s, in.data(), &out_s, got.data()) !=
+            KILN_OK ||
+        ref(&p, act_min, act_max, &in_s, in.data(), &out_s, want.data()) !=
+            KILN_OK)
+      return ::testing::AssertionFailure() << "status";
+    auto r = same_s8(got, want);
+    if (!r)
+      return r << (is_max ? " (max)" : " (avg)");
+  }
+  return ::testing::AssertionSuccess();
+}
+
+int32_t pool_out(int32_t in, int32_t k, int32_t s, int32_t d, int32_t p0,
+                 int32_t p1, bool ceil_mode) {
+  const int32_t span = in + p0 + p1 - ((k - 1) * d + 1);
+  int32_t o = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+  if (ceil_mode && (o - 1) * s >= in + p0)
+    --o;
+  return o;
+}
+
+TEST(IsaPoolS8, CommonPools) {
+  // n c h w kh kw sh sw dh dw pt pl pb pr include_pad
+  const PoolCase cases[] = {
+      {1, 3, 56, 56, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0}, // resnet stem max
+      {1, 2, 35, 35, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, // inception avg
+      {2, 3, 17, 40, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0}, // 2x2 s2
+      {1, 2, 9, 70, 3, 5, 3, 3, 2, 2, 2, 3, 2, 3, 1},  // stride 3 dilated
+      {1, 1, 4, 33, 4, 1, 1, 1, 1, 1, 3, 0, 3, 0, 1},  // rows in padding
+  };
+  uint32_t seed = 3;
+  for (const PoolCase &pc : cases)
+    for (bool ceil_mode : {false, true}) {
+      const int32_t oh =
+          pool_out(pc.h, pc.kh, pc.sh, pc.dh, pc.pt, pc.pb, ceil_mode);
+      const int32_t ow =
+          pool_out(pc.w, pc.kw, pc.sw, pc.dw, pc.pl, pc.pr, ceil_mode);
+      EXPECT_TRUE(pools_bit_exact(pc, oh, ow, -128, 127, ++seed))
+          << "case " << (&pc - cases) << " ceil " << ceil_mode;
+      EXPECT_TRUE(pools_bit_exact(pc, oh, ow, -20, 60, ++seed))
+          << "case " << (&pc - cases) << " clamped";
+    }
+}
+
+RC_GTEST_PROP(IsaPoolS8, RandomBitExact, ()) {
+  PoolCase pc{};
+  pc.n = *rc::gen::inRange(1, 3), pc.c = *rc::gen::inRange(1, 4);
+  pc.kh = *rc::gen::inRange(1, 6), pc.kw = *rc::gen::inRange(1, 6);
+  pc.sh = *rc::gen::inRange(1, 4), pc.sw = *rc::gen::inRange(1, 4);
+  pc.dh = *rc::gen::inRange(1, 3), pc.dw = *rc::gen::inRange(1, 3);
+  pc.pt = *rc::gen::inRange(0, pc.kh), pc.pl = *rc::gen::inRange(0, pc.kw);
+  pc.pb = *rc::gen::inRange(0, pc.kh), pc.pr = *rc::gen::inRange(0, pc.kw);
+  pc.h = std::max((pc.kh - 1) * pc.dh + 1 - pc.pt - pc.pb, 1) +
+         *rc::gen::inRange(0, 20);
+  pc.w = std::max((pc.kw - 1) * pc.dw + 1 - pc.pl - pc.pr, 1) +
+         *rc::gen::inRange(0, 120);
+  pc.include_pad = *rc::gen::inRange(0, 2);
+  const bool ceil_mode = *rc::gen::arbitrary<bool>();
+  const int32_t act_min = *rc::gen::inRange(-128, 128);
+  const int32_t act_max = *rc::gen::inRange(act_min, 128);
+  RC_ASSERT(pools_bit_exact(
+      pc, pool_out(pc.h, pc.kh, pc.sh, pc.dh, pc.pt, pc.pb, ceil_mode),
+      pool_out(pc.w, pc.kw, pc.sw, pc.dw, pc.pl, pc.pr, ceil_mode), act_min,
+      act_max, *rc::gen::arbitrary<uint32_t>()));
+}
+
 } // namespace
