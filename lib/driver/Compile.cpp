@@ -1,5 +1,7 @@
 //===- Compile.cpp - `kiln compile`: model -> standalone library directory ===//
 
+#include "Quantize.h"
+
 #include "kiln/driver/Subcommands.h"
 #include "kiln/target/CompileModel.h"
 
@@ -343,6 +345,17 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   OptimizeOptions optimizeOptions;
   optimizeOptions.level = options.optLevel;
   buildKilnOptimizePipeline(pm, optimizeOptions);
+  // Quantisation calibrates the optimised float graph (fused epilogues give
+  // their outputs' ranges), so it runs between the two pipelines.
+  bool quantize = !options.quantize.empty() || options.weightType != "fp32";
+  if (quantize) {
+    if (failed(pm.run(module->get())))
+      return fail("the optimisation pipeline failed on '" + options.modelPath + "'");
+    if (Error e = driver::quantizeModule(module->get(), options))
+      return e;
+    progress.done("quantisation");
+    pm.clear();
+  }
   CodegenOptions codegenOptions;
   codegenOptions.alignment = lib.alignment;
   buildKilnCodegenPipeline(pm, codegenOptions);
@@ -442,9 +455,31 @@ int kiln::driver::compileMain(int argc, char **argv) {
   cl::opt<unsigned> optLevel(
       "O", cl::desc("graph optimisation level 0-3 (default 3)"), cl::Prefix,
       cl::init(3), cl::cat(category));
+  cl::OptionCategory quantCategory("quantisation (docs/quantization.md)");
+  cl::opt<std::string> quantize(
+      "quantize", cl::desc("int8 (weights and activations, needs --calibration) "
+                           "or int8-weights (gemm/matmul weights only)"),
+      cl::value_desc("MODE"), cl::cat(quantCategory));
+  cl::opt<std::string> calibration(
+      "calibration",
+      cl::desc("calibration set: a directory of .npy/.pb files, an .npz, or "
+               "one file; one sample per item or batched along axis 0"),
+      cl::value_desc("DATA"), cl::cat(quantCategory));
+  cl::opt<std::string> calibrate(
+      "calibrate",
+      cl::desc("how activation ranges are chosen: minmax (default), "
+               "percentile:P, entropy (KL), mse"),
+      cl::init("minmax"), cl::value_desc("METHOD"), cl::cat(quantCategory));
+  cl::opt<bool> perTensor("per-tensor",
+                          cl::desc("one weight scale per tensor instead of per "
+                                   "output channel"),
+                          cl::cat(quantCategory));
+  cl::list<std::string> exclude(
+      "exclude", cl::desc("ONNX node names to keep in fp32 (comma-separated)"),
+      cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(quantCategory));
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &quantCategory});
   if (!cl::ParseCommandLineOptions(
           argc, argv, "kiln compile: model -> library\n", &llvm::errs()))
     return 1;
@@ -459,6 +494,15 @@ int kiln::driver::compileMain(int argc, char **argv) {
   options.maxRam = maxRam;
   options.maxFlash = maxFlash;
   options.runtimeDir = runtimeDir;
+  options.quantize = quantize;
+  options.calibrationData = calibration;
+  options.calibrator = calibrate;
+  options.perTensor = perTensor;
+  options.exclude.assign(exclude.begin(), exclude.end());
+  if (Error e = driver::checkQuantizeOptions(options)) {
+    llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
   if (optLevel > 3) {
     llvm::errs() << "kiln compile: error: -O" << optLevel
                  << " is not a level (0-3)\n";

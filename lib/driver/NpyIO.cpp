@@ -64,7 +64,11 @@ llvm::Expected<HostTensor> kiln::driver::readNpy(llvm::StringRef path) {
                                          /*RequiresNullTerminator=*/false);
   if (!buf)
     return npyError(path, "cannot read: " + buf.getError().message());
-  llvm::StringRef bytes = (*buf)->getBuffer();
+  return readNpyBuffer((*buf)->getBuffer(), path);
+}
+
+llvm::Expected<HostTensor> kiln::driver::readNpyBuffer(llvm::StringRef bytes,
+                                                       llvm::StringRef path) {
   if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
     return npyError(path, "not a .npy file (bad magic)");
   unsigned major = static_cast<uint8_t>(bytes[6]);

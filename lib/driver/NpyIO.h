@@ -26,6 +26,9 @@ struct HostTensor {
 /// float64 is narrowed to f32, since Kiln models take f32.
 llvm::Expected<HostTensor> readNpy(llvm::StringRef path);
 
+/// Parses .npy bytes (e.g. an .npz member); `path` names them in errors.
+llvm::Expected<HostTensor> readNpyBuffer(llvm::StringRef bytes, llvm::StringRef path);
+
 /// Reads a serialized onnx.TensorProto (.pb, as in ONNX test_data_set_*).
 llvm::Expected<HostTensor> readTensorProto(llvm::StringRef path);
 

@@ -12,7 +12,7 @@
 
 using namespace mlir;
 using namespace kiln;
-using namespace kiln::quant;
+using namespace kiln::ptq;
 
 namespace {
 
@@ -55,7 +55,7 @@ private:
 
 } // namespace
 
-LogicalResult kiln::quant::calibrate(func::FuncOp func, ArrayRef<Sample> samples,
+LogicalResult kiln::ptq::calibrate(func::FuncOp func, ArrayRef<Sample> samples,
                                      const Calibrator &calibrator, bool progress,
                                      std::string *error) {
   if (samples.empty()) {
@@ -131,7 +131,7 @@ LogicalResult kiln::quant::calibrate(func::FuncOp func, ArrayRef<Sample> samples
   return success();
 }
 
-void kiln::quant::buildQuantizePipeline(OpPassManager &pm,
+void kiln::ptq::buildQuantizePipeline(OpPassManager &pm,
                                         const QuantizeOptions &options) {
   KilnInsertQDQPassOptions qdq;
   qdq.mode = options.mode;

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <limits>
 
-using namespace kiln::quant;
+using namespace kiln::ptq;
 
 std::string Calibrator::str() const {
   switch (kind) {
@@ -27,7 +27,7 @@ std::string Calibrator::str() const {
   return "";
 }
 
-llvm::Expected<Calibrator> kiln::quant::parseCalibrator(llvm::StringRef text) {
+llvm::Expected<Calibrator> kiln::ptq::parseCalibrator(llvm::StringRef text) {
   Calibrator c;
   if (text == "minmax")
     return c;
@@ -184,7 +184,7 @@ double quantisationError(const std::vector<uint64_t> &hist, double min, double w
 
 } // namespace
 
-std::pair<float, float> kiln::quant::computeRange(const ValueStats &stats,
+std::pair<float, float> kiln::ptq::computeRange(const ValueStats &stats,
                                                   const Calibrator &calibrator) {
   double lo = std::min(stats.min, 0.0f), hi = std::max(stats.max, 0.0f);
   bool haveHist = !stats.histogram.empty() && stats.max > stats.min;

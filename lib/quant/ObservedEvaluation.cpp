@@ -120,7 +120,7 @@ bool isF32(Type t) {
 
 } // namespace
 
-FailureOr<SmallVector<Tensor>> kiln::quant::evaluateObserved(func::FuncOp func,
+FailureOr<SmallVector<Tensor>> kiln::ptq::evaluateObserved(func::FuncOp func,
                                                              ArrayRef<Tensor> inputs,
                                                              Observer observe,
                                                              std::string *error) {

@@ -32,6 +32,10 @@ int supportedOpsMain(int argc, char **argv);
 /// `kiln bench`: latency percentiles, cold start, sustained speed (Bench.cpp).
 int benchMain(int argc, char **argv);
 
+/// `kiln validate`: compiled (or quantised) model vs the fp32 reference
+/// evaluator (Validate.cpp).
+int validateMain(int argc, char **argv);
+
 /// Dispatches `kiln <subcommand> ...`; returns the process exit code.
 int runKiln(int argc, char **argv);
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace kiln::quant {
+namespace kiln::ptq {
 
 /// One set of model inputs (one tensor per function argument).
 using Sample = std::vector<evaluator::Tensor>;
@@ -93,6 +93,6 @@ struct QuantizeOptions {
 /// module), then cleanup.
 void buildQuantizePipeline(mlir::OpPassManager &pm, const QuantizeOptions &options);
 
-} // namespace kiln::quant
+} // namespace kiln::ptq
 
 #endif // KILN_QUANT_CALIBRATION_H

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -35,6 +36,23 @@ struct CompileModelOptions {
   /// Where the runtime's include/ and src/ are copied from; empty finds it
   /// (KILN_RUNTIME_DIR, then the source tree the compiler was built from).
   std::string runtimeDir;
+
+  /// Post-training quantisation (docs/quantization.md): "" for none, "int8"
+  /// (weights and activations) or "int8-weights" (gemm/matmul weights only).
+  std::string quantize;
+  /// The calibration set (a directory of .npy/.pb, an .npz, or one file).
+  std::string calibrationData;
+  /// minmax, percentile:P, entropy or mse.
+  std::string calibrator = "minmax";
+  /// One weight scale per tensor instead of per output channel.
+  bool perTensor = false;
+  /// ONNX node names kept in fp32.
+  std::vector<std::string> exclude;
+  /// Storage of float weights: "fp32", or "fp16" (converted back to fp32 at
+  /// run time, so the arithmetic stays fp32).
+  std::string weightType = "fp32";
+  /// Print calibration progress on stderr.
+  bool progress = true;
 };
 
 /// Compiles the model into options.outputDir; progress for slow steps goes

@@ -1,0 +1,34 @@
+//===- Quantize.h - `--quantize` / `--weights`: the model-level quantisation step -*- C++ -*-===//
+
+#ifndef KILN_DRIVER_QUANTIZE_H
+#define KILN_DRIVER_QUANTIZE_H
+
+#include "kiln/target/CompileModel.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
+
+namespace kiln::driver {
+
+/// A context with every dialect an imported or quantised model uses.
+std::unique_ptr<mlir::MLIRContext> createModelContext();
+
+/// Imports MODEL (.onnx or kiln .mlir) and runs the optimisation pipeline at
+/// `optLevel`: the float graph that is calibrated and used as the reference.
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+loadOptimizedModel(llvm::StringRef path, unsigned optLevel, mlir::MLIRContext &ctx);
+
+/// Checks the quantisation flags of `options` (mode, calibrator, that int8
+/// has calibration data, weight type) without doing any work.
+llvm::Error checkQuantizeOptions(const CompileModelOptions &options);
+
+/// Applies `options.quantize` (calibration on `options.calibrationData`, then
+/// kiln-insert-qdq) and `options.weightType` to the optimised module. A no-op
+/// when neither is asked for.
+llvm::Error quantizeModule(mlir::ModuleOp module, const CompileModelOptions &options);
+
+} // namespace kiln::driver
+
+#endif // KILN_DRIVER_QUANTIZE_H
