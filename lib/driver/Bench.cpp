@@ -50,6 +50,7 @@ struct BenchOptions {
   std::vector<std::pair<std::string, std::string>>
       inputs; // name ("" = next) -> file
   std::string saveOutputs;
+  std::string samplesOut;
   std::string buildDir;
   std::string optLevel = "-O2";
   std::vector<std::string> compileArgs;
@@ -83,6 +84,8 @@ const char kUsage[] =
     "                       are seeded uniform [-1, 1) (integers: zeros)\n"
     "  --seed N             seed of the generated inputs (default 1)\n"
     "  --save-outputs DIR   write the outputs of the first cold run as .npy\n"
+    "  --samples-out FILE   write every warm latency (us), one per line, in "
+    "order\n"
     "  -O0 .. -O3           graph optimisation level, passed to kiln compile\n"
     "  -Xcompile ARG        pass ARG to kiln compile (e.g. int8 flags)\n"
     "  --opt LEVEL          C/C++ flag for generated code and runtime (default "
@@ -143,6 +146,9 @@ std::string parseArgs(int argc, char **argv, BenchOptions &opts, bool &help) {
     } else if (a == "--save-outputs") {
       if (!value(opts.saveOutputs))
         return "--save-outputs needs a directory";
+    } else if (a == "--samples-out") {
+      if (!value(opts.samplesOut))
+        return "--samples-out needs a file";
     } else if (a.size() == 3 && a.starts_with("-O") && a[2] >= '0' &&
                a[2] <= '3') {
       opts.compileArgs.push_back(a.str());
@@ -621,6 +627,13 @@ llvm::Expected<BenchResult> benchOne(const BenchOptions &opts,
     std::memcpy(&ns, p + 8 * i, 8);
     r.samplesUs.push_back(static_cast<double>(ns) / 1e3);
   }
+  if (!opts.samplesOut.empty()) {
+    std::string text;
+    for (double us : r.samplesUs)
+      text += llvm::formatv("{0:F3}\n", us).str();
+    if (auto e = writeBytes(opts.samplesOut, text))
+      return std::move(e);
+  }
   r.latency = distribution(r.samplesUs);
   r.throughput = r.elapsedS > 0 ? runs / r.elapsedS : 0;
   // Drift: the median of the last tenth of the run against the first tenth
@@ -779,9 +792,11 @@ int kiln::driver::benchMain(int argc, char **argv) {
   llvm::Expected<std::vector<BenchItem>> items = collectItems(opts.model);
   if (!items)
     return fail(items.takeError());
-  if (items->size() > 1 && (!opts.inputs.empty() || !opts.saveOutputs.empty()))
-    return fail("--input and --save-outputs take one model, but " + opts.model +
-                " holds " + std::to_string(items->size()));
+  if (items->size() > 1 && (!opts.inputs.empty() || !opts.saveOutputs.empty() ||
+                            !opts.samplesOut.empty()))
+    return fail("--input, --save-outputs and --samples-out take one model, "
+                "but " +
+                opts.model + " holds " + std::to_string(items->size()));
 
   bool keepBuild = !opts.buildDir.empty();
   llvm::SmallString<128> buildDir(opts.buildDir);
