@@ -52,61 +52,102 @@ static void kiln_s8_pack_a(const kiln_conv_geometry *g, int32_t groups,
         }
 }
 
-/* Row k of B for pixels [j0, j0 + 16): (input + offset) as int16, 0 for
- * padding and for pixels past the end. */
+/* A run of panel columns that share one output row. */
+typedef struct {
+  int32_t col, len, oh, ow0;
+} kiln_s8_run;
+
+/* B of one image and group, for the 16 pixels [j0, j0 + 16) of a panel,
+ * split into runs once per panel so rows need no per-pixel division. */
 typedef struct {
   const int8_t *input; /* first channel of the group in this image */
   const kiln_conv_s8_params *p;
   const kiln_conv_geometry *g;
   int32_t pixels; /* OH * OW */
   int direct;     /* 1x1, stride 1, unpadded: pixel j is input element j */
+  int32_t j0, n_runs;
+  kiln_s8_run runs[KILN_S8_NR];
 } kiln_s8_conv_b;
 
-static __m256i kiln_s8_b_row(const kiln_s8_conv_b *cb, int32_t k, int32_t j0) {
+static void kiln_s8_panel_runs(kiln_s8_conv_b *cb, int32_t j0) {
+  const int32_t ow = cb->g->ow;
+  const int32_t nc =
+      cb->pixels - j0 < KILN_S8_NR ? cb->pixels - j0 : KILN_S8_NR;
+  cb->j0 = j0;
+  cb->n_runs = 0;
+  for (int32_t col = 0; col < nc;) {
+    const int32_t j = j0 + col;
+    kiln_s8_run r = {col, 0, j / ow, j % ow};
+    r.len = ow - r.ow0 < nc - col ? ow - r.ow0 : nc - col;
+    cb->runs[cb->n_runs++] = r;
+    col += r.len;
+  }
+}
+
+/* Row k of B: (input + offset) as int16, 0 for padding taps and for pixels
+ * past the end (a zero, not the offset: those taps contribute nothing). */
+static __m256i kiln_s8_b_row(const kiln_s8_conv_b *cb, int32_t k) {
   const kiln_conv_geometry *g = cb->g;
   const kiln_conv_s8_params *p = cb->p;
   const __m256i off = _mm256_set1_epi16((int16_t)p->input_offset);
   const int32_t taps = g->kh * g->kw, c = k / taps, tap = k % taps;
   const int32_t ki = tap / g->kw, kj = tap % g->kw;
   const int8_t *plane = cb->input + (ptrdiff_t)c * g->h * g->w;
-  if (cb->direct && j0 + KILN_S8_NR <= cb->pixels)
-    return _mm256_add_epi16(
-        _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(plane + j0))),
-        off);
-  const int32_t oh = j0 / g->ow, ow0 = j0 % g->ow;
-  const int32_t ih = oh * p->stride[0] - p->pad[0] + ki * p->dilation[0];
-  const int32_t iw0 = ow0 * p->stride[1] - p->pad[1] + kj * p->dilation[1];
   const int32_t sw = p->stride[1];
-  /* The 16 pixels share an output row and their loads stay in the input
-   * row: one load, no per-pixel checks. */
-  if (ow0 + KILN_S8_NR <= g->ow && ih >= 0 && ih < g->h && iw0 >= 0 &&
-      (sw == 1 || sw == 2) &&
-      iw0 + (KILN_S8_NR - 1) * sw + kiln_avx2_load16_overread(sw) < g->w)
-    return _mm256_add_epi16(_mm256_cvtepi8_epi16(kiln_avx2_load16_s8(
-                                plane + (ptrdiff_t)ih * g->w + iw0, sw)),
+  if (cb->direct && cb->j0 + KILN_S8_NR <= cb->pixels)
+    return _mm256_add_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128(
+                                (const __m128i *)(plane + cb->j0))),
                             off);
-  int16_t v[KILN_S8_NR];
-  for (int32_t t = 0; t < KILN_S8_NR; ++t) {
-    const int32_t j = j0 + t;
-    v[t] = 0;
-    if (j >= cb->pixels)
-      continue;
-    const int32_t y =
-        (j / g->ow) * p->stride[0] - p->pad[0] + ki * p->dilation[0];
-    const int32_t x = (j % g->ow) * sw - p->pad[1] + kj * p->dilation[1];
-    if (y >= 0 && y < g->h && x >= 0 && x < g->w)
-      v[t] = (int16_t)(plane[(ptrdiff_t)y * g->w + x] + p->input_offset);
+  if (cb->n_runs == 1 && cb->runs[0].len == KILN_S8_NR) {
+    /* One full run inside the input row: a single load. */
+    const kiln_s8_run *r = &cb->runs[0];
+    const int32_t ih = r->oh * p->stride[0] - p->pad[0] + ki * p->dilation[0];
+    const int32_t iw0 = r->ow0 * sw - p->pad[1] + kj * p->dilation[1];
+    if (ih >= 0 && ih < g->h && iw0 >= 0 && (sw == 1 || sw == 2) &&
+        iw0 + (KILN_S8_NR - 1) * sw + kiln_avx2_load16_overread(sw) < g->w)
+      return _mm256_add_epi16(_mm256_cvtepi8_epi16(kiln_avx2_load16_s8(
+                                  plane + (ptrdiff_t)ih * g->w + iw0, sw)),
+                              off);
   }
-  return _mm256_loadu_si256((const __m256i *)v);
+  /* Gather the in-bounds part of each run, and a byte mask of it. */
+  int8_t val[KILN_S8_NR] = {0}, keep[KILN_S8_NR] = {0};
+  for (int32_t ri = 0; ri < cb->n_runs; ++ri) {
+    const kiln_s8_run *r = &cb->runs[ri];
+    const int32_t ih = r->oh * p->stride[0] - p->pad[0] + ki * p->dilation[0];
+    if (ih < 0 || ih >= g->h)
+      continue;
+    const int8_t *src = plane + (ptrdiff_t)ih * g->w;
+    const int32_t iw0 = r->ow0 * sw - p->pad[1] + kj * p->dilation[1];
+    if (sw == 1) {
+      const int32_t lo = iw0 < 0 ? -iw0 : 0;
+      const int32_t hi = g->w - iw0 < r->len ? g->w - iw0 : r->len;
+      if (hi > lo) {
+        memcpy(val + r->col + lo, src + iw0 + lo, (size_t)(hi - lo));
+        memset(keep + r->col + lo, -1, (size_t)(hi - lo));
+      }
+      continue;
+    }
+    for (int32_t t = 0; t < r->len; ++t) {
+      const int32_t iw = iw0 + t * sw;
+      if (iw >= 0 && iw < g->w) {
+        val[r->col + t] = src[iw];
+        keep[r->col + t] = -1;
+      }
+    }
+  }
+  const __m256i x = _mm256_add_epi16(
+      _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)val)), off);
+  return _mm256_and_si256(
+      x, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)keep)));
 }
 
-/* B panel for pixels [j0, j0 + 16) as [k-pair][pixel][2] int16. */
+/* B panel for the current pixels as [k-pair][pixel][2] int16. */
 static void kiln_s8_pack_b(const kiln_s8_conv_b *cb, int32_t k_total,
-                           int32_t j0, int16_t *panel) {
+                           int16_t *panel) {
   const int32_t kp_n = (k_total + 1) / 2;
   for (int32_t kp = 0; kp < kp_n; ++kp) {
-    const __m256i r0 = kiln_s8_b_row(cb, 2 * kp, j0);
-    const __m256i r1 = 2 * kp + 1 < k_total ? kiln_s8_b_row(cb, 2 * kp + 1, j0)
+    const __m256i r0 = kiln_s8_b_row(cb, 2 * kp);
+    const __m256i r1 = 2 * kp + 1 < k_total ? kiln_s8_b_row(cb, 2 * kp + 1)
                                             : _mm256_setzero_si256();
     /* unpack works within 128-bit halves: lo = pixels 0-3 | 8-11, hi = 4-7 |
      * 12-15; the permutes put pixels 0-7 and 8-15 together. */
@@ -150,10 +191,11 @@ void kiln_avx2_conv_s8_gemm(const kiln_conv_s8_params *p,
   kiln_s8_pack_a(g, groups, weights, a_packed);
   const kiln_avx2_clamp_s8 clamp =
       kiln_avx2_clamp_s8_set(p->output_offset, p->act_min, p->act_max);
-  kiln_s8_conv_b cb = {NULL, p, g, pixels,
-                       g->kh == 1 && g->kw == 1 && p->stride[0] == 1 &&
-                           p->stride[1] == 1 && p->pad[0] == 0 &&
-                           p->pad[1] == 0 && g->oh == g->h && g->ow == g->w};
+  kiln_s8_conv_b cb;
+  cb.p = p, cb.g = g, cb.pixels = pixels;
+  cb.direct = g->kh == 1 && g->kw == 1 && p->stride[0] == 1 &&
+              p->stride[1] == 1 && p->pad[0] == 0 && p->pad[1] == 0 &&
+              g->oh == g->h && g->ow == g->w;
   for (int32_t n = 0; n < g->batch; ++n) {
     for (int32_t gi = 0; gi < groups; ++gi) {
       cb.input = input + ((ptrdiff_t)n * g->ch + (ptrdiff_t)gi * g->c_per_g) *
@@ -162,7 +204,8 @@ void kiln_avx2_conv_s8_gemm(const kiln_conv_s8_params *p,
       int8_t *out_g = output + ((ptrdiff_t)n * g->m + m0) * pixels;
       const int32_t *a_g = a_packed + (ptrdiff_t)gi * mb_n * KILN_S8_MR * kp_n;
       for (int32_t j0 = 0; j0 < pixels; j0 += KILN_S8_NR) {
-        kiln_s8_pack_b(&cb, k, j0, panel);
+        kiln_s8_panel_runs(&cb, j0);
+        kiln_s8_pack_b(&cb, k, panel);
         const int32_t cols = pixels - j0;
         for (int32_t mb = 0; mb < mb_n; ++mb) {
           __m256i acc[KILN_S8_MR][2];
