@@ -19,6 +19,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -94,7 +95,8 @@ llvm::Error kiln::driver::checkQuantizeOptions(const CompileModelOptions &option
 }
 
 llvm::Error kiln::driver::quantizeModule(ModuleOp module,
-                                         const CompileModelOptions &options) {
+                                         const CompileModelOptions &options,
+                                         bool qdqOnly) {
   if (llvm::Error e = checkQuantizeOptions(options))
     return e;
   if (options.quantize.empty() && options.weightType == "fp32")
@@ -108,6 +110,7 @@ llvm::Error kiln::driver::quantizeModule(ModuleOp module,
     return calibrator.takeError();
   q.calibrator = *calibrator;
   q.perTensor = options.perTensor;
+  q.qdqOnly = qdqOnly;
   q.exclude = options.exclude;
   PassManager pm(module.getContext());
   if (!options.quantize.empty()) {
@@ -125,5 +128,15 @@ llvm::Error kiln::driver::quantizeModule(ModuleOp module,
   }
   if (failed(pm.run(module)))
     return fail("quantising '" + options.modelPath + "' failed");
+  return llvm::Error::success();
+}
+
+llvm::Error kiln::driver::lowerQDQToInteger(ModuleOp module) {
+  PassManager pm(module.getContext());
+  pm.addNestedPass<func::FuncOp>(createKilnQuantizeOpsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (failed(pm.run(module)))
+    return fail("turning the QDQ graph into int8 ops failed");
   return llvm::Error::success();
 }

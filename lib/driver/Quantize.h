@@ -24,10 +24,15 @@ loadOptimizedModel(llvm::StringRef path, unsigned optLevel, mlir::MLIRContext &c
 /// has calibration data, weight type) without doing any work.
 llvm::Error checkQuantizeOptions(const CompileModelOptions &options);
 
-/// Applies `options.quantize` (calibration on `options.calibrationData`, then
-/// kiln-insert-qdq) and `options.weightType` to the optimised module. A no-op
-/// when neither is asked for.
-llvm::Error quantizeModule(mlir::ModuleOp module, const CompileModelOptions &options);
+/// Applies `options.quantize` (calibration on `options.calibrationData`,
+/// kiln-insert-qdq, then kiln-quantize-ops unless `qdqOnly`) to the
+/// optimised module. A no-op without --quantize.
+llvm::Error quantizeModule(mlir::ModuleOp module, const CompileModelOptions &options,
+                           bool qdqOnly = false);
+
+/// kiln-quantize-ops and cleanup on a module in QDQ form: what
+/// quantizeModule does after kiln-insert-qdq unless `qdqOnly`.
+llvm::Error lowerQDQToInteger(mlir::ModuleOp module);
 
 } // namespace kiln::driver
 

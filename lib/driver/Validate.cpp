@@ -419,18 +419,26 @@ int kiln::driver::validateMain(int argc, char **argv) {
     expected.emplace_back(out->begin(), out->end());
   }
 
-  // The quantised graph, in process: for the evaluator engine and --per-layer.
-  OwningOpRef<ModuleOp> qModule;
+  // In process, for the evaluator engine and --per-layer: the QDQ graph
+  // (fake quantisation, the same ops as the float graph) and the integer
+  // graph kiln-quantize-ops makes of it, which is what gets compiled.
+  OwningOpRef<ModuleOp> qdqModule, intModule;
   bool quantised = !c.quantize.empty();
-  if (o.engine == "evaluator" || (o.perLayer && quantised)) {
-    qModule = refModule->get().clone();
-    if (llvm::Error e = quantizeModule(qModule.get(), c))
+  if (quantised && (o.engine == "evaluator" || o.perLayer)) {
+    qdqModule = refModule->get().clone();
+    if (llvm::Error e = quantizeModule(qdqModule.get(), c, /*qdqOnly=*/true))
       return fail(std::move(e));
+  }
+  if (o.engine == "evaluator") {
+    intModule = quantised ? qdqModule->clone() : refModule->get().clone();
+    if (quantised)
+      if (llvm::Error e = lowerQDQToInteger(intModule.get()))
+        return fail(std::move(e));
   }
 
   std::vector<std::vector<Tensor>> actual;
   if (o.engine == "evaluator") {
-    func::FuncOp qFunc = *codegen::getEntryFunction(qModule.get());
+    func::FuncOp qFunc = *codegen::getEntryFunction(intModule.get());
     for (auto [s, sample] : llvm::enumerate(*samples)) {
       std::string error;
       auto out = ptq::evaluateObserved(
@@ -516,7 +524,7 @@ int kiln::driver::validateMain(int argc, char **argv) {
       os << "per-layer: nothing to compare (no --quantize; the float graph is the "
             "reference)\n";
     } else {
-      auto rows = compareLayers(*ref, *codegen::getEntryFunction(qModule.get()), *samples);
+      auto rows = compareLayers(*ref, *codegen::getEntryFunction(qdqModule.get()), *samples);
       if (!rows)
         return fail(rows.takeError());
       report["layers"] = nlohmann::json::array();

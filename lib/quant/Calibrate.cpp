@@ -139,4 +139,9 @@ void kiln::ptq::buildQuantizePipeline(OpPassManager &pm,
   qdq.exclude.assign(options.exclude.begin(), options.exclude.end());
   pm.addNestedPass<func::FuncOp>(createKilnInsertQDQPass(qdq));
   pm.addPass(createCSEPass());
+  if (!options.qdqOnly) {
+    pm.addNestedPass<func::FuncOp>(createKilnQuantizeOpsPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
 }

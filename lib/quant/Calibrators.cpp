@@ -81,7 +81,11 @@ void ValueStats::observeHistogram(const float *data, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     double v = data[i];
     ++histogram[bin(v - min, width)];
-    ++absHistogram[bin(std::fabs(v), absWidth)];
+    // Exact zeros (ReLU outputs, padding) are exact at any threshold; left
+    // in, their spike makes every merge of bin 0 look costly and KL clips
+    // at the smallest threshold it tries.
+    if (v != 0.0)
+      ++absHistogram[bin(std::fabs(v), absWidth)];
   }
 }
 

@@ -49,7 +49,8 @@ constexpr int kHistogramBins = 2048;
 struct ValueStats {
   float min = 0, max = 0;
   uint64_t count = 0;
-  /// Over [min, max] (both from the first pass), and over [0, max |x|].
+  /// Over [min, max] (both from the first pass), and of the non-zero
+  /// values over [0, max |x|].
   std::vector<uint64_t> histogram, absHistogram;
 
   void observeRange(const float *data, int64_t n);
@@ -87,10 +88,13 @@ struct QuantizeOptions {
   bool perTensor = false;
   /// ONNX node names kept in fp32.
   std::vector<std::string> exclude;
+  /// Stop at the QDQ form (fake quantisation, for per-layer comparison)
+  /// instead of going on to the integer ops.
+  bool qdqOnly = false;
 };
 
 /// Adds kiln-insert-qdq with `options` (after calibration has annotated the
-/// module), then cleanup.
+/// module), CSE, then kiln-quantize-ops (QDQ -> int8 ops) unless `qdqOnly`.
 void buildQuantizePipeline(mlir::OpPassManager &pm, const QuantizeOptions &options);
 
 } // namespace kiln::ptq
