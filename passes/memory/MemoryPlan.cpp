@@ -137,8 +137,10 @@ LogicalResult Planner::assignValues() {
       }
       auto out = outputIndex.find(result);
       int64_t outIdx = out == outputIndex.end() ? -1 : out->second;
-      if (auto reshape = dyn_cast<ReshapeOp>(op)) {
-        unsigned src = plan.bufferOf.lookup(reshape.getInput());
+      // A reshape, and a quant.scast (storage reinterpreted with a scale),
+      // read the same bytes as their input.
+      if (isa<ReshapeOp, quant::StorageCastOp>(op)) {
+        unsigned src = plan.bufferOf.lookup(op.getOperand(0));
         PlannedBuffer &srcBuf = plan.buffers[src];
         // Aliasing must not turn a caller input, a weight or another output
         // into this output; those cases copy instead.

@@ -1,6 +1,7 @@
 //===- ScratchSize.cpp - Ask the runtime how much scratch a kernel needs --===//
 
 #include "kiln/passes/MemoryPlan.h"
+#include "kiln/target/QuantParams.h"
 #include "kiln/target/RuntimeParams.h"
 
 using namespace mlir;
@@ -18,6 +19,15 @@ static int64_t convScratch(ConvOp op, Query query) {
 }
 
 int64_t kiln::queryKernelScratchBytes(Operation *op) {
+  if (auto conv = dyn_cast<Conv2DOp>(op); conv && codegen::isQuantizedOp(op)) {
+    codegen::ConvS8Params p = codegen::toConvS8Params(conv);
+    auto shapeOf = [](Value v) {
+      return codegen::toKilnShape(cast<RankedTensorType>(v.getType()));
+    };
+    kiln_shape in = shapeOf(conv.getInput()), filter = shapeOf(conv.getFilter()),
+               out = shapeOf(conv.getOutput());
+    return kiln_conv2d_s8_scratch_size(&p.params, &in, &filter, &out);
+  }
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return convScratch(conv, kiln_conv2d_f32_scratch_size);
   if (auto conv = dyn_cast<ConvTranspose2DOp>(op))

@@ -14,6 +14,8 @@ void codegen::populateKilnToEmitCLowerings(KernelLoweringTable &table) {
   populateElementwiseLowerings(table);
   populateNormPoolLowerings(table);
   populateDataMovementLowerings(table);
+  // Last: it wraps the float lowerings of ops that also have int8 forms.
+  populateQuantLowerings(table);
 }
 
 FailureOr<func::FuncOp> codegen::getEntryFunction(ModuleOp module) {
@@ -57,10 +59,12 @@ static LogicalResult checkSupported(func::FuncOp func,
       op.emitError("no code generation for '")
           << name << "': the runtime has no kernel call for it yet";
       ok = false;
-    } else if (!isElementSizeGeneric(&op) && !allF32(&op)) {
+    } else if (!isElementSizeGeneric(&op) && !allF32(&op) &&
+               !isInt8Lowerable(&op)) {
       op.emitError("no code generation for '")
           << name
-          << "' on non-f32 tensors: the runtime only has f32 kernels for it";
+          << "' on non-f32 tensors: the runtime has f32 kernels for it, and "
+             "int8 ones only for the integer forms kiln-quantize-ops produces";
       ok = false;
     }
   }

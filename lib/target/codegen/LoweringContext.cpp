@@ -3,6 +3,7 @@
 #include "LoweringContext.h"
 
 #include "kiln/passes/MemoryPlan.h"
+#include "kiln/target/QuantParams.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -204,6 +205,36 @@ Value LoweringContext::pointerArray(Location loc, ValueRange pointers) {
                             emitc::CastOp::create(b, loc, elem, p));
   }
   return array;
+}
+
+KernelArg LoweringContext::floatArray(ArrayRef<float> values) {
+  std::string init = "{";
+  for (auto [i, v] : llvm::enumerate(values))
+    init += (i ? ", " : "") + formatFloat(v);
+  init += "}";
+  return global("float", "floats", init, values.size());
+}
+
+KernelArg LoweringContext::int8Array(ArrayRef<int64_t> values, bool isSigned) {
+  std::string init = "{";
+  for (auto [i, v] : llvm::enumerate(values))
+    init += (i ? ", " : "") + std::to_string(v);
+  init += "}";
+  return global(isSigned ? "int8_t" : "uint8_t", "zp", init, values.size());
+}
+
+KernelArg LoweringContext::requantArray(ArrayRef<kiln_requant> requant) {
+  return global("kiln_requant", "requant", formatRequantArray(requant),
+                requant.size());
+}
+
+KernelArg LoweringContext::requantValue(const kiln_requant &requant) {
+  KernelArg pointer = global("kiln_requant", "rq", formatInitializer(requant),
+                             /*arrayCount=*/0);
+  // The scalar global is handed out as `&name`; this kernel takes it by value.
+  StringRef symbol = cast<emitc::OpaqueAttr>(pointer.attr).getValue();
+  return KernelArg(
+      emitc::OpaqueAttr::get(b.getContext(), symbol.drop_front()));
 }
 
 KernelArg LoweringContext::i32(int64_t value) {

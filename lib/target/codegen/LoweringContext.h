@@ -52,6 +52,14 @@ public:
   KernelArg shapeArray(mlir::TypeRange types);
   /// A local `const void *vN[]` holding `pointers`, for kernels taking lists.
   mlir::Value pointerArray(mlir::Location loc, mlir::ValueRange pointers);
+  /// `static const float kiln_floats_N[]`, e.g. quantisation scales.
+  KernelArg floatArray(llvm::ArrayRef<float> values);
+  /// `static const int8_t` (or `uint8_t`) `kiln_zp_N[]`: zero points.
+  KernelArg int8Array(llvm::ArrayRef<int64_t> values, bool isSigned);
+  /// `static const kiln_requant kiln_requant_N[]`, one per output channel.
+  KernelArg requantArray(llvm::ArrayRef<kiln_requant> requant);
+  /// A `static const kiln_requant` passed by value.
+  KernelArg requantValue(const kiln_requant &requant);
   KernelArg i32(int64_t value);
   KernelArg u32(uint64_t value);
   KernelArg f32(float value);
@@ -96,6 +104,13 @@ void populateMatmulLowerings(KernelLoweringTable &table);
 void populateElementwiseLowerings(KernelLoweringTable &table);
 void populateNormPoolLowerings(KernelLoweringTable &table);
 void populateDataMovementLowerings(KernelLoweringTable &table);
+/// quantize, dequantize, requantize, quant.scast and the int8 forms of
+/// conv2d, gemm, add and the pools (after the float lowerings it wraps).
+void populateQuantLowerings(KernelLoweringTable &table);
+
+/// True when `op` is one of the ops populateQuantLowerings handles, with
+/// element types its runtime kernels take.
+bool isInt8Lowerable(mlir::Operation *op);
 
 /// All of the above.
 void populateKilnToEmitCLowerings(KernelLoweringTable &table);
