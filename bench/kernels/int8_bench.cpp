@@ -3,6 +3,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -15,6 +16,20 @@ std::vector<int8_t> random_s8(size_t n, uint32_t seed) {
   for (int8_t &x : v)
     x = static_cast<int8_t>(dist(rng));
   return v;
+}
+
+// Nearest-rank percentiles of the repetitions (--benchmark_repetitions=N):
+// the time distribution on a shared machine matters more than its mean.
+template <int Pct> double percentile(const std::vector<double> &v) {
+  std::vector<double> s(v);
+  std::sort(s.begin(), s.end());
+  const size_t rank = (s.size() * Pct + 99) / 100;
+  return s[rank == 0 ? 0 : rank - 1];
+}
+
+void with_percentiles(benchmark::internal::Benchmark *b) {
+  b->ComputeStatistics("p90", percentile<90>)
+      ->ComputeStatistics("p99", percentile<99>);
 }
 
 void report_ops(benchmark::State &state, double macs) {
@@ -82,28 +97,34 @@ void BM_Depthwise3x3(benchmark::State &state) {
 BENCHMARK(BM_Conv3x3<kiln_conv2d_s8_ref, kiln_conv2d_s8_scratch_size_ref>)
     ->Name("s8_conv3x3/ref")
     ->Args({64, 56})
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->Apply(with_percentiles);
 BENCHMARK(BM_Conv3x3<kiln_conv2d_s8, kiln_conv2d_s8_scratch_size>)
     ->Name("s8_conv3x3/avx2")
     ->Args({64, 56})
     ->Args({512, 7})
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->Apply(with_percentiles);
 BENCHMARK(BM_Conv1x1<kiln_conv2d_s8_ref, kiln_conv2d_s8_scratch_size_ref>)
     ->Name("s8_conv1x1_64to256_56/ref")
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->Apply(with_percentiles);
 BENCHMARK(BM_Conv1x1<kiln_conv2d_s8, kiln_conv2d_s8_scratch_size>)
     ->Name("s8_conv1x1_64to256_56/avx2")
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->Apply(with_percentiles);
 BENCHMARK(BM_Depthwise3x3<kiln_conv2d_s8_ref, kiln_conv2d_s8_scratch_size_ref>)
     ->Name("s8_dw3x3_144c_56/ref")
     ->Arg(1)
     ->Arg(2)
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->Apply(with_percentiles);
 BENCHMARK(BM_Depthwise3x3<kiln_conv2d_s8, kiln_conv2d_s8_scratch_size>)
     ->Name("s8_dw3x3_144c_56/avx2")
     ->Arg(1)
     ->Arg(2)
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->Apply(with_percentiles);
 
 using FcFn = kiln_status (*)(const kiln_fc_s8_params *, const kiln_requant *,
                              const int8_t *, const int8_t *, const int32_t *,
@@ -127,11 +148,13 @@ template <FcFn Fn> void BM_FullyConnected(benchmark::State &state) {
 BENCHMARK(BM_FullyConnected<kiln_fully_connected_s8_ref>)
     ->Name("s8_fc_512to1000/ref")
     ->Arg(1)
-    ->Arg(8);
+    ->Arg(8)
+    ->Apply(with_percentiles);
 BENCHMARK(BM_FullyConnected<kiln_fully_connected_s8>)
     ->Name("s8_fc_512to1000/avx2")
     ->Arg(1)
-    ->Arg(8);
+    ->Arg(8)
+    ->Apply(with_percentiles);
 
 } // namespace
 
