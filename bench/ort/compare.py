@@ -154,6 +154,7 @@ def identity_model(path):
 
 def bench_model(args, label, model, work):
     os.makedirs(work, exist_ok=True)
+    load_before = os.getloadavg()[0]
     inputs = model_inputs(model, work)
     lib = os.path.join(work, "lib")
     t = time.time()
@@ -174,6 +175,8 @@ def bench_model(args, label, model, work):
     res = {"model": label, "path": model, "compile_s": compile_s,
            "macs": k0.get("macs"), "kiln": ks, "ort": os_,
            "ratio_p50": ks["p50"] / os_["p50"],
+           "ratio_min": ks["min"] / os_["min"],
+           "load_avg": [load_before, os.getloadavg()[0]],
            "kiln_peak_percent": statistics.median(
                [k["peak"]["percent"] for k in kiln_rounds if "peak" in k] or [float("nan")]),
            "peak_gmacs": k0.get("peak", {}).get("macs_per_s", float("nan")) / 1e9,
@@ -186,6 +189,9 @@ def bench_model(args, label, model, work):
            "ort_cold_us": statistics.median(o["cold_us"] for o in ort_rounds),
            "kiln_drift": [k.get("drift", {}).get("ratio") for k in kiln_rounds],
            "ort_version": ort_rounds[0]["ort_version"]}
+    peak = k0.get("peak", {}).get("macs_per_s")
+    res["kiln_peak_percent_at_min"] = (100.0 * res["macs"] / (ks["min"] / 1e6) / peak
+                                       if peak and res["macs"] else float("nan"))
     res["cold_ratio"] = res["ort_cold_us"] / res["kiln_cold_first_output_us"]
     # Outputs of round 0: Kiln's first cold run and ORT's last warm run.
     ok = True
@@ -215,28 +221,34 @@ def table(results, machine):
         f"Machine: {machine}",
         "",
         "| model | MMAC | Kiln p50 / p90 / p99 (ms) | ORT p50 / p90 / p99 (ms) | kiln/ORT p50 "
-        "| Kiln % of peak | cold: Kiln first output (ms) | cold: ORT create + 1st run (ms) "
-        "| cold ORT/Kiln | max abs diff vs ORT | agree |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
+        "| kiln/ORT min | Kiln % of peak (p50, min) | cold: Kiln first output (ms) "
+        "| cold: ORT create + 1st run (ms) | cold ORT/Kiln | max abs diff vs ORT | agree "
+        "| load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|",
     ]
     for r in results:
         if "error" in r:
-            lines.append(f"| {r['model']} | | error: {r['error'].splitlines()[0][:80]} | | | | | | | | |")
+            lines.append(f"| {r['model']} | | error: {r['error'].splitlines()[0][:80]} "
+                         "| | | | | | | | | | |")
             continue
         k, o = r["kiln"], r["ort"]
         macs = f"{r['macs'] / 1e6:.1f}" if r.get("macs") else ""
         lines.append(
             f"| {r['model']} | {macs} | {fmt_ms(k['p50'])} / {fmt_ms(k['p90'])} / {fmt_ms(k['p99'])} "
             f"| {fmt_ms(o['p50'])} / {fmt_ms(o['p90'])} / {fmt_ms(o['p99'])} "
-            f"| **{r['ratio_p50']:.2f}** | {r['kiln_peak_percent']:.1f}% "
+            f"| **{r['ratio_p50']:.2f}** | {r['ratio_min']:.2f} "
+            f"| {r['kiln_peak_percent']:.1f}%, {r['kiln_peak_percent_at_min']:.1f}% "
             f"| {fmt_ms(r['kiln_cold_first_output_us'])} | {fmt_ms(r['ort_cold_us'])} "
             f"| {r['cold_ratio']:.0f}x | {r['max_abs_diff_vs_ort']:.2e} "
-            f"| {'yes' if r['outputs_agree'] else 'NO'} |")
+            f"| {'yes' if r['outputs_agree'] else 'NO'} "
+            f"| {r['load_avg'][0]:.1f}-{r['load_avg'][1]:.1f} |")
     good = [r for r in results if "error" not in r]
     if good:
         gm = math.exp(sum(math.log(r["ratio_p50"]) for r in good) / len(good))
+        gmin = math.exp(sum(math.log(r["ratio_min"]) for r in good) / len(good))
         gc = math.exp(sum(math.log(r["cold_ratio"]) for r in good) / len(good))
-        lines.append(f"| **geometric mean** | | | | **{gm:.2f}** | | | | {gc:.0f}x | | |")
+        lines.append(f"| **geometric mean** | | | | **{gm:.2f}** | {gmin:.2f} | | | "
+                     f"| {gc:.0f}x | | | |")
     return "\n".join(lines)
 
 
