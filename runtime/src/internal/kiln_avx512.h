@@ -18,10 +18,16 @@ static inline __mmask16 kiln_avx512_mask(int32_t count) {
                       : (__mmask16)((1u << count) - 1u);
 }
 
-/* The vector form of kiln_act_apply (kiln_act.h). The piecewise-linear kinds
- * are done on 16 lanes; the transcendental ones reuse the tested 8-lane
- * polynomials of kiln_avx2.h on each half, so both builds round the same. */
-static inline __m512 kiln_avx512_act(const kiln_activation *act, __m512 x) {
+/* Sigmoid, tanh, gelu and the other transcendental kinds: the tested
+ * 8-lane polynomials of kiln_avx2.h on each half, so both builds round the
+ * same. Out of line, so the inlined fast path below stays small. */
+__m512 kiln_avx512_act_slow(const kiln_activation *act, __m512 x);
+
+/* The vector form of kiln_act_apply (kiln_act.h). Always inlined: a call
+ * here would spill every live zmm register of the caller's loop (they are
+ * all caller-saved), so only the rare transcendental kinds leave the loop. */
+static inline __attribute__((always_inline)) __m512
+kiln_avx512_act(const kiln_activation *act, __m512 x) {
   const __m512 zero = _mm512_setzero_ps();
   switch (act->kind) {
   case KILN_ACT_NONE:
@@ -38,11 +44,8 @@ static inline __m512 kiln_avx512_act(const kiln_activation *act, __m512 x) {
                          _mm512_max_ps(zero, _mm512_fmadd_ps(
                                                  x, _mm512_set1_ps(1.0f / 6.0f),
                                                  _mm512_set1_ps(0.5f)))));
-  default: {
-    const __m256 lo = kiln_avx2_act(act, _mm512_castps512_ps256(x));
-    const __m256 hi = kiln_avx2_act(act, _mm512_extractf32x8_ps(x, 1));
-    return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
-  }
+  default:
+    return kiln_avx512_act_slow(act, x);
   }
 }
 

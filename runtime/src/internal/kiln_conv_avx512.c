@@ -14,51 +14,214 @@ static inline uint32_t kiln_avx512_cols(int32_t s, int32_t w, int32_t lanes) {
   return upto_hi & ~((1u << lo) - 1u);
 }
 
-/* Widest kernel row handled here (the masks of one output block live in a
- * small array); wider filters go to the AVX2 kernel. */
-#define KILN_AVX512_DW_MAX_KW 16
-
-/* Sum over the taps of one output block: 16 outputs of row oh starting at
- * column ow0. Two accumulators halve the FMA dependency chain; consecutive
- * blocks are independent, so out-of-order execution overlaps them. */
-static inline __m512 kiln_avx512_dw_block(const float *plane,
-                                          const float *taps, int32_t w,
-                                          int32_t kw, int32_t ki_lo,
-                                          int32_t ki_hi, int32_t h0, int32_t s0,
-                                          int32_t sw, const uint32_t *masks) {
-  __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
+/* One output vector: 16 outputs of one row, from the K input rows whose
+ * first (padded) column is `src` (row ki at src + ki * w). Called with
+ * constant K and S, so the tap loops unroll, the column masks stay in mask
+ * registers and every tap is an FMA with an embedded broadcast. Rows outside
+ * the input ([ki_lo, ki_hi) are inside) are skipped. One accumulator per
+ * kernel row keeps the FMA chains short; consecutive calls are independent,
+ * so out-of-order execution overlaps them. */
+static inline __attribute__((always_inline)) __m512
+kiln_avx512_dw_vec(const float *src, ptrdiff_t w, const float *taps,
+                   const __mmask16 *mlo, const __mmask16 *mhi, int32_t ki_lo,
+                   int32_t ki_hi, const int K, const int S) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
                                          22, 24, 26, 28, 30);
-  for (int32_t ki = ki_lo; ki < ki_hi; ++ki) {
-    const float *src = plane + (ptrdiff_t)(h0 + ki) * w + s0;
-    const float *t = taps + ki * kw;
-    for (int32_t kj = 0; kj < kw; ++kj) {
-      __m512 x;
-      if (sw == 1) {
-        x = _mm512_maskz_loadu_ps((__mmask16)masks[kj], src + kj);
-      } else {
-        const __m512 lo = _mm512_maskz_loadu_ps((__mmask16)masks[kj], src + kj);
-        const __m512 hi =
-            _mm512_maskz_loadu_ps((__mmask16)(masks[kj] >> 16), src + kj + 16);
-        x = _mm512_permutex2var_ps(lo, even, hi);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21,
+                                        23, 25, 27, 29, 31);
+  __m512 acc[7];
+#pragma GCC unroll 7
+  for (int ki = 0; ki < K; ++ki) {
+    acc[ki] = _mm512_setzero_ps();
+    if (ki < ki_lo || ki >= ki_hi)
+      continue;
+    const float *row = src + ki * w;
+    const float *t = taps + ki * K;
+    if (S == 1) {
+#pragma GCC unroll 7
+      for (int kj = 0; kj < K; ++kj)
+        acc[ki] = _mm512_fmadd_ps(
+            _mm512_set1_ps(t[kj]),
+            _mm512_maskz_loadu_ps(mlo[kj], row + kj), acc[ki]);
+    } else {
+      /* A pair of loads at column kj serves kj (even lanes) and kj + 1 (odd
+       * lanes): the masks cover every address of the 32. */
+#pragma GCC unroll 4
+      for (int kj = 0; kj < K; kj += 2) {
+        const __m512 lo = _mm512_maskz_loadu_ps(mlo[kj], row + kj);
+        const __m512 hi = _mm512_maskz_loadu_ps(mhi[kj], row + kj + 16);
+        acc[ki] = _mm512_fmadd_ps(_mm512_set1_ps(t[kj]),
+                                  _mm512_permutex2var_ps(lo, even, hi),
+                                  acc[ki]);
+        if (kj + 1 < K)
+          acc[ki] = _mm512_fmadd_ps(_mm512_set1_ps(t[kj + 1]),
+                                    _mm512_permutex2var_ps(lo, odd, hi),
+                                    acc[ki]);
       }
-      if (kj & 1)
-        acc1 = _mm512_fmadd_ps(_mm512_set1_ps(t[kj]), x, acc1);
-      else
-        acc0 = _mm512_fmadd_ps(_mm512_set1_ps(t[kj]), x, acc0);
     }
   }
-  return _mm512_add_ps(acc0, acc1);
+#pragma GCC unroll 7
+  for (int ki = 1; ki < K; ++ki)
+    acc[0] = _mm512_add_ps(acc[0], acc[ki]);
+  return acc[0];
 }
 
+/* All output rows of one 16-wide column block of one channel. */
+static inline __attribute__((always_inline)) void
+kiln_avx512_dw_column(const kiln_conv_params *pr, const kiln_conv_geometry *g,
+                      const float *plane, const float *taps, __m512 bias,
+                      const float *res, float *out, int32_t ow0, const int K,
+                      const int S) {
+  const int32_t s0 = ow0 * S - pr->pad[1];
+  __mmask16 mlo[7], mhi[7];
+#pragma GCC unroll 7
+  for (int kj = 0; kj < K; ++kj) {
+    const uint32_t m = kiln_avx512_cols(s0 + kj, g->w, 16 * S);
+    mlo[kj] = (__mmask16)m;
+    mhi[kj] = (__mmask16)(m >> 16);
+  }
+  const __mmask16 keep = kiln_avx512_mask(g->ow - ow0);
+  const int32_t sh = pr->stride[0];
+  for (int32_t oh = 0; oh < g->oh; ++oh) {
+    const int32_t h0 = oh * sh - pr->pad[0];
+    const int32_t ki_lo = h0 < 0 ? -h0 : 0;
+    const int32_t ki_hi = g->h - h0 < K ? g->h - h0 : K;
+    /* Rows above the input are never read: the row pointer is formed from
+     * the first valid one. */
+    const float *src = plane + (ptrdiff_t)(h0 + ki_lo) * g->w + s0 -
+                       (ptrdiff_t)ki_lo * g->w;
+    __m512 v = _mm512_add_ps(bias, kiln_avx512_dw_vec(src, g->w, taps, mlo, mhi,
+                                                      ki_lo, ki_hi, K, S));
+    const ptrdiff_t o = (ptrdiff_t)oh * g->ow + ow0;
+    if (res != NULL)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(keep, res + o));
+    _mm512_mask_storeu_ps(out + o, keep, kiln_avx512_act(&pr->act, v));
+  }
+}
+
+/* The 16 inputs starting d columns from the current block, from the
+ * previous, current and next blocks of the same row (|d| <= 3): register
+ * shifts instead of unaligned reloads, which split cache lines. */
+static inline __attribute__((always_inline)) __m512
+kiln_avx512_shifted(__m512 prev, __m512 cur, __m512 next, const int d) {
+  switch (d) {
+  case -3:
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(
+        _mm512_castps_si512(cur), _mm512_castps_si512(prev), 13));
+  case -2:
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(
+        _mm512_castps_si512(cur), _mm512_castps_si512(prev), 14));
+  case -1:
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(
+        _mm512_castps_si512(cur), _mm512_castps_si512(prev), 15));
+  case 1:
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(
+        _mm512_castps_si512(next), _mm512_castps_si512(cur), 1));
+  case 2:
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(
+        _mm512_castps_si512(next), _mm512_castps_si512(cur), 2));
+  case 3:
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(
+        _mm512_castps_si512(next), _mm512_castps_si512(cur), 3));
+  default:
+    return cur;
+  }
+}
+
+/* One output row at stride 1 with "same" left padding (K / 2): the row is
+ * walked in 16-column blocks, each input row loaded once per block and
+ * shifted in registers. Input rows outside the image get an all-zero load
+ * mask (so they read as zero padding without touching memory, and the loop
+ * has no branches). `rows[ki]` is input row oh - pad + ki, or any valid
+ * address when that row is outside. */
+static inline __attribute__((always_inline)) void
+kiln_avx512_dw_row_s1(const float *const *rows, const __mmask16 *row_on,
+                      int32_t w, int32_t ow, const float *taps, __m512 bias,
+                      const float *res, float *out, const kiln_activation *act,
+                      const int K) {
+  const int P = K / 2;
+  __m512 t[49];
+#pragma GCC unroll 49
+  for (int i = 0; i < K * K; ++i)
+    t[i] = _mm512_set1_ps(taps[i]);
+  __m512 prev[7], cur[7];
+  const __mmask16 first = kiln_avx512_mask(w);
+#pragma GCC unroll 7
+  for (int ki = 0; ki < K; ++ki) {
+    prev[ki] = _mm512_setzero_ps();
+    cur[ki] = _mm512_maskz_loadu_ps(first & row_on[ki], rows[ki]);
+  }
+  for (int32_t ow0 = 0; ow0 < ow; ow0 += 16) {
+    const __mmask16 next_cols = kiln_avx512_mask(w - ow0 - 16);
+    __m512 acc[7];
+#pragma GCC unroll 7
+    for (int ki = 0; ki < K; ++ki) {
+      const __m512 next = _mm512_maskz_loadu_ps(next_cols & row_on[ki],
+                                                rows[ki] + ow0 + 16);
+      acc[ki] = ki == 0 ? bias : _mm512_setzero_ps();
+#pragma GCC unroll 7
+      for (int kj = 0; kj < K; ++kj)
+        acc[ki] = _mm512_fmadd_ps(
+            t[ki * K + kj], kiln_avx512_shifted(prev[ki], cur[ki], next, kj - P),
+            acc[ki]);
+      prev[ki] = cur[ki];
+      cur[ki] = next;
+    }
+#pragma GCC unroll 7
+    for (int ki = 1; ki < K; ++ki)
+      acc[0] = _mm512_add_ps(acc[0], acc[ki]);
+    const __mmask16 keep = kiln_avx512_mask(ow - ow0);
+    if (res != NULL)
+      acc[0] = _mm512_add_ps(acc[0], _mm512_maskz_loadu_ps(keep, res + ow0));
+    _mm512_mask_storeu_ps(out + ow0, keep, kiln_avx512_act(act, acc[0]));
+  }
+}
+
+/* The plane of one channel, row by row; K fixed per instantiation so each
+ * has its own registers (taps stay in zmm for 3x3). */
+static inline __attribute__((always_inline)) void
+kiln_avx512_dw_plane_s1(const kiln_conv_params *pr, const kiln_conv_geometry *g,
+                        const float *plane, const float *taps, __m512 bias,
+                        const float *res, float *out, const int K) {
+  for (int32_t oh = 0; oh < g->oh; ++oh) {
+    const float *rows[7];
+    __mmask16 on[7];
+#pragma GCC unroll 7
+    for (int ki = 0; ki < K; ++ki) {
+      const int32_t ih = oh - pr->pad[0] + ki;
+      const int inside = ih >= 0 && ih < g->h;
+      rows[ki] = inside ? plane + (ptrdiff_t)ih * g->w : plane;
+      on[ki] = inside ? (__mmask16)0xffff : (__mmask16)0;
+    }
+    const ptrdiff_t o = (ptrdiff_t)oh * g->ow;
+    kiln_avx512_dw_row_s1(rows, on, g->w, g->ow, taps, bias,
+                          res ? res + o : NULL, out + o, &pr->act, K);
+  }
+}
+
+static __attribute__((noinline)) void
+kiln_avx512_dw3x3_s1(const kiln_conv_params *pr, const kiln_conv_geometry *g,
+                     const float *plane, const float *taps, __m512 bias,
+                     const float *res, float *out) {
+  kiln_avx512_dw_plane_s1(pr, g, plane, taps, bias, res, out, 3);
+}
+
+static __attribute__((noinline)) void
+kiln_avx512_dw5x5_s1(const kiln_conv_params *pr, const kiln_conv_geometry *g,
+                     const float *plane, const float *taps, __m512 bias,
+                     const float *res, float *out) {
+  kiln_avx512_dw_plane_s1(pr, g, plane, taps, bias, res, out, 5);
+}
+
+/* Square 3x3, 5x5 and 7x7 kernels at stride 1 or 2 get a specialised loop;
+ * dilated, wider or other shapes go to the AVX2 kernel. */
 void kiln_avx512_conv_depthwise(const kiln_conv_params *pr,
                                 const kiln_conv_geometry *g, const float *input,
                                 const float *weights, const float *bias,
                                 const float *residual, float *output) {
-  const int32_t sw = pr->stride[1], sh = pr->stride[0];
-  const int32_t kw = g->kw, kh = g->kh;
-  if (kw > KILN_AVX512_DW_MAX_KW || sw > 2 || pr->dilation[0] != 1 ||
-      pr->dilation[1] != 1) {
+  const int32_t sw = pr->stride[1], k = g->kw;
+  if (g->kh != k || (k != 3 && k != 5 && k != 7) || sw > 2 ||
+      pr->dilation[0] != 1 || pr->dilation[1] != 1) {
     kiln_avx2_conv_depthwise(pr, g, input, weights, bias, residual, output);
     return;
   }
@@ -67,29 +230,31 @@ void kiln_avx512_conv_depthwise(const kiln_conv_params *pr,
     for (int32_t oc = 0; oc < g->m; ++oc) {
       const float *plane =
           input + ((ptrdiff_t)n * g->ch + oc / g->m_per_g) * g->h * g->w;
-      const float *taps = weights + (ptrdiff_t)oc * kh * kw;
-      float *out = output + ((ptrdiff_t)n * g->m + oc) * plane_out;
-      const float *res =
-          residual ? residual + ((ptrdiff_t)n * g->m + oc) * plane_out : NULL;
+      const float *taps = weights + (ptrdiff_t)oc * k * k;
+      const ptrdiff_t off = ((ptrdiff_t)n * g->m + oc) * plane_out;
+      const float *res = residual ? residual + off : NULL;
       const __m512 b = _mm512_set1_ps(bias ? bias[oc] : 0.0f);
+      float *out = output + off;
+      if (sw == 1 && pr->stride[0] == 1 && pr->pad[1] == k / 2 && k < 7) {
+        if (k == 3)
+          kiln_avx512_dw3x3_s1(pr, g, plane, taps, b, res, out);
+        else
+          kiln_avx512_dw5x5_s1(pr, g, plane, taps, b, res, out);
+        continue;
+      }
       for (int32_t ow0 = 0; ow0 < g->ow; ow0 += 16) {
-        const int32_t s0 = ow0 * sw - pr->pad[1];
-        uint32_t masks[KILN_AVX512_DW_MAX_KW];
-        for (int32_t kj = 0; kj < kw; ++kj)
-          masks[kj] = kiln_avx512_cols(s0 + kj, g->w, 16 * sw);
-        const __mmask16 keep = kiln_avx512_mask(g->ow - ow0);
-        for (int32_t oh = 0; oh < g->oh; ++oh) {
-          const int32_t h0 = oh * sh - pr->pad[0];
-          const int32_t ki_lo = h0 < 0 ? -h0 : 0;
-          const int32_t ki_hi = g->h - h0 < kh ? g->h - h0 : kh;
-          __m512 v = _mm512_add_ps(
-              b, kiln_avx512_dw_block(plane, taps, g->w, kw, ki_lo, ki_hi, h0,
-                                      s0, sw, masks));
-          const ptrdiff_t o = (ptrdiff_t)oh * g->ow + ow0;
-          if (res != NULL)
-            v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(keep, res + o));
-          _mm512_mask_storeu_ps(out + o, keep, kiln_avx512_act(&pr->act, v));
-        }
+        if (k == 3 && sw == 1)
+          kiln_avx512_dw_column(pr, g, plane, taps, b, res, out, ow0, 3, 1);
+        else if (k == 3)
+          kiln_avx512_dw_column(pr, g, plane, taps, b, res, out, ow0, 3, 2);
+        else if (k == 5 && sw == 1)
+          kiln_avx512_dw_column(pr, g, plane, taps, b, res, out, ow0, 5, 1);
+        else if (k == 5)
+          kiln_avx512_dw_column(pr, g, plane, taps, b, res, out, ow0, 5, 2);
+        else if (sw == 1)
+          kiln_avx512_dw_column(pr, g, plane, taps, b, res, out, ow0, 7, 1);
+        else
+          kiln_avx512_dw_column(pr, g, plane, taps, b, res, out, ow0, 7, 2);
       }
     }
   }

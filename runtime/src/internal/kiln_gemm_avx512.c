@@ -5,6 +5,12 @@
 
 #define KILN_AVX512_MR 12
 
+__m512 kiln_avx512_act_slow(const kiln_activation *act, __m512 x) {
+  const __m256 lo = kiln_avx2_act(act, _mm512_castps512_ps256(x));
+  const __m256 hi = kiln_avx2_act(act, _mm512_extractf32x8_ps(x, 1));
+  return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
+}
+
 /* One k step of row r: broadcast a_r[p], two FMAs into the row's zmm pair. */
 #define KILN_AVX512_ROW(r)                                                     \
   do {                                                                         \

@@ -1,6 +1,7 @@
 /* The 2-D sliding window shared by MaxPool and AveragePool. */
 #include "kiln_internal.h"
 #include "kiln_iter.h"
+#include "kiln_ref.h"
 
 #include <math.h>
 
@@ -28,11 +29,12 @@ static int32_t kiln_taps_inside(int32_t start, int32_t taps, int32_t dilation,
   return n;
 }
 
-kiln_status kiln_internal_pool2d_f32(int is_max, const kiln_pool_params *p,
-                                     const kiln_shape *in_shape,
-                                     const float *input,
-                                     const kiln_shape *out_shape,
-                                     float *output) {
+kiln_status KILN_REF(kiln_internal_pool2d_f32)(int is_max,
+                                               const kiln_pool_params *p,
+                                               const kiln_shape *in_shape,
+                                               const float *input,
+                                               const kiln_shape *out_shape,
+                                               float *output) {
   kiln_status st =
       kiln_internal_check_nchw(p, in_shape, input, out_shape, output);
   if (st != KILN_OK)
