@@ -47,6 +47,14 @@ kiln_internal_pool_s8_check(const kiln_pool_params *params, int32_t act_min,
                             const int8_t *input, const kiln_shape *out_shape,
                             const int8_t *output, kiln_pool_s8_geometry *g);
 
+/* The reference pools: every output through the window functions below. */
+kiln_status kiln_internal_pool2d_s8(int is_max, const kiln_pool_params *p,
+                                    int32_t act_min, int32_t act_max,
+                                    const kiln_shape *in_shape,
+                                    const int8_t *input,
+                                    const kiln_shape *out_shape,
+                                    int8_t *output);
+
 /* One output of the reference pools at (oh, ow) of `plane`, before the
  * clamp; the AVX2 pools use it for the windows that cross an edge. */
 int32_t kiln_internal_max_pool_s8_at(const kiln_pool_params *p,

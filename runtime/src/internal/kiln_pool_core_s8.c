@@ -98,3 +98,27 @@ int32_t kiln_internal_avg_pool_s8_at(const kiln_pool_params *p,
    * point: pools carry no zero point). */
   return count > 0 ? kiln_div_round_away(sum, count) : 0;
 }
+
+kiln_status kiln_internal_pool2d_s8(int is_max, const kiln_pool_params *p,
+                                    int32_t act_min, int32_t act_max,
+                                    const kiln_shape *in_shape,
+                                    const int8_t *input,
+                                    const kiln_shape *out_shape,
+                                    int8_t *output) {
+  kiln_pool_s8_geometry g;
+  kiln_status st = kiln_internal_pool_s8_check(p, act_min, act_max, in_shape,
+                                               input, out_shape, output, &g);
+  if (st != KILN_OK)
+    return st;
+  for (int32_t pl = 0; pl < g.planes; ++pl) {
+    const int8_t *plane = input + (ptrdiff_t)pl * g.h * g.w;
+    int8_t *dst = output + (ptrdiff_t)pl * g.oh * g.ow;
+    for (int32_t oh = 0; oh < g.oh; ++oh)
+      for (int32_t ow = 0; ow < g.ow; ++ow)
+        dst[oh * g.ow + ow] = (int8_t)kiln_clamp_s32(
+            is_max ? kiln_internal_max_pool_s8_at(p, &g, plane, oh, ow)
+                   : kiln_internal_avg_pool_s8_at(p, &g, plane, oh, ow),
+            act_min, act_max);
+  }
+  return KILN_OK;
+}
