@@ -19,6 +19,14 @@ must match within rtol 1e-3, atol 1e-5 (np.allclose), bit-exact for integer
 and bool outputs; --scale-relative bounds max|diff| by atol + rtol * max|ref|
 instead, for deep random-weight nets.
 
+--compare-O0 is the optimiser's safety net: each model is compiled at -O3
+with MLIR's --mlir-print-ir-after-change, and where a graph-optimisation pass
+changed the IR (elsewhere -O0 and -O3 generate the same code), the -O0 graph
+is evaluated with the host reference evaluator (`kiln-eval -O0`, the runtime's
+C reference kernels, no C++ build) and the compiled -O3 outputs must match it
+within the same tolerance. A test whose -O0 outputs match the reference but
+whose -O3 outputs differ from them fails ("-O3 differs from -O0").
+
 Per-test exceptions live in ONE file (test/e2e/conformance_overrides.json):
   {"test_name": {"expect": "fail" | "skip", "rtol": R, "atol": A,
                  "reason": "why (required)"}}
@@ -122,52 +130,118 @@ def first_error(text):
     return lines[0].strip() if lines else "(no output)"
 
 
+# A pass of the optimisation pipeline that changed the IR, as
+# --mlir-print-ir-after-change reports it (memory planning runs at every level).
+CHANGED_PASS = re.compile(r"IR Dump After \w+ \((kiln-[a-z0-9-]+)\)")
+LEVEL_INDEPENDENT_PASSES = {"kiln-plan-memory"}
+
+
+def strip_ir_dumps(text):
+    """Drops the IR printed by --mlir-print-ir-after-change so diagnostics
+    stand alone (a dumped name could contain 'error')."""
+    kept, in_dump = [], False
+    for line in text.splitlines():
+        if line.startswith("// -----// IR Dump"):
+            in_dump = True
+        elif in_dump and line == "}":
+            in_dump = False
+        elif not in_dump:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def sorted_pbs(ds, kind):
+    return sorted(glob.glob(os.path.join(ds, f"{kind}_*.pb")),
+                  key=lambda p: int(re.search(kind + r"_(\d+)", p).group(1)))
+
+
+def compare_with_O0(test_dir, work, args, ds, got_files, rtol, atol):
+    """-O3 outputs against `kiln-eval -O0`: (None | reason, O0 matches the
+    reference?), or (None, None) when the evaluator cannot run the model."""
+    outs = [os.path.join(work, f"O0_{i}.npy") for i in range(len(got_files))]
+    cmd = [args.kiln_eval, os.path.join(test_dir, "model.onnx"), "-O0"]
+    for f in sorted_pbs(ds, "input"):
+        cmd += ["--input", f]
+    for o in outs:
+        cmd += ["-o", o]
+    rc, out, err = run(cmd, args.timeout)
+    if rc != 0:
+        return None, None
+    expected = [read_pb(f) for f in sorted_pbs(ds, "output")]
+    o0_ok = all(compare(np.load(o), e, rtol, atol, args.scale_relative) is None
+                for o, e in zip(outs, expected))
+    for j, (got, o0) in enumerate(zip(got_files, outs)):
+        problem = compare(np.load(got), np.load(o0), rtol, atol, args.scale_relative)
+        if problem:
+            return f"output {j}: {problem}", o0_ok
+    return None, o0_ok
+
+
 def run_test(test_dir, args, override):
-    """Returns (status, detail, seconds); status in pass/fail/unsupported."""
+    """Returns (status, detail, seconds, levels); status in
+    pass/fail/unsupported; levels in None/same/compared/no-eval."""
     name = os.path.basename(test_dir)
     work = os.path.join(args.work, os.path.basename(os.path.dirname(test_dir)), name)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     lib = os.path.join(work, "lib")
     t0 = time.time()
-    rc, out, err = run([args.kiln, "compile", os.path.join(test_dir, "model.onnx"),
-                        "--target", args.target, "-o", lib, "--name", "model"], args.timeout)
+    cmd = [args.kiln, "compile", os.path.join(test_dir, "model.onnx"),
+           "--target", args.target, "-o", lib, "--name", "model"]
+    if args.compare_O0:
+        cmd += ["-O3", "--mlir-print-ir-after-all", "--mlir-print-ir-after-change"]
+    rc, out, err = run(cmd, args.timeout)
+    changed = sorted(set(CHANGED_PASS.findall(err)) - LEVEL_INDEPENDENT_PASSES)
+    err = strip_ir_dumps(err)
     if rc != 0:
         # A diagnostic is the compiler declining the model (an op, type or
         # attribute it does not handle); a crash or a hang is a failure.
         crashed = rc < 0 or CRASH.search(err + out) or "error:" not in err + out
         msg = first_error(err + out)
         status = "fail" if crashed or args.strict else "unsupported"
-        return status, "compile: " + msg, time.time() - t0
+        return status, "compile: " + msg, time.time() - t0, None
     rtol = override.get("rtol", args.rtol)
     atol = override.get("atol", args.atol)
     sets = sorted(glob.glob(os.path.join(test_dir, "test_data_set_*")))
     if not sets:
-        return "fail", "no test_data_set_*", time.time() - t0
+        return "fail", "no test_data_set_*", time.time() - t0, None
+    levels = None
+    if args.compare_O0:
+        levels = "compared" if changed else "same"
+    status, detail = "pass", ""
     for ds in sets:
-        inputs = sorted(glob.glob(os.path.join(ds, "input_*.pb")),
-                        key=lambda p: int(re.search(r"input_(\d+)", p).group(1)))
-        outputs = sorted(glob.glob(os.path.join(ds, "output_*.pb")),
-                         key=lambda p: int(re.search(r"output_(\d+)", p).group(1)))
+        dsname = os.path.basename(ds)
+        outputs = sorted_pbs(ds, "output")
         cmd = [args.kiln, "run", lib, "--target", args.target, "-o",
                os.path.join(work, "out"), "--build-dir", os.path.join(work, "build"),
                "--json", "-j", "1", "--opt", args.opt]
-        for f in inputs:
+        for f in sorted_pbs(ds, "input"):
             cmd += ["--input", f]
         rc, out, err = run(cmd, args.timeout)
         if rc != 0:
-            return "fail", f"{os.path.basename(ds)}: run: {first_error(err + out)}", time.time() - t0
+            return "fail", f"{dsname}: run: {first_error(err + out)}", time.time() - t0, levels
         summary = json.loads(out)
         files = [o["file"] for o in summary["outputs"]]
         if len(files) != len(outputs):
-            return "fail", f"{len(files)} outputs, expected {len(outputs)}", time.time() - t0
+            return "fail", f"{len(files)} outputs, expected {len(outputs)}", time.time() - t0, levels
         for j, (got, want) in enumerate(zip(files, outputs)):
             problem = compare(np.load(got), read_pb(want), rtol, atol, args.scale_relative)
-            if problem:
-                return "fail", f"{os.path.basename(ds)} output {j}: {problem}", time.time() - t0
-    if not args.keep:
+            if problem and status == "pass":
+                status, detail = "fail", f"{dsname} output {j}: {problem}"
+        if levels == "compared":
+            differs, o0_ok = compare_with_O0(test_dir, work, args, ds, files, rtol, atol)
+            if o0_ok is None:
+                levels = "no-eval"
+            elif o0_ok and (differs or status == "fail"):
+                passes = ", ".join(changed)
+                return ("fail", f"{dsname}: -O3 differs from -O0, which matches the "
+                        f"reference: {differs or detail} (changed by {passes})",
+                        time.time() - t0, levels)
+        if status == "fail":
+            break
+    if status == "pass" and not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    return "pass", "", time.time() - t0
+    return status, detail, time.time() - t0, levels
 
 
 def main():
@@ -190,11 +264,18 @@ def main():
     ap.add_argument("--strict", action="store_true",
                     help="count unsupported models as failures (model suites that must compile)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print passing tests too")
+    ap.add_argument("--compare-O0", action="store_true",
+                    help="also check -O3 against -O0 where the optimiser changed the IR")
+    ap.add_argument("--kiln-eval", help="kiln-eval binary (default: beside --kiln)")
     args = ap.parse_args()
     args.work = os.path.abspath(args.work)
     if not os.path.exists(args.kiln):
         sys.exit(f"conformance: no kiln binary at {args.kiln} (use --kiln)")
     overrides = load_overrides(args.overrides)
+    if args.compare_O0 and not args.kiln_eval:
+        found = shutil.which(args.kiln)
+        args.kiln_eval = os.path.join(os.path.dirname(os.path.abspath(found or args.kiln)),
+                                      "kiln-eval")
 
     tests = []
     for suite in args.suites:
@@ -206,6 +287,7 @@ def main():
         sys.exit("conformance: no tests found")
 
     counts = {k: 0 for k in ("pass", "fail", "unsupported", "xfail", "xpass", "skip")}
+    level_counts = {"same": 0, "compared": 0, "no-eval": 0}
     results = {}
     t0 = time.time()
     with cf.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -220,11 +302,15 @@ def main():
             futures[pool.submit(run_test, d, args, ov)] = (name, ov)
         for fut in cf.as_completed(futures):
             name, ov = futures[fut]
-            status, detail, secs = fut.result()
+            status, detail, secs, levels = fut.result()
+            if levels and status in ("pass", "xpass", "fail", "xfail"):
+                level_counts[levels] += 1
             if ov.get("expect") == "fail":
                 status = {"fail": "xfail", "pass": "xpass"}.get(status, status)
             counts[status] += 1
             results[name] = {"status": status, "detail": detail, "seconds": round(secs, 2)}
+            if levels:
+                results[name]["levels"] = levels
             if status in ("fail", "xpass") or args.verbose:
                 print(f"{status.upper():12} {name}: {detail}", flush=True)
     elapsed = time.time() - t0
@@ -240,12 +326,17 @@ def main():
             print(f"  {n:4}  {key[:150]}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"counts": counts, "seconds": round(elapsed, 1), "tests": results},
+            json.dump({"counts": counts, "levels": level_counts if args.compare_O0 else None,
+                       "seconds": round(elapsed, 1), "tests": results},
                       f, indent=1, sort_keys=True)
     print(f"{counts['pass']} passed, {counts['fail']} failed, "
           f"{counts['unsupported']} unsupported, {counts['xfail']} expected failures, "
           f"{counts['xpass']} unexpected passes, {counts['skip']} skipped "
           f"({len(tests)} tests, target {args.target}, {elapsed:.0f} s)")
+    if args.compare_O0:
+        print(f"-O0 vs -O3: {level_counts['compared']} compared where the optimiser "
+              f"changed the IR, {level_counts['same']} with unchanged IR, "
+              f"{level_counts['no-eval']} not evaluable on the host")
     return 1 if counts["fail"] or counts["xpass"] else 0
 
 
