@@ -463,7 +463,8 @@ int kiln::driver::validateMain(int argc, char **argv) {
   report["target"] = o.engine == "compiled" ? c.target : std::string("host-evaluator");
   report["quantize"] = c.quantize.empty() ? "none" : c.quantize;
   if (quantised) {
-    report["calibrate"] = c.calibrator;
+    if (c.quantize == "int8")
+      report["calibrate"] = c.calibrator;
     report["weights"] = c.perTensor ? "per-tensor" : "per-channel";
   }
   report["outputs"] = nlohmann::json::array();
@@ -473,8 +474,8 @@ int kiln::driver::validateMain(int argc, char **argv) {
                                 : std::string("quantised graph in the host evaluator"))
      << ", quantize " << (quantised ? c.quantize : "none");
   if (quantised)
-    os << " (" << c.calibrator << ", " << (c.perTensor ? "per-tensor" : "per-channel")
-       << " weights)";
+    os << " (" << (c.quantize == "int8" ? c.calibrator + ", " : std::string())
+       << (c.perTensor ? "per-tensor" : "per-channel") << " weights)";
   os << "\n";
   for (unsigned j = 0; j < ref->getNumResults(); ++j) {
     ErrorStats stats;
