@@ -65,6 +65,9 @@ def KilnFoldConstantsPass : Pass<"kiln-fold-constants", "mlir::func::FuncOp"> {
     concat, slice, cast). Results larger than `kiln-max-growth-bytes` more
     than their inputs (an `expand` of a scalar to a large tensor, say) are
     left alone: folding them would only move bytes from the arena to flash.
+    A resource-blob constant whose elements are all equal becomes a `dense`
+    splat, so the folders see `x * 1` and `x + 0` (LayerNorm's default scale
+    and shift, say).
 
     ```mlir
     %a = kiln.constant dense<[1, 64]> : tensor<2xi64>

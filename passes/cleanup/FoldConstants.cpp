@@ -6,6 +6,8 @@
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <cstring>
+
 namespace kiln {
 #define GEN_PASS_DEF_KILNFOLDCONSTANTSPASS
 #include "passes/Passes.h.inc"
@@ -67,6 +69,34 @@ struct EvaluateConstantOp final : RewritePattern {
   int64_t maxGrowthBytes;
 };
 
+/// A resource-blob constant whose elements are all equal (the importer
+/// stores every initializer as a blob, LayerNorm's default scale of ones
+/// included) becomes a `dense` splat, which the op folders and
+/// kiln-remove-identities recognise (`x * 1`, `x + 0`) and which costs no
+/// bytes per element.
+struct SplatResourceToDense final : OpRewritePattern<ConstantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConstantOp op, PatternRewriter &rewriter) const override {
+    if (!isa<DenseResourceElementsAttr>(op.getValue()))
+      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t elemBytes = evaluator::getElementBytes(type.getElementType());
+    if (elemBytes == 0 || type.getElementType().isInteger(1) || type.getNumElements() == 0)
+      return failure();
+    FailureOr<evaluator::Tensor> t = evaluator::readElements(op.getValue());
+    if (failed(t))
+      return failure();
+    const std::vector<char> &bytes = t->bytes;
+    for (size_t off = elemBytes; off < bytes.size(); off += elemBytes)
+      if (std::memcmp(bytes.data(), bytes.data() + off, elemBytes) != 0)
+        return rewriter.notifyMatchFailure(op, "not a splat");
+    auto splat = DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(bytes.data(), elemBytes));
+    rewriter.replaceOpWithNewOp<ConstantOp>(op, splat);
+    return success();
+  }
+};
+
 struct KilnFoldConstantsPass final
     : kiln::impl::KilnFoldConstantsPassBase<KilnFoldConstantsPass> {
   using Base::Base;
@@ -82,6 +112,7 @@ struct KilnFoldConstantsPass final
 void kiln::populateFoldConstantsPatterns(RewritePatternSet &patterns,
                                          int64_t maxGrowthBytes) {
   patterns.add<EvaluateConstantOp>(patterns.getContext(), maxGrowthBytes);
+  patterns.add<SplatResourceToDense>(patterns.getContext());
 }
 
 LogicalResult kiln::applyPatternSet(Operation *op, RewritePatternSet &&patterns) {

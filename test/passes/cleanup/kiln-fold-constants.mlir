@@ -92,3 +92,28 @@ func.func @fused_elementwise_on_constants() -> tensor<2x2xf32> {
   }
   return %y : tensor<2x2xf32>
 }
+
+// -----
+
+// A blob of equal elements becomes a dense splat, so the mul folder sees
+// `x * 1` and drops it; a blob with distinct elements stays a blob.
+// CHECK-LABEL: func.func @splat_blob
+// CHECK: %[[D:.*]] = kiln.constant dense_resource<distinct> : tensor<4xf32>
+// CHECK: %[[M:.*]] = kiln.mul %arg0, %[[D]]
+// CHECK: return %arg0, %[[M]]
+func.func @splat_blob(%x: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %ones = kiln.constant dense_resource<ones> : tensor<4xf32>
+  %d = kiln.constant dense_resource<distinct> : tensor<4xf32>
+  %0 = kiln.mul %x, %ones : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %1 = kiln.mul %x, %d : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0, %1 : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      ones: "0x040000000000803F0000803F0000803F0000803F",
+      distinct: "0x040000000000803F000000400000404000008040"
+    }
+  }
+#-}
