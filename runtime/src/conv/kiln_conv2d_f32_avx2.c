@@ -56,8 +56,13 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
                        &b, output + out_off, hw_out, &ep);
       } else {
         const kiln_avx2_conv_b b = {in_g, params, g.h, g.w, g.ow, g.kh, g.kw};
-        kiln_x86_gemm(g.m_per_g, hw_out, k, a, k, 1, kiln_avx2_pack_conv_b, &b,
-                       output + out_off, hw_out, &ep);
+        kiln_avx2_pack_b_fn pack = kiln_avx2_pack_conv_b;
+#if KILN_HAVE_AVX512
+        if (kiln_avx512_pack_conv_ok(params, g.kh, g.kw, g.ow))
+          pack = kiln_avx512_pack_conv_b;
+#endif
+        kiln_x86_gemm(g.m_per_g, hw_out, k, a, k, 1, pack, &b,
+                      output + out_off, hw_out, &ep);
       }
     }
   }

@@ -208,6 +208,14 @@ void kiln_avx2_gemm(int32_t m, int32_t n, int32_t k, const float *a,
                     const void *b_ctx, float *c, int32_t ldc,
                     const kiln_avx2_epilogue *ep);
 
+/* The same product for B given transposed (row j of b is column j of B,
+ * row stride ldb) and A row-major, as dot products of contiguous rows: for
+ * few rows of A (a classifier head, m = batch) this streams B once instead
+ * of transposing it into panels. */
+void kiln_avx2_gemm_bt_rows(int32_t m, int32_t n, int32_t k, const float *a,
+                            int32_t lda, const float *b, int32_t ldb, float *c,
+                            int32_t ldc, const kiln_avx2_epilogue *ep);
+
 /* out[i] = fn(in[i]) eight lanes at a time; validates like
  * kiln_internal_map_f32. */
 typedef __m256 (*kiln_avx2_unary_fn)(__m256);

@@ -57,6 +57,16 @@ void kiln_avx512_gemm(int32_t m, int32_t n, int32_t k, const float *a,
                       const void *b_ctx, float *c, int32_t ldc,
                       const kiln_avx2_epilogue *ep);
 
+/* kiln_avx2_pack_conv_b for 32-column panels at stride 1 or 2: each panel
+ * row is assembled in two zmm registers by masked loads (one per run of
+ * columns sharing an output row), with no memset or memcpy calls. */
+void kiln_avx512_pack_conv_b(const void *ctx, int32_t p0, int32_t kc,
+                             int32_t j0, int32_t nc, int32_t nr, float *panel);
+/* Whether kiln_avx512_pack_conv_b serves this convolution (stride <= 2, at
+ * most 7x7 taps, output rows wide enough for its per-panel tables). */
+int kiln_avx512_pack_conv_ok(const kiln_conv_params *params, int32_t kh,
+                             int32_t kw, int32_t ow);
+
 /* Direct depthwise convolution (one input channel per group, any channel
  * multiplier, stride 1 or 2, dilation 1), 16 outputs of a row per zmm; the
  * padding is handled by fault-suppressing masked loads, not by edge code. */

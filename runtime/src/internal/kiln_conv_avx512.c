@@ -99,6 +99,122 @@ kiln_avx512_dw_column(const kiln_conv_params *pr, const kiln_conv_geometry *g,
   }
 }
 
+/* Limits of kiln_avx512_pack_conv_b's per-panel tables: taps of a filter
+ * (7x7) and runs of columns sharing an output row in one 32-column panel
+ * (output rows of >= 5 columns); kiln_avx512_pack_conv_ok() checks them. */
+#define KILN_AVX512_DW_TAPS 49
+#define KILN_AVX512_PACK_RUNS 8
+
+int kiln_avx512_pack_conv_ok(const kiln_conv_params *params, int32_t kh,
+                             int32_t kw, int32_t ow) {
+  return params->stride[1] <= 2 && kh * kw <= KILN_AVX512_DW_TAPS &&
+         ow >= (KILN_AVX512_NR + KILN_AVX512_PACK_RUNS - 3) /
+                   (KILN_AVX512_PACK_RUNS - 2);
+}
+
+/* Bits [lo, hi) of a 64-bit mask (empty when hi <= lo). */
+static inline uint64_t kiln_avx512_bits(int32_t lo, int32_t hi) {
+  if (hi <= lo)
+    return 0;
+  const uint64_t upto = hi >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << hi) - 1u;
+  return upto & ~(((uint64_t)1 << lo) - 1u);
+}
+
+void kiln_avx512_pack_conv_b(const void *ctx, int32_t p0, int32_t kc,
+                             int32_t j0, int32_t nc, int32_t nr, float *panel) {
+  const kiln_avx2_conv_b *cb = (const kiln_avx2_conv_b *)ctx;
+  const kiln_conv_params *pr = cb->params;
+  const int32_t sw = pr->stride[1];
+  (void)nr; /* always KILN_AVX512_NR */
+  /* Runs of panel columns that share one output row: where each starts,
+   * its length, and the input row/column of its first tap (0, 0). */
+  int32_t run_col[KILN_AVX512_NR], run_len[KILN_AVX512_NR];
+  int32_t run_ih[KILN_AVX512_NR], run_iw[KILN_AVX512_NR];
+  int32_t n_runs = 0;
+  for (int32_t col = 0; col < nc;) {
+    const int32_t j = j0 + col, oh = j / cb->ow, ow = j % cb->ow;
+    const int32_t len = cb->ow - ow < nc - col ? cb->ow - ow : nc - col;
+    run_col[n_runs] = col;
+    run_len[n_runs] = len;
+    run_ih[n_runs] = oh * pr->stride[0] - pr->pad[0];
+    run_iw[n_runs] = ow * sw - pr->pad[1];
+    ++n_runs;
+    col += len;
+  }
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
+                                         22, 24, 26, 28, 30);
+  const int32_t taps = cb->kh * cb->kw;
+  /* Which lanes each run loads, and from where in the channel's plane,
+   * depend only on the tap (ki, kj): computed once per panel for every tap,
+   * then every channel reuses them. Panel column q of a run starting at
+   * column `col` reads input column iw + sw * (q - col), so each run is one
+   * masked load per 16 addresses from a base shifted by the run's start;
+   * masked-off lanes (padding, other runs) are never read. */
+  uint64_t tap_mask[KILN_AVX512_DW_TAPS * KILN_AVX512_PACK_RUNS];
+  ptrdiff_t tap_off[KILN_AVX512_DW_TAPS * KILN_AVX512_PACK_RUNS];
+  for (int32_t t = 0; t < taps; ++t) {
+    const int32_t ki = t / cb->kw, kj = t % cb->kw;
+    for (int32_t r = 0; r < n_runs; ++r) {
+      const int32_t e = t * KILN_AVX512_PACK_RUNS + r;
+      const int32_t ih = run_ih[r] + ki * pr->dilation[0];
+      const int32_t iw = run_iw[r] + kj * pr->dilation[1];
+      /* Columns of the run whose input column lies inside the row. */
+      const int32_t skip = iw < 0 ? (-iw + sw - 1) / sw : 0;
+      const int32_t fit = iw < cb->w ? (cb->w - iw + sw - 1) / sw : 0;
+      const int32_t lo = run_col[r] + skip;
+      const int32_t hi = run_col[r] + (fit < run_len[r] ? fit : run_len[r]);
+      const int inside = ih >= 0 && ih < cb->h;
+      tap_mask[e] = !inside ? 0
+                    : sw == 1
+                        ? kiln_avx512_bits(lo, hi)
+                        /* column q's input is address 2q: even bits */
+                        : kiln_avx512_bits(2 * lo, 2 * hi) &
+                              0x5555555555555555ull;
+      tap_off[e] = inside ? (ptrdiff_t)ih * cb->w + iw -
+                                (ptrdiff_t)sw * run_col[r]
+                          : 0;
+    }
+  }
+  int32_t t = p0 % taps;
+  const float *plane = cb->input + (ptrdiff_t)(p0 / taps) * cb->h * cb->w;
+  for (int32_t p = 0; p < kc; ++p) {
+    float *dst = panel + (ptrdiff_t)p * KILN_AVX512_NR;
+    const uint64_t *mask = tap_mask + t * KILN_AVX512_PACK_RUNS;
+    const ptrdiff_t *off = tap_off + t * KILN_AVX512_PACK_RUNS;
+    /* Zero-masked loads OR-ed together (the runs' lanes are disjoint):
+     * merge-masking would chain every load on the previous one. */
+    __m512 v0 = _mm512_setzero_ps(), v1 = v0;
+    if (sw == 1) {
+      for (int32_t r = 0; r < n_runs; ++r) {
+        v0 = _mm512_or_ps(
+            v0, _mm512_maskz_loadu_ps((__mmask16)mask[r], plane + off[r]));
+        v1 = _mm512_or_ps(v1, _mm512_maskz_loadu_ps((__mmask16)(mask[r] >> 16),
+                                                    plane + off[r] + 16));
+      }
+    } else {
+      __m512 v2 = v0, v3 = v0;
+      for (int32_t r = 0; r < n_runs; ++r) {
+        const float *base = plane + off[r];
+        v0 = _mm512_or_ps(v0, _mm512_maskz_loadu_ps((__mmask16)mask[r], base));
+        v1 = _mm512_or_ps(v1, _mm512_maskz_loadu_ps(
+                                  (__mmask16)(mask[r] >> 16), base + 16));
+        v2 = _mm512_or_ps(v2, _mm512_maskz_loadu_ps(
+                                  (__mmask16)(mask[r] >> 32), base + 32));
+        v3 = _mm512_or_ps(v3, _mm512_maskz_loadu_ps(
+                                  (__mmask16)(mask[r] >> 48), base + 48));
+      }
+      v0 = _mm512_permutex2var_ps(v0, even, v1);
+      v1 = _mm512_permutex2var_ps(v2, even, v3);
+    }
+    _mm512_store_ps(dst, v0);
+    _mm512_store_ps(dst + 16, v1);
+    if (++t == taps) {
+      t = 0;
+      plane += (ptrdiff_t)cb->h * cb->w;
+    }
+  }
+}
+
 /* The 16 inputs starting d columns from the current block, from the
  * previous, current and next blocks of the same row (|d| <= 3): register
  * shifts instead of unaligned reloads, which split cache lines. */

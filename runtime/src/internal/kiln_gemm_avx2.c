@@ -141,6 +141,59 @@ static void kiln_avx2_finish_tile(__m256 *acc, int32_t i0, int32_t mr,
   }
 }
 
+/* Sum of each of the 8 vectors' lanes, in lane order. */
+static inline __m256 kiln_avx2_reduce8(const __m256 *v) {
+  const __m256 s01 = _mm256_hadd_ps(v[0], v[1]);
+  const __m256 s23 = _mm256_hadd_ps(v[2], v[3]);
+  const __m256 s45 = _mm256_hadd_ps(v[4], v[5]);
+  const __m256 s67 = _mm256_hadd_ps(v[6], v[7]);
+  const __m256 s0123 = _mm256_hadd_ps(s01, s23);
+  const __m256 s4567 = _mm256_hadd_ps(s45, s67);
+  return _mm256_add_ps(_mm256_permute2f128_ps(s0123, s4567, 0x20),
+                       _mm256_permute2f128_ps(s0123, s4567, 0x31));
+}
+
+void kiln_avx2_gemm_bt_rows(int32_t m, int32_t n, int32_t k, const float *a,
+                            int32_t lda, const float *b, int32_t ldb, float *c,
+                            int32_t ldc, const kiln_avx2_epilogue *ep) {
+  for (int32_t i = 0; i < m; ++i) {
+    const float *ai = a + (ptrdiff_t)i * lda;
+    for (int32_t j0 = 0; j0 < n; j0 += 8) {
+      const int32_t nc = n - j0 < 8 ? n - j0 : 8;
+      /* Eight rows of B^T stream side by side; rows past n repeat the
+       * last one and are not stored. */
+      const float *bj[8];
+      for (int32_t t = 0; t < 8; ++t)
+        bj[t] = b + (ptrdiff_t)(j0 + (t < nc ? t : nc - 1)) * ldb;
+      __m256 acc[8];
+      for (int32_t t = 0; t < 8; ++t)
+        acc[t] = _mm256_setzero_ps();
+      for (int32_t p = 0; p < k; p += 8) {
+        const __m256 av = kiln_avx2_load_n(ai + p, k - p);
+        for (int32_t t = 0; t < 8; ++t)
+          acc[t] = _mm256_fmadd_ps(av, kiln_avx2_load_n(bj[t] + p, k - p),
+                                   acc[t]);
+      }
+      __m256 v = kiln_avx2_reduce8(acc);
+      if (ep->residual != NULL)
+        v = _mm256_add_ps(v, kiln_avx2_load_n(ep->residual +
+                                                  (ptrdiff_t)i * ep->res_ld +
+                                                  j0,
+                                              nc));
+      if (ep->alpha != 1.0f)
+        v = _mm256_mul_ps(v, _mm256_set1_ps(ep->alpha));
+      if (ep->add != NULL)
+        v = _mm256_fmadd_ps(_mm256_set1_ps(ep->add_scale),
+                            kiln_avx2_load_add(ep, i, j0, nc), v);
+      if (ep->row_bias != NULL)
+        v = _mm256_add_ps(v, _mm256_broadcast_ss(ep->row_bias + i));
+      if (ep->act != NULL)
+        v = kiln_avx2_act(ep->act, v);
+      kiln_avx2_store_n(c + (ptrdiff_t)i * ldc + j0, v, nc);
+    }
+  }
+}
+
 void kiln_avx2_gemm(int32_t m, int32_t n, int32_t k, const float *a,
                     int32_t a_row, int32_t a_col, kiln_avx2_pack_b_fn pack_b,
                     const void *b_ctx, float *c, int32_t ldc,

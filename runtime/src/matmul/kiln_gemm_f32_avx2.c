@@ -35,6 +35,11 @@ kiln_status kiln_gemm_f32(const kiln_gemm_params *params, const float *a,
       return kiln_gemm_f32_ref(params, a, b, c_shape, c, y);
     ep.add = c;
   }
+  /* A few rows against a transposed B (Linear layers): dot products. */
+  if (params->trans_b && !params->trans_a && m <= 4 && k > 0) {
+    kiln_avx2_gemm_bt_rows(m, n, k, a, k, b, k, y, n, &ep);
+    return KILN_OK;
+  }
   const kiln_avx2_strided_b bm = {b, params->trans_b ? 1 : n,
                                   params->trans_b ? k : 1};
   kiln_x86_gemm(m, n, k, a, params->trans_a ? 1 : k, params->trans_a ? m : 1,
