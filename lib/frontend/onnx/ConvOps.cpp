@@ -3,6 +3,9 @@
 #include "lib/frontend/onnx/OpTable.h"
 #include "lib/frontend/onnx/ShapeMath.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace kiln::frontend::detail;
 
@@ -97,25 +100,123 @@ Value as1D(ImportContext &ic, Value v, bool is1D) {
   return ic.reshape(v, shape);
 }
 
-LogicalResult buildConv(ImportContext &ic) {
-  RankedTensorType x = ic.inputType(0), w = ic.inputType(1);
+/// A 1-D or 2-D convolution of `input` by `filter` with the node's window
+/// attributes; `x` and `w` are the node's input and filter types.
+FailureOr<Value> createConv(ImportContext &ic, Value input, Value filter, Value bias,
+                            RankedTensorType x, RankedTensorType w) {
   if (!x || !w || (x.getRank() != 4 && x.getRank() != 3) ||
       w.getRank() != x.getRank())
     return ic.emitNodeError() << "only 1-D and 2-D convolutions are supported";
   FailureOr<Window2D> win = readAnyWindow(ic, x, w.getShape().drop_front(2));
-  if (failed(win))
+  if (failed(win) || !input || !filter)
     return failure();
   bool is1D = x.getRank() == 3;
-  Value input = ic.input(0), filter = ic.input(1);
-  if (!input || !filter)
-    return failure();
   auto conv = ic.create<kiln::Conv2DOp>(
-      as2D(ic, input), as2D(ic, filter), ic.input(2), Value(), win->strides,
+      as2D(ic, input), as2D(ic, filter), bias, Value(), win->strides,
       win->pads, win->dilations, ic.attrInt("group", 1),
       kiln::ActivationKind::none, DenseF32ArrayAttr());
   if (failed(conv))
     return failure();
-  ic.setOutput(0, as1D(ic, conv->getResult(), is1D));
+  return as1D(ic, conv->getResult(), is1D);
+}
+
+LogicalResult buildConv(ImportContext &ic) {
+  RankedTensorType x = ic.inputType(0), w = ic.inputType(1);
+  // Materialise in operand order so that constants appear as they are read.
+  Value input = ic.input(0);
+  Value filter = ic.input(1);
+  Value bias = ic.input(2);
+  FailureOr<Value> y = createConv(ic, input, filter, bias, x, w);
+  if (failed(y))
+    return failure();
+  ic.setOutput(0, *y);
+  return success();
+}
+
+/// QLinearConv as the QDQ form kiln-quantize-ops turns into the int8 conv:
+/// dequantize(x), dequantize(w) (per output channel when w_scale has one
+/// value per filter), the int32 bias dequantised with x_scale * w_scale,
+/// a float conv, and quantize to y's type.
+LogicalResult buildQLinearConv(ImportContext &ic) {
+  RankedTensorType x = ic.inputType(0), w = ic.inputType(3);
+  if (!x || !w)
+    return failure();
+  Type xStorage = x.getElementType(), wStorage = w.getElementType();
+  if (auto q = dyn_cast<quant::QuantizedType>(xStorage))
+    xStorage = q.isSigned() ? IntegerType::get(ic.ctx, 8)
+                            : IntegerType::get(ic.ctx, 8, IntegerType::Unsigned);
+  FailureOr<quant::QuantizedType> qx =
+      readQuantType(ic, 1, 2, xStorage, x.getRank(), std::nullopt, "x");
+  FailureOr<quant::QuantizedType> qw =
+      readQuantType(ic, 4, 5, wStorage, w.getRank(), 0, "w");
+  FailureOr<quant::QuantizedType> qy =
+      readQuantType(ic, 6, 7, xStorage, x.getRank(), std::nullopt, "y");
+  if (failed(qx) || failed(qw) || failed(qy))
+    return failure();
+  FailureOr<Value> xq = quantizedInput(ic, 0, *qx, "x");
+  FailureOr<Value> wq = quantizedInput(ic, 3, *qw, "w");
+  if (failed(xq) || failed(wq))
+    return failure();
+  Value bias;
+  if (ic.hasInput(8)) {
+    RankedTensorType b = ic.inputType(8);
+    int64_t m = w.getDimSize(0);
+    if (!b || b.getRank() != 1 || b.getDimSize(0) != m ||
+        !b.getElementType().isSignlessInteger(32))
+      return ic.emitNodeError() << "bias must be int32 of shape [" << m << "]";
+    double xScale = cast<quant::UniformQuantizedType>(*qx).getScale();
+    SmallVector<double> scales;
+    if (auto pt = dyn_cast<quant::UniformQuantizedType>(*qw))
+      scales.assign(m, xScale * pt.getScale());
+    else
+      for (double s : cast<quant::UniformQuantizedPerAxisType>(*qw).getScales())
+        scales.push_back(xScale * s);
+    auto qb = quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, b.getElementType(), Float32Type::get(ic.ctx),
+        scales, SmallVector<int64_t>(m, 0), 0, llvm::minIntN(32), llvm::maxIntN(32));
+    FailureOr<Value> bq = quantizedInput(ic, 8, qb, "bias");
+    if (failed(bq))
+      return failure();
+    bias = dequantizeValue(ic, *bq);
+  }
+  Value xf = dequantizeValue(ic, *xq);
+  Value wf = dequantizeValue(ic, *wq);
+  FailureOr<Value> y = createConv(ic, xf, wf, bias, x, w);
+  if (failed(y))
+    return failure();
+  auto yType = cast<RankedTensorType>(y->getType());
+  ic.setOutput(0, kiln::QuantizeOp::create(ic.b, ic.loc(), yType.clone(*qy), *y));
+  return success();
+}
+
+/// ConvInteger: int32 output of the integer conv of (x - x_zp) and
+/// (w - w_zp), computed in float on centred values and cast back; refused
+/// when the accumulation could leave float's exact integer range.
+LogicalResult buildConvInteger(ImportContext &ic) {
+  RankedTensorType x = ic.inputType(0), w = ic.inputType(1);
+  if (!x || !w)
+    return failure();
+  for (RankedTensorType t : {x, w})
+    if (!t.getElementType().isInteger(8))
+      return ic.emitNodeError() << "expects int8 or uint8 inputs, got " << t;
+  int64_t reduction = 1;
+  for (int64_t d : w.getShape().drop_front())
+    reduction *= d;
+  if (failed(checkExactInFloat(ic, 1, 3, reduction, /*rowsAreOutputs=*/true)))
+    return failure();
+  Value xv = ic.input(0), wv = ic.input(1);
+  if (!xv || !wv)
+    return failure();
+  Value xzp = ic.hasInput(2) ? ic.input(2) : Value();
+  Value wzp = ic.hasInput(3) ? ic.input(3) : Value();
+  Value xf = centredFloat(ic, xv, xzp, 1);
+  Value wf = centredFloat(ic, wv, wzp, 0);
+  FailureOr<Value> y = createConv(ic, xf, wf, Value(), x, w);
+  if (failed(y))
+    return failure();
+  auto yType = cast<RankedTensorType>(y->getType());
+  ic.setOutput(0, kiln::CastOp::create(ic.b, ic.loc(),
+                                       yType.clone(IntegerType::get(ic.ctx, 32)), *y));
   return success();
 }
 
@@ -191,6 +292,8 @@ LogicalResult buildConvTranspose(ImportContext &ic) {
 const OpTableEntry kConvOps[] = {
     {"Conv", 1, kMaxOpset, buildConv},
     {"ConvTranspose", 1, kMaxOpset, buildConvTranspose},
+    {"QLinearConv", 10, kMaxOpset, buildQLinearConv},
+    {"ConvInteger", 10, kMaxOpset, buildConvInteger},
 };
 } // namespace
 

@@ -5,6 +5,7 @@
 
 #include "lib/frontend/onnx/ImportContext.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/ArrayRef.h"
 
 namespace kiln::frontend::detail {
@@ -48,6 +49,36 @@ struct SliceWindow;
 /// Slice's starts/ends/axes/steps (attributes or constant inputs), normalised.
 mlir::FailureOr<SliceWindow> readSliceWindow(ImportContext &ic,
                                              llvm::ArrayRef<int64_t> shape);
+
+// Quantisation helpers shared by QuantizeLinear/DequantizeLinear and the
+// QLinear*/…Integer ops (QuantOps.cpp).
+/// The `!quant.uniform` element type whose scale is input `scaleIdx` and
+/// zero point input `zpIdx` (absent: 0 over `defaultStorage`); per tensor for
+/// one scale, else per `axis` of a rank-`rank` tensor. Errors name the node
+/// and `what`: non-constant parameters, a scale that is not positive and
+/// finite, a zero point outside its storage range, lengths that differ.
+mlir::FailureOr<mlir::quant::QuantizedType>
+readQuantType(ImportContext &ic, unsigned scaleIdx, unsigned zpIdx,
+              mlir::Type defaultStorage, int64_t rank,
+              std::optional<int64_t> axis, llvm::StringRef what);
+/// Input `i` as a tensor of quantised type `q`: as it is, an integer
+/// constant or integer tensor reinterpreted (quant.scast), or a tensor of
+/// another quantised type with the same storage re-typed; an error otherwise.
+mlir::FailureOr<mlir::Value> quantizedInput(ImportContext &ic, unsigned i,
+                                            mlir::quant::QuantizedType q,
+                                            llvm::StringRef what);
+/// kiln.dequantize of a quantised tensor to its expressed type.
+mlir::Value dequantizeValue(ImportContext &ic, mlir::Value quantized);
+/// Integer `v` as f32 minus its zero point (scalar, or one per position of
+/// `zpAxis`): exact for 8-bit data.
+mlir::Value centredFloat(ImportContext &ic, mlir::Value v, mlir::Value zeroPoint,
+                         int64_t zpAxis);
+/// ConvInteger / MatMulInteger accumulate in float here; this refuses the
+/// node (naming it) when |accumulator| could exceed 2^24, judged from the
+/// constant weights (input `wIdx`, zero point `wzpIdx`) when known.
+llvm::LogicalResult checkExactInFloat(ImportContext &ic, unsigned wIdx,
+                                      unsigned wzpIdx, int64_t reduction,
+                                      bool rowsAreOutputs);
 
 /// The builder for `opType` at `opset`, or null.
 const OpTableEntry *findOpBuilder(llvm::StringRef opType, int64_t opset);

@@ -129,6 +129,25 @@ bool detail::checkGraphTensors(onnx::GraphProto &graph, std::string &error) {
                         t.name(), have, *count * perElement);
       return false;
     }
+    // Narrow integers travel in int32_data; a value that does not fit (a
+    // zero point of 200 for int8, say) would otherwise be silently wrapped.
+    std::optional<std::pair<int64_t, int64_t>> range;
+    if (t.data_type() == TensorProto::INT8)
+      range = {-128, 127};
+    else if (t.data_type() == TensorProto::UINT8)
+      range = {0, 255};
+    else if (t.data_type() == TensorProto::INT16)
+      range = {-32768, 32767};
+    else if (t.data_type() == TensorProto::UINT16)
+      range = {0, 65535};
+    if (range)
+      for (int32_t v : t.int32_data())
+        if (v < range->first || v > range->second) {
+          error = llvm::formatv("tensor '{0}' holds {1}, outside the range "
+                                "[{2}, {3}] of its data type",
+                                t.name(), v, range->first, range->second);
+          return false;
+        }
     return true;
   });
 }
