@@ -635,3 +635,51 @@ func.func @fused_argument_not_scalar(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   }
   return %y : tensor<2x8xf32>
 }
+
+// -----
+
+func.func @int8_conv_float_weights(%x: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, %w: tensor<2x1x1x1xf32>) {
+  // expected-error @+1 {{integer form needs i8 quantised weights}}
+  %0 = kiln.conv2d %x, %w : (tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @int8_conv_asymmetric_weights(%x: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, %w: tensor<2x1x1x1x!quant.uniform<i8:f32, 0.5:3>>) {
+  // expected-error @+1 {{integer form needs symmetric weights (zero point 0), per tensor or per output channel (axis 0)}}
+  %0 = kiln.conv2d %x, %w : (tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, tensor<2x1x1x1x!quant.uniform<i8:f32, 0.5:3>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @int8_conv_float_bias(%x: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, %w: tensor<2x1x1x1x!quant.uniform<i8:f32, 0.5>>, %b: tensor<2xf32>) {
+  // expected-error @+1 {{integer form needs an i32 bias of shape [2] with zero point 0}}
+  %0 = kiln.conv2d %x, %w bias(%b) : (tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, tensor<2x1x1x1x!quant.uniform<i8:f32, 0.5>>, tensor<2xf32>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @int8_conv_sigmoid(%x: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, %w: tensor<2x1x1x1x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{integer form supports only none, relu and clip epilogues, not sigmoid}}
+  %0 = kiln.conv2d %x, %w {activation = #kiln<activation sigmoid>} : (tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, tensor<2x1x1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @int8_gemm_not_trans_b(%a: tensor<1x4x!quant.uniform<i8:f32, 0.5>>, %b: tensor<4x3x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{integer form needs trans_b, no trans_a and alpha = beta = 1}}
+  %0 = kiln.gemm %a, %b : (tensor<1x4x!quant.uniform<i8:f32, 0.5>>, tensor<4x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x3x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @requantize_per_axis(%x: tensor<2x4x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) {
+  // expected-error @+1 {{expects per-tensor i8 quantised input and result}}
+  %0 = kiln.requantize %x : (tensor<2x4x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.5>>
+  return
+}

@@ -197,6 +197,29 @@ func.func @types_and_quantisation(%x: tensor<1x16xf32>, %w: tensor<4x3xf32>) {
   return
 }
 
+// The int8 forms: the same ops over quantised types, and kiln.requantize.
+// CHECK-LABEL: func @int8_forms
+func.func @int8_forms(%x: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5:-1>>,
+                      %w: tensor<2x1x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02}>>,
+                      %b: tensor<2x!quant.uniform<i32:f32:0, {0.005, 0.01}>>,
+                      %a: tensor<1x8x!quant.uniform<i8:f32, 0.5>>,
+                      %fw: tensor<3x8x!quant.uniform<i8:f32, 0.25>>) {
+  // CHECK: kiln.conv2d %{{.*}}, %{{.*}} bias(%{{.*}}) {activation = #kiln<activation relu>} : {{.*}} -> tensor<1x2x2x2x!quant.uniform<i8:f32, 2.500000e-01:-128>>
+  %0 = kiln.conv2d %x, %w bias(%b) {activation = #kiln<activation relu>}
+      : (tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5:-1>>,
+         tensor<2x1x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02}>>,
+         tensor<2x!quant.uniform<i32:f32:0, {0.005, 0.01}>>)
+      -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.25:-128>>
+  // CHECK: kiln.gemm %{{.*}}, %{{.*}} {trans_b = true} : {{.*}} -> tensor<1x3x!quant.uniform<i8:f32, 1.000000e+00:2>>
+  %1 = kiln.gemm %a, %fw {trans_b = true}
+      : (tensor<1x8x!quant.uniform<i8:f32, 0.5>>, tensor<3x8x!quant.uniform<i8:f32, 0.25>>)
+      -> tensor<1x3x!quant.uniform<i8:f32, 1.0:2>>
+  // CHECK: kiln.requantize %{{.*}} : (tensor<1x8x!quant.uniform<i8:f32, 5.000000e-01>>) -> tensor<1x8x!quant.uniform<i8:f32, 1.250000e-01:7>>
+  %2 = kiln.requantize %a : (tensor<1x8x!quant.uniform<i8:f32, 0.5>>)
+      -> tensor<1x8x!quant.uniform<i8:f32, 0.125:7>>
+  return
+}
+
 {-#
   dialect_resources: {
     builtin: {
