@@ -4,11 +4,11 @@
 
 #if KILN_HAVE_AVX2
 /* Same contract as the reference (kiln_conv2d_s8.c), bit for bit. One input
- * channel per group (depthwise, any multiplier) runs direct and needs no
- * scratch; everything else is a GEMM per group over weights and B panels
- * packed into the scratch (1x1 stride-1 unpadded convolutions read B rows
- * straight from the input). A NULL scratch falls back to the reference:
- * correct, only slower. */
+ * channel per group (depthwise, any multiplier) runs direct over a padded
+ * copy of each input plane in the scratch; everything else is a GEMM per
+ * group over weights and B panels packed into the scratch (1x1 stride-1
+ * unpadded convolutions read B rows straight from the input). A NULL scratch
+ * falls back to the reference: correct, only slower. */
 kiln_status kiln_conv2d_s8(const kiln_conv_s8_params *params,
                            const kiln_requant *requant,
                            const kiln_shape *in_shape, const int8_t *input,
@@ -22,14 +22,14 @@ kiln_status kiln_conv2d_s8(const kiln_conv_s8_params *params,
                                                   out_shape, output, &g);
   if (st != KILN_OK)
     return st;
-  if (g.c_per_g == 1) {
-    kiln_avx2_conv_s8_depthwise(params, requant, &g, input, weights, bias,
-                                output);
-    return KILN_OK;
-  }
-  if (scratch == NULL || kiln_avx2_conv_s8_scratch(&g, params->groups) < 0)
+  if (scratch == NULL || kiln_avx2_conv_s8_scratch(params, &g) < 0)
     return kiln_conv2d_s8_ref(params, requant, in_shape, input, filter_shape,
                               weights, bias, out_shape, output, scratch);
+  if (g.c_per_g == 1) {
+    kiln_avx2_conv_s8_depthwise(params, requant, &g, input, weights, bias,
+                                output, scratch);
+    return KILN_OK;
+  }
   kiln_avx2_conv_s8_gemm(params, requant, &g, input, weights, bias, output,
                          scratch);
   return KILN_OK;

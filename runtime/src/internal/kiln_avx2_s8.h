@@ -170,7 +170,8 @@ static inline void kiln_avx2_interior_cols(int32_t ow_n, int32_t s, int32_t pad,
 }
 
 /* int8 GEMM-convolution and depthwise pieces (kiln_conv_avx2_s8.c). */
-int32_t kiln_avx2_conv_s8_scratch(const kiln_conv_geometry *g, int32_t groups);
+int32_t kiln_avx2_conv_s8_scratch(const kiln_conv_s8_params *p,
+                                  const kiln_conv_geometry *g);
 void kiln_avx2_conv_s8_gemm(const kiln_conv_s8_params *p,
                             const kiln_requant *requant,
                             const kiln_conv_geometry *g, const int8_t *input,
@@ -180,7 +181,8 @@ void kiln_avx2_conv_s8_depthwise(const kiln_conv_s8_params *p,
                                  const kiln_requant *requant,
                                  const kiln_conv_geometry *g,
                                  const int8_t *input, const int8_t *weights,
-                                 const int32_t *bias, int8_t *output);
+                                 const int32_t *bias, int8_t *output,
+                                 void *scratch);
 
 #endif /* KILN_HAVE_AVX2 */
 #endif /* KILN_INTERNAL_AVX2_S8_H */

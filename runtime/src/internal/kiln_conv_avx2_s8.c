@@ -21,14 +21,29 @@ static int32_t kiln_s8_mblocks(const kiln_conv_geometry *g) {
   return (g->m_per_g + KILN_S8_MR - 1) / KILN_S8_MR;
 }
 
-int32_t kiln_avx2_conv_s8_scratch(const kiln_conv_geometry *g, int32_t groups) {
-  if (g->c_per_g == 1)
-    return 0; /* depthwise direct: nothing packed */
-  const int64_t kp = kiln_s8_kpairs(g);
-  const int64_t a_bytes =
-      (int64_t)groups * kiln_s8_mblocks(g) * KILN_S8_MR * kp * 4;
-  const int64_t b_bytes = kp * KILN_S8_NR * 4;
-  const int64_t total = a_bytes + b_bytes;
+/* Depthwise: one channel's plane with its padding, row stride padded_w,
+ * plus slack for the last row's 16-lane loads. */
+static int64_t kiln_s8_dw_padded_w(const kiln_conv_s8_params *p,
+                                   const kiln_conv_geometry *g) {
+  return (int64_t)g->w + p->pad[1] + p->pad[3];
+}
+static int64_t kiln_s8_dw_padded_h(const kiln_conv_s8_params *p,
+                                   const kiln_conv_geometry *g) {
+  return (int64_t)g->h + p->pad[0] + p->pad[2];
+}
+#define KILN_S8_DW_SLACK 64
+
+int32_t kiln_avx2_conv_s8_scratch(const kiln_conv_s8_params *p,
+                                  const kiln_conv_geometry *g) {
+  int64_t total;
+  if (g->c_per_g == 1) {
+    total = kiln_s8_dw_padded_h(p, g) * kiln_s8_dw_padded_w(p, g) +
+            KILN_S8_DW_SLACK;
+  } else {
+    const int64_t kp = kiln_s8_kpairs(g);
+    total = (int64_t)p->groups * kiln_s8_mblocks(g) * KILN_S8_MR * kp * 4 +
+            kp * KILN_S8_NR * 4;
+  }
   return total > INT32_MAX ? -1 : (int32_t)total;
 }
 
@@ -255,8 +270,9 @@ static int8_t kiln_s8_dw_one(const kiln_conv_s8_params *p,
   return kiln_requant_to_s8(acc, rq, p->output_offset, p->act_min, p->act_max);
 }
 
-/* The taps of one output row that land inside the input rows, in pairs:
- * source offsets relative to the window start and packed weight pairs. */
+/* The window's taps in pairs: byte offsets in the padded plane relative to
+ * the window's first tap, and the packed weight pairs (an odd last tap is
+ * paired with a zero weight on itself). */
 #define KILN_S8_DW_MAX_TAPS 64
 typedef struct {
   int32_t n_pairs;
@@ -264,21 +280,18 @@ typedef struct {
   int32_t w[(KILN_S8_DW_MAX_TAPS + 1) / 2];
 } kiln_s8_dw_taps;
 
-static void kiln_s8_dw_row_taps(const kiln_conv_s8_params *p,
-                                const kiln_conv_geometry *g, const int8_t *taps,
-                                int32_t h0, kiln_s8_dw_taps *t) {
+static void kiln_s8_dw_taps_of(const kiln_conv_s8_params *p,
+                               const kiln_conv_geometry *g, const int8_t *taps,
+                               ptrdiff_t row_stride, kiln_s8_dw_taps *t) {
   int32_t n = 0;
   int16_t wv[KILN_S8_DW_MAX_TAPS + 1];
-  for (int32_t ki = 0; ki < g->kh; ++ki) {
-    const int32_t ih = h0 + ki * p->dilation[0];
-    if (ih < 0 || ih >= g->h)
-      continue;
+  for (int32_t ki = 0; ki < g->kh; ++ki)
     for (int32_t kj = 0; kj < g->kw; ++kj, ++n) {
-      t->src[n] = (ptrdiff_t)ih * g->w + kj * p->dilation[1];
+      t->src[n] =
+          ki * p->dilation[0] * row_stride + (ptrdiff_t)kj * p->dilation[1];
       wv[n] = taps[ki * g->kw + kj];
     }
-  }
-  if (n % 2) { /* pair the odd tap with a zero weight on itself */
+  if (n % 2) {
     t->src[n] = t->src[n - 1];
     wv[n++] = 0;
   }
@@ -288,46 +301,77 @@ static void kiln_s8_dw_row_taps(const kiln_conv_s8_params *p,
                         (uint16_t)wv[2 * i]);
 }
 
+/* Copies one channel into the scratch with its padding filled with the
+ * input zero point (q = -input_offset, in int8 range for the checked
+ * offsets): padding taps then contribute (q + offset) * w = 0 exactly, and
+ * every output runs the same vector loop, edges included. */
+static void kiln_s8_dw_pad_plane(const kiln_conv_s8_params *p,
+                                 const kiln_conv_geometry *g,
+                                 const int8_t *plane, int8_t *padded) {
+  const ptrdiff_t pw = (ptrdiff_t)kiln_s8_dw_padded_w(p, g);
+  const ptrdiff_t ph = (ptrdiff_t)kiln_s8_dw_padded_h(p, g);
+  const int8_t zero_point = (int8_t)-p->input_offset;
+  memset(padded, zero_point, (size_t)(ph * pw + KILN_S8_DW_SLACK));
+  for (int32_t ih = 0; ih < g->h; ++ih)
+    memcpy(padded + (ih + p->pad[0]) * pw + p->pad[1],
+           plane + (ptrdiff_t)ih * g->w, (size_t)g->w);
+}
+
 void kiln_avx2_conv_s8_depthwise(const kiln_conv_s8_params *p,
                                  const kiln_requant *requant,
                                  const kiln_conv_geometry *g,
                                  const int8_t *input, const int8_t *weights,
-                                 const int32_t *bias, int8_t *output) {
-  const int32_t sw = p->stride[1];
-  const int32_t span = (g->kw - 1) * p->dilation[1] + 1;
-  int32_t ow_lo, ow_hi;
-  kiln_avx2_interior_cols(g->ow, sw, p->pad[1], span, g->w, &ow_lo, &ow_hi);
-  /* Rows shorter than one block, or kernels with more taps than the pair
-   * table holds, go through the exact scalar path. */
-  const int vector_ok =
-      ow_hi - ow_lo >= 16 && g->kh * g->kw <= KILN_S8_DW_MAX_TAPS;
+                                 const int32_t *bias, int8_t *output,
+                                 void *scratch) {
+  int8_t *padded = (int8_t *)scratch;
+  const int32_t sh = p->stride[0], sw = p->stride[1];
+  const ptrdiff_t pw = (ptrdiff_t)kiln_s8_dw_padded_w(p, g);
+  const int64_t ph = kiln_s8_dw_padded_h(p, g);
+  const int64_t span_h = (int64_t)(g->kh - 1) * p->dilation[0] + 1;
+  const int64_t span_w = (int64_t)(g->kw - 1) * p->dilation[1] + 1;
+  /* Outputs whose whole window lies in the padded plane: all of them for
+   * shapes derived as runtime.h says; any others take the reference path.
+   * Loads of stride 2 read one byte past the window's last lane, inside the
+   * next row or the slack, and that byte is discarded. */
+  int32_t oh_hi = 0, ow_hi = 0;
+  while (oh_hi < g->oh && (int64_t)oh_hi * sh + span_h <= ph)
+    ++oh_hi;
+  while (ow_hi < g->ow && (int64_t)ow_hi * sw + span_w <= pw)
+    ++ow_hi;
+  /* Rows narrower than one block, or kernels with more taps than the pair
+   * table holds, run the reference. */
+  if (ow_hi < 16 || g->kh * g->kw > KILN_S8_DW_MAX_TAPS) {
+    ow_hi = 0;
+    oh_hi = 0;
+  }
   const __m256i off = _mm256_set1_epi16((int16_t)p->input_offset);
   const kiln_avx2_clamp_s8 clamp =
       kiln_avx2_clamp_s8_set(p->output_offset, p->act_min, p->act_max);
   const ptrdiff_t plane_out = (ptrdiff_t)g->oh * g->ow;
   for (int32_t n = 0; n < g->batch; ++n) {
     for (int32_t oc = 0; oc < g->m; ++oc) {
-      const int8_t *plane =
-          input + ((ptrdiff_t)n * g->ch + oc / g->m_per_g) * g->h * g->w;
+      const int32_t ic = oc / g->m_per_g;
+      const int8_t *plane = input + ((ptrdiff_t)n * g->ch + ic) * g->h * g->w;
       const int8_t *taps = weights + (ptrdiff_t)oc * g->kh * g->kw;
       int8_t *dst = output + ((ptrdiff_t)n * g->m + oc) * plane_out;
       const int32_t b = bias ? bias[oc] : 0;
+      if (ow_hi > 0 && oc % g->m_per_g == 0)
+        kiln_s8_dw_pad_plane(p, g, plane, padded);
+      kiln_s8_dw_taps t;
+      t.n_pairs = 0;
+      if (ow_hi > 0)
+        kiln_s8_dw_taps_of(p, g, taps, pw, &t);
       const kiln_avx2_requant rq = kiln_avx2_requant_set1(requant[oc]);
       const __m256i bv = _mm256_set1_epi32(b);
       for (int32_t oh = 0; oh < g->oh; ++oh) {
         int8_t *row = dst + (ptrdiff_t)oh * g->ow;
-        const int32_t h0 = oh * p->stride[0] - p->pad[0];
         int32_t ow = 0;
-        if (vector_ok) {
-          kiln_s8_dw_taps t;
-          kiln_s8_dw_row_taps(p, g, taps, h0, &t);
-          for (; ow < ow_lo; ++ow)
-            row[ow] = kiln_s8_dw_one(p, g, plane, taps, b, requant[oc], oh, ow);
+        if (oh < oh_hi) {
           /* 16 outputs per block; the last block is moved back to end at
            * ow_hi, recomputing a few outputs rather than going scalar. */
-          for (int32_t blk = ow_lo; blk < ow_hi; blk += 16) {
+          for (int32_t blk = 0; blk < ow_hi; blk += 16) {
             const int32_t o = blk + 16 <= ow_hi ? blk : ow_hi - 16;
-            const int8_t *src = plane + (ptrdiff_t)o * sw - p->pad[1];
+            const int8_t *src = padded + (ptrdiff_t)oh * sh * pw + o * sw;
             __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
             for (int32_t i = 0; i < t.n_pairs; ++i) {
               const __m256i x0 =

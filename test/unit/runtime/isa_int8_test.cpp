@@ -90,12 +90,28 @@ TEST(IsaConvS8, ExtremeWeightsAndInputs) {
 }
 
 TEST(IsaConvS8, NullScratchFallsBackToTheReference) {
-  ConvS8Case cc = kCases[3];
-  const ConvS8Data d = conv_s8_data(cc, 77);
-  std::vector<int8_t> got, want;
-  ASSERT_EQ(run_conv_s8(kiln_conv2d_s8, cc, d, got, nullptr), KILN_OK);
-  ASSERT_EQ(run_conv_s8(kiln_conv2d_s8_ref, cc, d, want, nullptr), KILN_OK);
-  EXPECT_TRUE(same_s8(got, want));
+  for (const ConvS8Case &cc : {kCases[3], kCases[7]}) { // GEMM, depthwise
+    const ConvS8Data d = conv_s8_data(cc, 77);
+    std::vector<int8_t> got, want;
+    ASSERT_EQ(run_conv_s8(kiln_conv2d_s8, cc, d, got, nullptr), KILN_OK);
+    ASSERT_EQ(run_conv_s8(kiln_conv2d_s8_ref, cc, d, want, nullptr), KILN_OK);
+    EXPECT_TRUE(same_s8(got, want));
+  }
+}
+
+TEST(IsaConvS8, DepthwiseScratchIsThePaddedPlane) {
+  // The padded plane holds the zero point: offsets at both ends of the
+  // range must still give padding taps a zero contribution.
+  for (int32_t in_off : {-127, 128}) {
+    ConvS8Case cc = kCases[8];
+    cc.in_off = in_off;
+    const kiln_conv_s8_params p = cc.params();
+    const kiln_shape in_s = cc.in_shape(), f_s = cc.filter_shape(),
+                     out_s = cc.out_shape();
+    EXPECT_EQ(kiln_conv2d_s8_scratch_size(&p, &in_s, &f_s, &out_s),
+              (cc.h + cc.pt + cc.pb) * (cc.w + cc.pl + cc.pr) + 64);
+    EXPECT_TRUE(conv_bit_exact(cc, 123)) << in_off;
+  }
 }
 
 RC_GTEST_PROP(IsaConvS8, RandomShapesBitExact, ()) {
