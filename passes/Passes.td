@@ -385,4 +385,32 @@ def KilnQuantizeOpsPass : Pass<"kiln-quantize-ops", "mlir::func::FuncOp"> {
   let dependentDialects = ["::kiln::KilnDialect", "::mlir::quant::QuantDialect"];
 }
 
+def KilnStoreWeightsF16Pass : Pass<"kiln-store-weights-f16", "mlir::func::FuncOp"> {
+  let summary = "stores f32 weights as f16 and widens them to f32 where they are used";
+  let description = [{
+    `kiln compile --weights fp16`: the constant filter of conv2d /
+    conv_transpose2d and the constant right-hand side of gemm / matmul become
+    an f16 `kiln.constant` (rounded to nearest even by the runtime's
+    `kiln_cast`, so compile time and every target agree) followed by a
+    `kiln.cast` back to f32. The weights take half the flash; the arithmetic
+    is unchanged f32 and the widening is exact, so the only error is the one
+    rounding of each weight. The widened copy lives in the arena while its op
+    runs. Biases stay f32.
+
+    ```mlir
+    %w = kiln.constant dense<...> : tensor<8x3x3x3xf32>
+    %y = kiln.conv2d %x, %w : ...
+    // becomes
+    %h = kiln.constant dense<...> : tensor<8x3x3x3xf16>
+    %w = kiln.cast %h : (tensor<8x3x3x3xf16>) -> tensor<8x3x3x3xf32>
+    %y = kiln.conv2d %x, %w : ...
+    ```
+  }];
+  let options = [
+    Option<"minElements", "kiln-min-elements", "int64_t", /*default=*/"0",
+           "leave weights with fewer elements in f32">,
+  ];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
 #endif // KILN_PASSES_TD

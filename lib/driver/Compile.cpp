@@ -474,6 +474,11 @@ int kiln::driver::compileMain(int argc, char **argv) {
                           cl::desc("one weight scale per tensor instead of per "
                                    "output channel"),
                           cl::cat(quantCategory));
+  cl::opt<std::string> weightType(
+      "weights",
+      cl::desc("storage of the float weights: fp32 (default) or fp16 (half "
+               "the flash, widened to fp32 at run time)"),
+      cl::init("fp32"), cl::value_desc("fp32|fp16"), cl::cat(quantCategory));
   cl::list<std::string> exclude(
       "exclude", cl::desc("ONNX node names to keep in fp32 (comma-separated)"),
       cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(quantCategory));
@@ -498,6 +503,7 @@ int kiln::driver::compileMain(int argc, char **argv) {
   options.calibrationData = calibration;
   options.calibrator = calibrate;
   options.perTensor = perTensor;
+  options.weightType = weightType;
   options.exclude.assign(exclude.begin(), exclude.end());
   if (Error e = driver::checkQuantizeOptions(options)) {
     llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e)) << "\n";

@@ -78,8 +78,8 @@ llvm::Error kiln::driver::checkQuantizeOptions(const CompileModelOptions &option
   if (!options.quantize.empty() && options.quantize != "int8" &&
       options.quantize != "int8-weights")
     return fail("--quantize '" + options.quantize + "' is not int8 or int8-weights");
-  if (options.weightType != "fp32")
-    return fail("--weights '" + options.weightType + "': only fp32 weights are stored");
+  if (options.weightType != "fp32" && options.weightType != "fp16")
+    return fail("--weights '" + options.weightType + "' is not fp32 or fp16");
   if (llvm::Expected<ptq::Calibrator> c = ptq::parseCalibrator(options.calibrator); !c)
     return c.takeError();
   if (options.quantize == "int8" && options.calibrationData.empty())
@@ -126,6 +126,9 @@ llvm::Error kiln::driver::quantizeModule(ModuleOp module,
     }
     ptq::buildQuantizePipeline(pm, q);
   }
+  // After quantisation, so it stores only the weights that stayed float.
+  if (options.weightType == "fp16")
+    pm.addNestedPass<func::FuncOp>(createKilnStoreWeightsF16Pass());
   if (failed(pm.run(module)))
     return fail("quantising '" + options.modelPath + "' failed");
   return llvm::Error::success();

@@ -25,8 +25,9 @@ loadOptimizedModel(llvm::StringRef path, unsigned optLevel, mlir::MLIRContext &c
 llvm::Error checkQuantizeOptions(const CompileModelOptions &options);
 
 /// Applies `options.quantize` (calibration on `options.calibrationData`,
-/// kiln-insert-qdq, then kiln-quantize-ops unless `qdqOnly`) to the
-/// optimised module. A no-op without --quantize.
+/// kiln-insert-qdq, then kiln-quantize-ops unless `qdqOnly`) and
+/// `options.weightType` (fp16: kiln-store-weights-f16) to the optimised
+/// module. A no-op when neither is asked for.
 llvm::Error quantizeModule(mlir::ModuleOp module, const CompileModelOptions &options,
                            bool qdqOnly = false);
 

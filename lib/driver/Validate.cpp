@@ -71,7 +71,7 @@ const char kUsage[] =
     "compile flags, passed on as `kiln compile` takes them:\n"
     "  --target T, -O0..-O3, --quantize int8|int8-weights, --calibration DATA,\n"
     "  --calibrate minmax|percentile:P|entropy|mse, --per-tensor,\n"
-    "  --exclude NODE,...\n";
+    "  --exclude NODE,..., --weights fp32|fp16\n";
 
 std::string parseArgs(int argc, char **argv, ValidateOptions &o, bool &help) {
   CompileModelOptions &c = o.compile;
@@ -112,6 +112,9 @@ std::string parseArgs(int argc, char **argv, ValidateOptions &o, bool &help) {
     } else if (flag == "--calibrate") {
       if (!value(c.calibrator))
         return "--calibrate needs a method";
+    } else if (flag == "--weights") {
+      if (!value(c.weightType))
+        return "--weights needs fp32 or fp16";
     } else if (flag == "--exclude") {
       if (!value(v))
         return "--exclude needs NODE,...";
@@ -198,7 +201,11 @@ std::string nodeName(Location loc) {
   return "";
 }
 
+/// Ops the quantised graph adds around the float graph's: constants, QDQ,
+/// and the widening of f16-stored weights.
 bool isQuantPlumbing(Operation *op) {
+  if (auto cast = dyn_cast<CastOp>(op))
+    return cast.getInput().getDefiningOp<ConstantOp>() != nullptr;
   return isa<ConstantOp, QuantizeOp, DequantizeOp, quant::StorageCastOp>(op);
 }
 
@@ -255,6 +262,8 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
     args.push_back("--calibrate=" + c.calibrator);
   if (c.perTensor)
     args.push_back("--per-tensor");
+  if (c.weightType != "fp32")
+    args.push_back("--weights=" + c.weightType);
   if (!c.exclude.empty())
     args.push_back("--exclude=" + llvm::join(c.exclude, ","));
   if (tgt->bareMetal) {
@@ -424,13 +433,14 @@ int kiln::driver::validateMain(int argc, char **argv) {
   // graph kiln-quantize-ops makes of it, which is what gets compiled.
   OwningOpRef<ModuleOp> qdqModule, intModule;
   bool quantised = !c.quantize.empty();
-  if (quantised && (o.engine == "evaluator" || o.perLayer)) {
+  bool modified = quantised || c.weightType != "fp32";
+  if (modified && (o.engine == "evaluator" || o.perLayer)) {
     qdqModule = refModule->get().clone();
     if (llvm::Error e = quantizeModule(qdqModule.get(), c, /*qdqOnly=*/true))
       return fail(std::move(e));
   }
   if (o.engine == "evaluator") {
-    intModule = quantised ? qdqModule->clone() : refModule->get().clone();
+    intModule = modified ? qdqModule->clone() : refModule->get().clone();
     if (quantised)
       if (llvm::Error e = lowerQDQToInteger(intModule.get()))
         return fail(std::move(e));
@@ -462,6 +472,7 @@ int kiln::driver::validateMain(int argc, char **argv) {
   report["engine"] = o.engine;
   report["target"] = o.engine == "compiled" ? c.target : std::string("host-evaluator");
   report["quantize"] = c.quantize.empty() ? "none" : c.quantize;
+  report["weight_storage"] = c.weightType;
   if (quantised) {
     if (c.quantize == "int8")
       report["calibrate"] = c.calibrator;
@@ -476,6 +487,8 @@ int kiln::driver::validateMain(int argc, char **argv) {
   if (quantised)
     os << " (" << (c.quantize == "int8" ? c.calibrator + ", " : std::string())
        << (c.perTensor ? "per-tensor" : "per-channel") << " weights)";
+  if (c.weightType != "fp32")
+    os << ", float weights stored as " << c.weightType;
   os << "\n";
   for (unsigned j = 0; j < ref->getNumResults(); ++j) {
     ErrorStats stats;
@@ -521,9 +534,9 @@ int kiln::driver::validateMain(int argc, char **argv) {
   }
 
   if (o.perLayer) {
-    if (!quantised) {
-      os << "per-layer: nothing to compare (no --quantize; the float graph is the "
-            "reference)\n";
+    if (!modified) {
+      os << "per-layer: nothing to compare (no --quantize or --weights fp16; the "
+            "float graph is the reference)\n";
     } else {
       auto rows = compareLayers(*ref, *codegen::getEntryFunction(qdqModule.get()), *samples);
       if (!rows)

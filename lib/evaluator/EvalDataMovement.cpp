@@ -24,6 +24,8 @@ static bool anyStorable(Operation *op) { return storableOperand(op, 0); }
 static std::optional<kiln_dtype> toDType(Type type) {
   if (type.isF32())
     return KILN_DTYPE_F32;
+  if (type.isF16())
+    return KILN_DTYPE_F16;
   if (type.isInteger(1))
     return KILN_DTYPE_BOOL;
   if (type.isInteger(32))

@@ -16,6 +16,7 @@ void codegen::populateKilnToEmitCLowerings(KernelLoweringTable &table) {
   populateDataMovementLowerings(table);
   // Last: it wraps the float lowerings of ops that also have int8 forms.
   populateQuantLowerings(table);
+  populateCastLowerings(table);
 }
 
 FailureOr<func::FuncOp> codegen::getEntryFunction(ModuleOp module) {
@@ -60,7 +61,7 @@ static LogicalResult checkSupported(func::FuncOp func,
           << name << "': the runtime has no kernel call for it yet";
       ok = false;
     } else if (!isElementSizeGeneric(&op) && !allF32(&op) &&
-               !isInt8Lowerable(&op)) {
+               !isInt8Lowerable(&op) && !isCastLowerable(&op)) {
       op.emitError("no code generation for '")
           << name
           << "' on non-f32 tensors: the runtime has f32 kernels for it, and "

@@ -111,6 +111,9 @@ void populateQuantLowerings(KernelLoweringTable &table);
 /// True when `op` is one of the ops populateQuantLowerings handles, with
 /// element types its runtime kernels take.
 bool isInt8Lowerable(mlir::Operation *op);
+/// kiln.cast between the element types kiln_cast takes (LowerCast.cpp).
+void populateCastLowerings(KernelLoweringTable &table);
+bool isCastLowerable(mlir::Operation *op);
 
 /// All of the above.
 void populateKilnToEmitCLowerings(KernelLoweringTable &table);

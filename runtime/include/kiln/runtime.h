@@ -41,7 +41,8 @@ typedef enum {
   KILN_DTYPE_I64 = 2,
   KILN_DTYPE_I8 = 3,
   KILN_DTYPE_U8 = 4,
-  KILN_DTYPE_BOOL = 5
+  KILN_DTYPE_BOOL = 5,
+  KILN_DTYPE_F16 = 6 /* IEEE binary16 bits in a uint16_t (weight storage) */
 } kiln_dtype;
 
 /* ------------------------------------------------------------------------ */
@@ -330,7 +331,8 @@ kiln_status kiln_resize_linear_f32(const kiln_resize_params *params,
 /* Type conversion and quantisation. */
 
 /* ONNX Cast. float -> integer truncates toward zero and saturates (NaN -> 0);
- * integer -> narrower integer wraps (two's complement); -> bool is x != 0. */
+ * integer -> narrower integer wraps (two's complement); -> bool is x != 0;
+ * -> f16 rounds to nearest even (overflow to Inf); f16 -> f32 is exact. */
 kiln_status kiln_cast(const void *input, kiln_dtype from, void *output,
                       kiln_dtype to, int32_t count);
 

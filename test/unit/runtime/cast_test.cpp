@@ -1,6 +1,7 @@
 // kiln_cast: truncation, saturation, wrap-around and bool rules.
 #include "test_util.h"
 
+#include <cstring>
 #include <limits>
 
 using namespace kiln_test;
@@ -79,4 +80,77 @@ TEST(Cast, Errors) {
   EXPECT_EQ(kiln_cast(&x, KILN_DTYPE_F32, &x, KILN_DTYPE_F32, -1), KILN_ERR_ARG);
   EXPECT_EQ(kiln_cast(&x, static_cast<kiln_dtype>(42), &x, KILN_DTYPE_F32, 1),
             KILN_ERR_ARG);
+}
+
+// f16 storage (kiln compile --weights fp16): against the compiler's own
+// IEEE binary16 (_Float16, round to nearest even) where it has one.
+#ifdef __FLT16_MAX__
+TEST(Cast, F16ToF32IsExactForEveryHalf) {
+  for (uint32_t bits = 0; bits < 0x10000; ++bits) {
+    uint16_t h = static_cast<uint16_t>(bits);
+    float got;
+    ASSERT_EQ(kiln_cast(&h, KILN_DTYPE_F16, &got, KILN_DTYPE_F32, 1), KILN_OK);
+    _Float16 ref;
+    std::memcpy(&ref, &h, 2);
+    float want = static_cast<float>(ref);
+    if (std::isnan(want)) {
+      EXPECT_TRUE(std::isnan(got)) << bits;
+      continue;
+    }
+    uint32_t g, w;
+    std::memcpy(&g, &got, 4);
+    std::memcpy(&w, &want, 4);
+    ASSERT_EQ(g, w) << "half bits 0x" << std::hex << bits;
+  }
+}
+
+TEST(Cast, F32ToF16RoundsToNearestEven) {
+  // Every float exponent, with mantissas around the rounding points of the
+  // half grid, plus a stride over all bit patterns.
+  std::vector<float> xs = {0.0f, -0.0f, 65504.0f, 65519.99f, 65520.0f, 1e9f,
+                           5.9604645e-8f, 2.9802322e-8f, 2.98023259e-8f,
+                           6.1035156e-5f, 6.1035152e-5f, INFINITY, -INFINITY};
+  for (uint64_t bits = 0; bits < 0x100000000ull; bits += 4099) {
+    uint32_t b = static_cast<uint32_t>(bits);
+    float f;
+    std::memcpy(&f, &b, 4);
+    xs.push_back(f);
+  }
+  for (float x : xs) {
+    uint16_t got;
+    ASSERT_EQ(kiln_cast(&x, KILN_DTYPE_F32, &got, KILN_DTYPE_F16, 1), KILN_OK);
+    _Float16 ref = static_cast<_Float16>(x);
+    uint16_t want;
+    std::memcpy(&want, &ref, 2);
+    if (std::isnan(x)) {
+      EXPECT_EQ(got & 0x7c00u, 0x7c00u);
+      EXPECT_NE(got & 0x3ffu, 0u);
+      continue;
+    }
+    ASSERT_EQ(got, want) << "float " << x;
+  }
+}
+#endif
+
+TEST(Cast, F16RoundTripAndIntegers) {
+  const float f[5] = {1.0f, -2.5f, 0.1f, 70000.0f, 3.0e-8f};
+  uint16_t h[5];
+  ASSERT_EQ(kiln_cast(f, KILN_DTYPE_F32, h, KILN_DTYPE_F16, 5), KILN_OK);
+  EXPECT_EQ(h[0], 0x3c00u);
+  EXPECT_EQ(h[1], 0xc100u);
+  EXPECT_EQ(h[2], 0x2e66u); // 0.0999755859375
+  EXPECT_EQ(h[3], 0x7c00u); // beyond 65504: Inf
+  EXPECT_EQ(h[4], 0x0001u); // the smallest subnormal, 2^-24
+  float back[5];
+  ASSERT_EQ(kiln_cast(h, KILN_DTYPE_F16, back, KILN_DTYPE_F32, 5), KILN_OK);
+  EXPECT_EQ(back[1], -2.5f);
+  EXPECT_EQ(back[2], 0.0999755859375f);
+  const int32_t i[2] = {-3, 2049};
+  ASSERT_EQ(kiln_cast(i, KILN_DTYPE_I32, h, KILN_DTYPE_F16, 2), KILN_OK);
+  EXPECT_EQ(h[0], 0xc200u);
+  EXPECT_EQ(h[1], 0x6800u); // 2049 is not a half: ties to even 2048
+  int8_t q[2];
+  ASSERT_EQ(kiln_cast(h, KILN_DTYPE_F16, q, KILN_DTYPE_I8, 2), KILN_OK);
+  EXPECT_EQ(q[0], -3);
+  EXPECT_EQ(q[1], 127); // saturates
 }
