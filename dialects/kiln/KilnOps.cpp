@@ -231,6 +231,33 @@ OpFoldResult MulOp::fold(FoldAdaptor) {
   return {};
 }
 
+namespace {
+/// mul(x, hard_sigmoid(x)) with alpha 1/6, beta 0.5 is hard_swish(x): the
+/// same arithmetic (x * clamp(x / 6 + 0.5, 0, 1)), one op, and an activation
+/// the epilogue fusion can move into the conv that produces x.
+struct MulOfHardSigmoidIsHardSwish final : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp mul, PatternRewriter &rewriter) const override {
+    for (auto [gate, x] : {std::pair(mul.getLhs(), mul.getRhs()),
+                           std::pair(mul.getRhs(), mul.getLhs())}) {
+      auto hs = gate.getDefiningOp<HardSigmoidOp>();
+      if (!hs || hs.getInput() != x || x.getType() != mul.getType() ||
+          hs.getAlpha().convertToFloat() != 1.0f / 6.0f ||
+          hs.getBeta().convertToFloat() != 0.5f)
+        continue;
+      rewriter.replaceOpWithNewOp<HardSwishOp>(mul, mul.getType(), x);
+      return success();
+    }
+    return failure();
+  }
+};
+} // namespace
+
+void MulOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                        MLIRContext *context) {
+  patterns.add<MulOfHardSigmoidIsHardSwish>(context);
+}
+
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();

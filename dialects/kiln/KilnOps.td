@@ -257,7 +257,12 @@ class Kiln_BinaryOp<string mnemonic, string math> : Kiln_InferOp<mnemonic> {
 
 def Kiln_AddOp : Kiln_BinaryOp<"add", "lhs + rhs"> { let hasFolder = 1; }
 def Kiln_SubOp : Kiln_BinaryOp<"sub", "lhs - rhs">;
-def Kiln_MulOp : Kiln_BinaryOp<"mul", "lhs * rhs"> { let hasFolder = 1; }
+def Kiln_MulOp : Kiln_BinaryOp<"mul", "lhs * rhs"> {
+  let hasFolder = 1;
+  // x * hard_sigmoid(x) with ONNX HardSwish's alpha and beta is hard_swish(x)
+  // (how torch exports nn.Hardswish below opset 14).
+  let hasCanonicalizer = 1;
+}
 def Kiln_DivOp : Kiln_BinaryOp<"div", "lhs / rhs">;
 def Kiln_MaxOp : Kiln_BinaryOp<"max", "max(lhs, rhs)">;
 def Kiln_MinOp : Kiln_BinaryOp<"min", "min(lhs, rhs)">;

@@ -121,3 +121,21 @@ func.func @partial_slice_stays(%x: tensor<4xf32>) -> tensor<2xf32> {
       : (tensor<4xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// x * hard_sigmoid(x) with HardSwish's alpha and beta is hard_swish(x);
+// another alpha, or a gate on another value, stays a mul.
+// CHECK-LABEL: func @hard_swish_from_hard_sigmoid
+func.func @hard_swish_from_hard_sigmoid(%x: tensor<1x8xf32>, %y: tensor<1x8xf32>) -> (tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>) {
+  // CHECK: %[[S:.*]] = kiln.hard_swish %arg0
+  // CHECK: %[[A:.*]] = kiln.mul %arg0, %{{.*}}
+  // CHECK: %[[B:.*]] = kiln.mul %arg1, %{{.*}}
+  // CHECK: return %[[S]], %[[A]], %[[B]]
+  %g = kiln.hard_sigmoid %x {alpha = 0.166666672 : f32, beta = 5.000000e-01 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+  %0 = kiln.mul %g, %x : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %h = kiln.hard_sigmoid %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+  %1 = kiln.mul %x, %h : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %2 = kiln.mul %y, %g : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  return %0, %1, %2 : tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>
+}
