@@ -12,7 +12,10 @@ computed here with numpy: no calibration tool is involved, so Kiln's importer
 and integer lowering are tested against an independent producer.
 
 Usage: make_qdq_digits.py OUT.onnx [--model models/digits_cnn.onnx] [--calib 256]
-       [--uint8]   (uint8 activations with zero point 128-centred, ORT's older default)
+       [--uint8]      (uint8 activations, zero points 128 higher: ORT's older default)
+       [--qoperator]  (ORT's QOperator format instead: QLinearConv with int32 bias,
+                       MaxPool and Flatten on int8 tensors, AveragePool between
+                       DequantizeLinear/QuantizeLinear, QLinearMatMul + float bias Add)
 """
 import argparse
 import os
@@ -62,6 +65,97 @@ def act_params(lo, hi, uint8):
     return scale, zp
 
 
+def write_qoperator(model, inits, lo, hi, args):
+    """The same network in QOperator form; int8 tensors flow between ops."""
+    nodes, new_inits = [], []
+
+    def add_init(name, array):
+        new_inits.append(numpy_helper.from_array(array, name))
+        return name
+
+    def act(name):
+        scale, zp = act_params(lo[name], hi[name], False)
+        return (add_init(name + "_scale", np.array(scale, np.float32)),
+                add_init(name + "_zp", np.array(zp, np.int8)), float(scale))
+
+    graph_in = model.graph.input[0].name
+    params = {graph_in: act(graph_in)}
+    nodes.append(helper.make_node("QuantizeLinear", [graph_in, *params[graph_in][:2]],
+                                  [graph_in + "_q"], name="input_QuantizeLinear"))
+    current = {graph_in: graph_in + "_q"}  # float name -> int8 tensor name
+    relu_of = {n.input[0]: n.output[0] for n in model.graph.node if n.op_type == "Relu"}
+    for n in model.graph.node:
+        if n.op_type in ("Constant", "Relu"):
+            continue
+        if n.op_type == "Pad":  # torch's zero pad before AveragePool
+            current[n.output[0]], params[n.output[0]] = current[n.input[0]], params[n.input[0]]
+            continue
+        x = n.input[0]
+        if n.op_type == "Conv":
+            # The Relu is the output range: a zero point of -128 at real 0
+            # clamps negatives, as ORT fuses Conv+Relu into QLinearConv.
+            out = relu_of[n.output[0]]
+            params[out] = act(out)
+            w = inits[n.input[1]]
+            ws = (np.maximum(np.abs(w.reshape(w.shape[0], -1)).max(axis=1), 1e-8) / 127.0
+                  ).astype(np.float32)
+            wq = np.clip(np.round(w / ws.reshape(-1, 1, 1, 1)), -127, 127).astype(np.int8)
+            bq = np.round(inits[n.input[2]] / (np.float32(params[x][2]) * ws)).astype(np.int32)
+            names = [add_init(n.input[1] + "_q", wq), add_init(n.input[1] + "_scale", ws),
+                     add_init(n.input[1] + "_zp", np.zeros(w.shape[0], np.int8))]
+            node = helper.make_node(
+                "QLinearConv", [current[x], *params[x][:2], *names, *params[out][:2],
+                                add_init(n.input[2] + "_q", bq)], [out + "_q"], name=n.name)
+            node.attribute.extend(a for a in n.attribute)
+            nodes.append(node)
+            current[out] = out + "_q"
+        elif n.op_type in ("MaxPool", "Flatten"):
+            node = helper.make_node(n.op_type, [current[x]], [n.output[0] + "_q"], name=n.name)
+            node.attribute.extend(n.attribute)
+            nodes.append(node)
+            current[n.output[0]], params[n.output[0]] = n.output[0] + "_q", params[x]
+        elif n.op_type == "AveragePool":
+            out = n.output[0]
+            params[out] = act(out)
+            nodes.append(helper.make_node("DequantizeLinear", [current[x], *params[x][:2]],
+                                          [x + "_f"], name=n.name + "_DequantizeLinear"))
+            node = helper.make_node("AveragePool", [x + "_f"], [out], name=n.name)
+            node.attribute.extend(n.attribute)
+            nodes.append(node)
+            nodes.append(helper.make_node("QuantizeLinear", [out, *params[out][:2]], [out + "_q"],
+                                          name=n.name + "_QuantizeLinear"))
+            current[out] = out + "_q"
+        elif n.op_type == "Gemm":
+            w = inits[n.input[1]].T  # [K, N] for MatMul; per-column scales
+            ws = (np.maximum(np.abs(w).max(axis=0), 1e-8) / 127.0).astype(np.float32)
+            wq = np.clip(np.round(w / ws), -127, 127).astype(np.int8)
+            mm = n.output[0] + "_mm"
+            params[mm] = act(n.output[0])  # the logits' range, before the bias
+            names = [add_init(n.input[1] + "_q", wq), add_init(n.input[1] + "_scale", ws),
+                     add_init(n.input[1] + "_zp", np.zeros(w.shape[1], np.int8))]
+            nodes.append(helper.make_node("QLinearMatMul", [current[x], *params[x][:2], *names,
+                                                            *params[mm][:2]], [mm + "_q"],
+                                          name=n.name))
+            nodes.append(helper.make_node("DequantizeLinear", [mm + "_q", *params[mm][:2]],
+                                          [mm + "_f"], name=n.name + "_DequantizeLinear"))
+            nodes.append(helper.make_node("Add", [mm + "_f", add_init(n.input[2] + "_f",
+                                                                       inits[n.input[2]])],
+                                          [n.output[0]], name=n.name + "_bias"))
+        else:
+            raise SystemExit(f"make_qdq_digits: no QOperator form for {n.op_type}")
+    graph = helper.make_graph(nodes, "digits_cnn_qoperator", [model.graph.input[0]],
+                              [model.graph.output[0]], new_inits)
+    qmodel = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                               producer_name="kiln scripts/models/make_qdq_digits.py")
+    qmodel.ir_version = 7
+    onnx.checker.check_model(qmodel)
+    onnx.save(qmodel, args.output)
+    print(f"wrote {args.output}: QOperator, "
+          f"{sum(1 for n in nodes if n.op_type == 'QLinearConv')} QLinearConv, "
+          f"{sum(1 for n in nodes if n.op_type == 'QLinearMatMul')} QLinearMatMul, "
+          f"calibrated on {args.calib} samples")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("output")
@@ -69,7 +163,10 @@ def main():
         os.path.dirname(__file__), "..", "..", "models", "digits_cnn.onnx"))
     ap.add_argument("--calib", type=int, default=256)
     ap.add_argument("--uint8", action="store_true")
+    ap.add_argument("--qoperator", action="store_true")
     args = ap.parse_args()
+    if args.qoperator and args.uint8:
+        ap.error("--qoperator writes int8 activations only")
 
     model = onnx.load(args.model)
     inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
@@ -77,6 +174,8 @@ def main():
     act_type = TensorProto.UINT8 if args.uint8 else TensorProto.INT8
     act_np = np.uint8 if args.uint8 else np.int8
 
+    if args.qoperator:
+        return write_qoperator(model, inits, lo, hi, args)
     nodes, new_inits = [], []
     qparams = {}  # float tensor name -> (scale name, zp name, scale)
 
