@@ -297,11 +297,16 @@ def main():
     ap.add_argument("--cold-runs", type=int, default=3)
     ap.add_argument("--taskset", default="",
                     help="pin both runtimes to this CPU list (taskset -c)")
+    ap.add_argument("--nice", type=int,
+                    help="run both runtimes at this nice level (negative needs root): on a "
+                         "shared machine it keeps other jobs from time-slicing the timed runs")
     ap.add_argument("--work", help="keep builds and outputs here (default: a temp dir)")
     ap.add_argument("--json", help="write every number here")
     ap.add_argument("--markdown", help="write the table here")
     args = ap.parse_args()
     args.taskset = ["taskset", "-c", args.taskset] if args.taskset else []
+    if args.nice is not None:
+        args.taskset = ["nice", "-n", str(args.nice)] + args.taskset
     if not os.path.exists(args.kiln):
         sys.exit(f"compare.py: no kiln at {args.kiln} (build it, or pass --kiln)")
     if not args.ort:
@@ -342,7 +347,10 @@ def main():
 
     machine = machine_name()
     md = table(results, machine)
-    md += (f"\n\nONNX Runtime {floor['ort_version']} (onnxruntime-node, native binding called "
+    md += (f"\n\n{args.rounds} interleaved rounds per model, each >= {args.min_seconds} s and "
+           f">= {args.runs} inferences per runtime after {args.warmup} warm-up runs"
+           + (f", both at nice {args.nice}" if args.nice is not None else "") + ". "
+           f"ONNX Runtime {floor['ort_version']} (onnxruntime-node, native binding called "
            f"synchronously); its per-call floor on a 1-element Identity model is "
            f"{floor_p50:.1f} us (p50), included in the ORT columns.")
     print(md)

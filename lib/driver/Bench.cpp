@@ -207,8 +207,7 @@ llvm::Expected<std::vector<BenchItem>> collectItems(llvm::StringRef model) {
   if (!fs::exists(model))
     return llvm::createStringError("no such model file or directory: " + model);
   if (!fs::is_directory(model))
-    return std::vector<BenchItem>{
-        {model.str(), path::filename(model).str(), false}};
+    return std::vector<BenchItem>{{model.str(), model.str(), false}};
   if (isLibraryDir(model))
     return std::vector<BenchItem>{
         {model.str(), path::filename(model).str(), true}};
@@ -236,15 +235,18 @@ llvm::Expected<std::vector<BenchItem>> collectItems(llvm::StringRef model) {
   return items;
 }
 
-/// A C identifier from a label: `resnet18/model.onnx` -> `resnet18_model`.
+/// A C identifier from a label: `resnet18/model.onnx` -> `resnet18_model`,
+/// `/x/y/tiny.onnx` -> `tiny`.
 std::string symbolName(llvm::StringRef label) {
+  llvm::StringRef stem = path::stem(label);
+  std::string base = stem.str();
+  llvm::StringRef parent = path::filename(path::parent_path(label));
+  if (stem == "model" && !parent.empty())
+    base = (parent + "_" + stem).str();
   std::string s;
-  llvm::StringRef stem = label;
-  if (stem.ends_with(".onnx") || stem.ends_with(".mlir"))
-    stem = stem.drop_back(5);
-  for (char c : stem)
+  for (char c : base)
     s += llvm::isAlnum(c) ? c : '_';
-  if (s.empty() || llvm::isDigit(s.front()))
+  if (s.empty() || !llvm::isAlpha(s.front()))
     s = "m_" + s;
   return s;
 }
@@ -824,8 +826,10 @@ int kiln::driver::benchMain(int argc, char **argv) {
     if (!r) {
       ++failures;
       std::string msg = llvm::toString(r.takeError());
-      llvm::errs() << "kiln bench: error: " << item.label << ": " << msg
-                   << "\n";
+      // One model: the message already names its file.
+      llvm::errs() << "kiln bench: error: "
+                   << (items->size() > 1 ? item.label + ": " : std::string())
+                   << msg << "\n";
       all.push_back(
           {{"model", item.label}, {"path", item.path}, {"error", msg}});
       continue;
