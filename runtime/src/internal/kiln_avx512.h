@@ -18,7 +18,44 @@ static inline __mmask16 kiln_avx512_mask(int32_t count) {
                       : (__mmask16)((1u << count) - 1u);
 }
 
-/* Sigmoid, tanh, gelu and the other transcendental kinds: the tested
+/* kiln_avx2_exp on 16 lanes: the same polynomial, constants and two-step
+ * 2^n scale, so both builds give the same values. */
+static inline __m512 kiln_avx512_exp(__m512 x) {
+  const __m512 clamped = _mm512_max_ps(
+      _mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
+  const __m512 n = _mm512_roundscale_ps(
+      _mm512_mul_ps(clamped, _mm512_set1_ps(1.44269504088896341f)),
+      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), clamped);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r),
+                      _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  const __m512i ni = _mm512_cvtps_epi32(n);
+  const __m512i half = _mm512_srai_epi32(ni, 1);
+  const __m512i bias = _mm512_set1_epi32(127);
+  const __m512 s1 =
+      _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(half, bias), 23));
+  const __m512 s2 = _mm512_castsi512_ps(_mm512_slli_epi32(
+      _mm512_add_epi32(_mm512_sub_epi32(ni, half), bias), 23));
+  const __m512 y = _mm512_mul_ps(_mm512_mul_ps(p, s1), s2);
+  /* NaN in, NaN out (the clamps above would have turned it into a number). */
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), y, x);
+}
+
+/* 1 / (1 + e^-x), as kiln_avx2_sigmoid. */
+static inline __m512 kiln_avx512_sigmoid(__m512 x) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 e = kiln_avx512_exp(_mm512_sub_ps(_mm512_setzero_ps(), x));
+  return _mm512_div_ps(one, _mm512_add_ps(one, e));
+}
+
+/* Tanh, gelu and the other transcendental kinds: the tested
  * 8-lane polynomials of kiln_avx2.h on each half, so both builds round the
  * same. Out of line, so the inlined fast path below stays small. */
 __m512 kiln_avx512_act_slow(const kiln_activation *act, __m512 x);
@@ -44,6 +81,8 @@ kiln_avx512_act(const kiln_activation *act, __m512 x) {
                          _mm512_max_ps(zero, _mm512_fmadd_ps(
                                                  x, _mm512_set1_ps(1.0f / 6.0f),
                                                  _mm512_set1_ps(0.5f)))));
+  case KILN_ACT_SIGMOID:
+    return kiln_avx512_sigmoid(x);
   default:
     return kiln_avx512_act_slow(act, x);
   }

@@ -1,5 +1,5 @@
 /* AVX2 elementwise: fused epilogue, unary maps, binary fast paths. */
-#include "kiln_avx2.h"
+#include "kiln_avx512.h"
 #include "kiln_iter.h"
 #include "kiln_ref.h"
 
@@ -14,6 +14,17 @@ kiln_status kiln_internal_epilogue_f32(const kiln_activation *act,
     return KILN_ERR_ARG;
   if (act == NULL)
     act = &identity;
+#if KILN_HAVE_AVX512
+  /* 16 lanes: relu/clip/hard-swish/sigmoid in zmm (kiln_avx512_act). */
+  for (int32_t i = 0; i < count; i += 16) {
+    const __mmask16 m = kiln_avx512_mask(count - i);
+    __m512 v = _mm512_maskz_loadu_ps(m, in + i);
+    if (residual != NULL)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, residual + i));
+    _mm512_mask_storeu_ps(out + i, m, kiln_avx512_act(act, v));
+  }
+  return KILN_OK;
+#endif
   for (int32_t i = 0; i < count; i += 8) {
     __m256 v = kiln_avx2_load_n(in + i, count - i);
     if (residual != NULL)
@@ -44,31 +55,71 @@ static int kiln_same_shape(const kiln_shape *x, const kiln_shape *y) {
   return 1;
 }
 
+/* How an operand of shape x is read against an output of shape out, split
+ * at axis `split` into outer x inner: 0 no fast form, 1 the whole tensor
+ * (same shape), 2 one element, 3 one element per outer index (x is out with
+ * trailing ones: a per-channel scale or bias on NCHW), 4 one inner run
+ * repeated for every outer index (x is out's trailing dims: a bias row). */
+static int kiln_operand_form(const kiln_shape *x, const kiln_shape *out,
+                             int32_t split) {
+  if (kiln_same_shape(x, out))
+    return 1;
+  if (x->rank > out->rank)
+    return 0;
+  if (kiln_numel(x) == 1)
+    return 2;
+  const int32_t lead = out->rank - x->rank;
+  int outer_only = 1, inner_only = 1;
+  for (int32_t d = 0; d < out->rank; ++d) {
+    const int32_t xd = d < lead ? 1 : x->dims[d - lead];
+    const int32_t od = out->dims[d];
+    if (d < split) {
+      outer_only &= xd == od;
+      inner_only &= xd == 1;
+    } else {
+      outer_only &= xd == 1;
+      inner_only &= xd == od;
+    }
+  }
+  return outer_only ? 3 : inner_only ? 4 : 0;
+}
+
 int kiln_avx2_binary_fast(kiln_avx2_binary_fn fn, const kiln_shape *a_shape,
                           const float *a, const kiln_shape *b_shape,
                           const float *b, const kiln_shape *out_shape,
                           float *out) {
   if (a_shape == NULL || a == NULL || b_shape == NULL || b == NULL ||
       out_shape == NULL || out == NULL || out_shape->rank < 0 ||
-      out_shape->rank > KILN_MAX_RANK)
+      out_shape->rank > KILN_MAX_RANK || a_shape->rank < 0 ||
+      b_shape->rank < 0)
     return 0;
-  /* A one-element operand of any rank <= out's broadcasts to every lane. */
-  const int a_full = kiln_same_shape(a_shape, out_shape);
-  const int b_full = kiln_same_shape(b_shape, out_shape);
-  const int a_one =
-      a_shape->rank <= out_shape->rank && kiln_numel(a_shape) == 1;
-  const int b_one =
-      b_shape->rank <= out_shape->rank && kiln_numel(b_shape) == 1;
-  if (!((a_full || a_one) && (b_full || b_one)))
-    return 0;
-  const int32_t count = kiln_numel(out_shape);
-  for (int32_t i = 0; i < count; i += 8) {
-    const __m256 x =
-        a_full ? kiln_avx2_load_n(a + i, count - i) : _mm256_broadcast_ss(a);
-    const __m256 y =
-        b_full ? kiln_avx2_load_n(b + i, count - i) : _mm256_broadcast_ss(b);
-    kiln_avx2_store_n(out + i, fn(x, y), count - i);
+  /* The smallest split that fits gives the longest contiguous runs (split 0
+   * when neither operand broadcasts per axis); ranks are at most 6. */
+  for (int32_t split = 0; split <= out_shape->rank; ++split) {
+    const int fa = kiln_operand_form(a_shape, out_shape, split);
+    const int fb = kiln_operand_form(b_shape, out_shape, split);
+    if (fa == 0 || fb == 0 || (fa >= 3 && fb >= 3))
+      continue;
+    int32_t outer = 1, inner = 1;
+    for (int32_t d = 0; d < out_shape->rank; ++d)
+      *(d < split ? &outer : &inner) *= out_shape->dims[d];
+    for (int32_t o = 0; o < outer; ++o) {
+      const ptrdiff_t base = (ptrdiff_t)o * inner;
+      /* A scalar operand for this run, or NULL if it varies along it. */
+      const float *as = fa == 2 ? a : fa == 3 ? a + o : NULL;
+      const float *bs = fb == 2 ? b : fb == 3 ? b + o : NULL;
+      const float *av = fa == 1 ? a + base : a;
+      const float *bv = fb == 1 ? b + base : b;
+      for (int32_t i = 0; i < inner; i += 8) {
+        const __m256 x = as ? _mm256_broadcast_ss(as)
+                            : kiln_avx2_load_n(av + i, inner - i);
+        const __m256 y = bs ? _mm256_broadcast_ss(bs)
+                            : kiln_avx2_load_n(bv + i, inner - i);
+        kiln_avx2_store_n(out + base + i, fn(x, y), inner - i);
+      }
+    }
+    return 1;
   }
-  return 1;
+  return 0;
 }
 #endif /* KILN_HAVE_AVX2 */

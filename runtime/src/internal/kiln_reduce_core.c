@@ -1,13 +1,15 @@
 /* Axis-mask reduction behind ReduceSum/Mean/Max/Min and the global pools. */
 #include "kiln_internal.h"
 #include "kiln_iter.h"
+#include "kiln_ref.h"
 
 #include <math.h>
 
-kiln_status kiln_internal_reduce_f32(kiln_reduce_kind kind,
-                                     const kiln_shape *in_shape,
-                                     const float *input, uint32_t axes_mask,
-                                     float *output) {
+kiln_status KILN_REF(kiln_internal_reduce_f32)(kiln_reduce_kind kind,
+                                               const kiln_shape *in_shape,
+                                               const float *input,
+                                               uint32_t axes_mask,
+                                               float *output) {
   if (in_shape == NULL || input == NULL || output == NULL)
     return KILN_ERR_NULL;
   if (!kiln_rank_ok(in_shape) || (axes_mask >> in_shape->rank) != 0u)

@@ -43,6 +43,10 @@ kiln_status kiln_internal_global_pool_f32_ref(kiln_reduce_kind kind,
                                               const kiln_shape *in_shape,
                                               const float *input,
                                               float *output);
+kiln_status kiln_internal_reduce_f32_ref(kiln_reduce_kind kind,
+                                         const kiln_shape *in_shape,
+                                         const float *input,
+                                         uint32_t axes_mask, float *output);
 kiln_status kiln_internal_softmax_f32_ref(int is_log, const float *input,
                                           float *output, int32_t outer,
                                           int32_t axis_size, int32_t inner);

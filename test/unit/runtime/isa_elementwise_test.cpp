@@ -128,7 +128,12 @@ TEST(IsaBinary, FastPathsAndBroadcastFallback) {
                 {{1}, {1}},
                 {{17}, {}},                // scalar b
                 {{1, 1}, {4, 9}},          // one-element a
-                {{2, 3, 4, 5}, {3, 1, 1}}, // per-channel: reference
+                {{2, 3, 4, 5}, {3, 1, 1}}, // per-channel runs
+                {{1, 3, 9, 9}, {1, 3, 1, 1}}, // squeeze-excite scale
+                {{1, 1}, {5, 1, 1}},       // one element, broadcast up
+                {{4, 9}, {9}},             // bias row
+                {{3, 1, 1}, {2, 3, 4, 5}}, // per-channel a
+                {{2, 3, 4, 5}, {1, 3, 4, 1}}, // middle axes: reference
                 {{6, 1}, {1, 7}}};         // two-sided: reference
   uint32_t seed = 1;
   for (const auto &[fn, ref] : ops)
@@ -167,6 +172,66 @@ RC_GTEST_PROP(IsaBinary, RandomBroadcastsMatchReference, ()) {
   RC_ASSERT(binary_matches(mul ? kiln_mul_f32 : kiln_add_f32,
                            mul ? kiln_mul_f32_ref : kiln_add_f32_ref, ad, bd,
                            *rc::gen::arbitrary<uint32_t>()));
+}
+
+// Sum/mean over trailing axes reassociates (vector lanes); the rest is the
+// reference walk.
+TEST(IsaReduce, TrailingAxesWithinToleranceOthersExact) {
+  struct Case {
+    std::vector<int32_t> dims;
+    uint32_t mask;
+  };
+  const Case cases[] = {{{1, 32, 7, 7}, 0xc},   {{2, 5, 13, 11}, 0xc},
+                        {{3, 1000}, 0x2},       {{4, 3, 2}, 0x7},
+                        {{2, 3, 4, 5}, 0x2},    {{2, 3, 4, 5}, 0x5},
+                        {{6, 0, 3}, 0x4},       {{2, 3}, 0x0}};
+  uint32_t seed = 700;
+  for (const Case &c : cases) {
+    for (kiln_reduce_kind kind :
+         {KILN_REDUCE_SUM, KILN_REDUCE_MEAN, KILN_REDUCE_MAX}) {
+      auto x = random_floats(std::max<size_t>(size_t(numel(c.dims)), 1),
+                             ++seed);
+      const kiln_shape s = shape(c.dims);
+      int64_t out_n = 1;
+      for (size_t d = 0; d < c.dims.size(); ++d)
+        if (!(c.mask & (1u << d)))
+          out_n *= c.dims[d];
+      std::vector<float> got(size_t(out_n) + 1, 9.0f), want(got);
+      ASSERT_EQ(kiln_internal_reduce_f32(kind, &s, x.data(), c.mask,
+                                         got.data()),
+                kiln_internal_reduce_f32_ref(kind, &s, x.data(), c.mask,
+                                             want.data()));
+      EXPECT_TRUE(matches_ref(got, want))
+          << c.dims.size() << "-d, mask " << c.mask << ", kind " << kind;
+    }
+  }
+}
+
+RC_GTEST_PROP(IsaReduce, RandomTrailingReductionsMatchReference, ()) {
+  const int rank = *rc::gen::inRange(1, 5);
+  std::vector<int32_t> dims;
+  for (int d = 0; d < rank; ++d)
+    dims.push_back(*rc::gen::inRange(1, 40));
+  const int first = *rc::gen::inRange(0, rank);
+  const uint32_t mask = ((1u << rank) - 1u) & ~((1u << first) - 1u);
+  const kiln_reduce_kind kind =
+      *rc::gen::arbitrary<bool>() ? KILN_REDUCE_SUM : KILN_REDUCE_MEAN;
+  auto x = random_floats(size_t(numel(dims)), *rc::gen::arbitrary<uint32_t>());
+  const kiln_shape s = shape(dims);
+  int64_t out_n = 1;
+  for (int d = 0; d < first; ++d)
+    out_n *= dims[size_t(d)];
+  std::vector<float> got(static_cast<size_t>(out_n)), want(got);
+  RC_ASSERT(kiln_internal_reduce_f32(kind, &s, x.data(), mask, got.data()) ==
+            KILN_OK);
+  RC_ASSERT(kiln_internal_reduce_f32_ref(kind, &s, x.data(), mask,
+                                         want.data()) == KILN_OK);
+  // Sums of up to 40^4 terms in [-1, 1]: the reassociation error scales with
+  // the sum of magnitudes, so the absolute bound does too.
+  double scale = 0;
+  for (float v : x)
+    scale += std::fabs(v);
+  RC_ASSERT(matches_ref(got, want, 1e-3, 1e-5 + 1e-6 * scale));
 }
 
 } // namespace
