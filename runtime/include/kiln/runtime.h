@@ -409,6 +409,22 @@ int32_t kiln_conv2d_s8_scratch_size(const kiln_conv_s8_params *params,
                                     const kiln_shape *filter_shape,
                                     const kiln_shape *out_shape);
 
+/* Kernel variant families whose scratch needs differ. */
+typedef enum {
+  KILN_ISA_GENERIC = 0, /* the C reference kernels (AArch64, Cortex-M) */
+  KILN_ISA_AVX2 = 1     /* x86-64 AVX2+FMA builds (AVX-512 builds too) */
+} kiln_isa;
+
+/* What kiln_conv2d_s8_scratch_size() returns in a runtime built for `isa`,
+ * from any build: a compiler plans the arena for its target's runtime, not
+ * for the one it links (0 for an unknown isa; the kernels then run their
+ * reference path when given a NULL scratch). */
+int32_t kiln_conv2d_s8_scratch_size_for(kiln_isa isa,
+                                        const kiln_conv_s8_params *params,
+                                        const kiln_shape *in_shape,
+                                        const kiln_shape *filter_shape,
+                                        const kiln_shape *out_shape);
+
 /* Fully connected: in [batch, k] int8; weights [n, k] int8 (row per output,
  * zero point 0); bias [n] int32 or NULL; requant[n]; out [batch, n] int8. */
 typedef struct {

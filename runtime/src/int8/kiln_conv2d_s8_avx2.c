@@ -22,7 +22,7 @@ kiln_status kiln_conv2d_s8(const kiln_conv_s8_params *params,
                                                   out_shape, output, &g);
   if (st != KILN_OK)
     return st;
-  if (scratch == NULL || kiln_avx2_conv_s8_scratch(params, &g) < 0)
+  if (scratch == NULL || kiln_internal_conv_s8_scratch_avx2(params, &g) < 0)
     return kiln_conv2d_s8_ref(params, requant, in_shape, input, filter_shape,
                               weights, bias, out_shape, output, scratch);
   if (g.c_per_g == 1) {

@@ -170,8 +170,6 @@ static inline void kiln_avx2_interior_cols(int32_t ow_n, int32_t s, int32_t pad,
 }
 
 /* int8 GEMM-convolution and depthwise pieces (kiln_conv_avx2_s8.c). */
-int32_t kiln_avx2_conv_s8_scratch(const kiln_conv_s8_params *p,
-                                  const kiln_conv_geometry *g);
 void kiln_avx2_conv_s8_gemm(const kiln_conv_s8_params *p,
                             const kiln_requant *requant,
                             const kiln_conv_geometry *g, const int8_t *input,

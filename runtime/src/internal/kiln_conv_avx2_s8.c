@@ -4,11 +4,10 @@
 
 #if KILN_HAVE_AVX2
 
-/* Rows of A (output channels) and columns of B (output pixels) per
- * micro-tile: 4 x 16 keeps 8 accumulators, 2 B vectors, the broadcast and a
- * product in 12 of the 16 ymm registers. */
-#define KILN_S8_MR 4
-#define KILN_S8_NR 16
+/* KILN_S8_MR x KILN_S8_NR (kiln_internal_s8.h) = 4 rows of A (output
+ * channels) x 16 columns of B (output pixels) per micro-tile keeps 8
+ * accumulators, 2 B vectors, the broadcast and a product in 12 of the 16
+ * ymm registers. */
 
 /* The reduction runs over k = (c, kh, kw) in pairs: B holds (row 2i, row
  * 2i + 1) as adjacent int16 per pixel and A the matching weight pair as one
@@ -22,7 +21,7 @@ static int32_t kiln_s8_mblocks(const kiln_conv_geometry *g) {
 }
 
 /* Depthwise: one channel's plane with its padding, row stride padded_w,
- * plus slack for the last row's 16-lane loads. */
+ * plus KILN_S8_DW_SLACK bytes for the last row's 16-lane loads. */
 static int64_t kiln_s8_dw_padded_w(const kiln_conv_s8_params *p,
                                    const kiln_conv_geometry *g) {
   return (int64_t)g->w + p->pad[1] + p->pad[3];
@@ -30,21 +29,6 @@ static int64_t kiln_s8_dw_padded_w(const kiln_conv_s8_params *p,
 static int64_t kiln_s8_dw_padded_h(const kiln_conv_s8_params *p,
                                    const kiln_conv_geometry *g) {
   return (int64_t)g->h + p->pad[0] + p->pad[2];
-}
-#define KILN_S8_DW_SLACK 64
-
-int32_t kiln_avx2_conv_s8_scratch(const kiln_conv_s8_params *p,
-                                  const kiln_conv_geometry *g) {
-  int64_t total;
-  if (g->c_per_g == 1) {
-    total = kiln_s8_dw_padded_h(p, g) * kiln_s8_dw_padded_w(p, g) +
-            KILN_S8_DW_SLACK;
-  } else {
-    const int64_t kp = kiln_s8_kpairs(g);
-    total = (int64_t)p->groups * kiln_s8_mblocks(g) * KILN_S8_MR * kp * 4 +
-            kp * KILN_S8_NR * 4;
-  }
-  return total > INT32_MAX ? -1 : (int32_t)total;
 }
 
 /* A of every group as [group][m-block][k-pair][MR] int32 weight pairs; rows

@@ -49,3 +49,19 @@ kiln_status kiln_internal_conv_s8_geometry(
     return KILN_ERR_ARG;
   return KILN_OK;
 }
+
+int64_t kiln_internal_conv_s8_scratch_avx2(const kiln_conv_s8_params *p,
+                                           const kiln_conv_geometry *g) {
+  int64_t total;
+  if (g->c_per_g == 1) {
+    total = ((int64_t)g->h + p->pad[0] + p->pad[2]) *
+                ((int64_t)g->w + p->pad[1] + p->pad[3]) +
+            KILN_S8_DW_SLACK;
+  } else {
+    const int64_t kp = ((int64_t)g->c_per_g * g->kh * g->kw + 1) / 2;
+    const int64_t m_blocks = (g->m_per_g + KILN_S8_MR - 1) / KILN_S8_MR;
+    total = (int64_t)p->groups * m_blocks * KILN_S8_MR * kp * 4 +
+            kp * KILN_S8_NR * 4;
+  }
+  return total > INT32_MAX ? -1 : total;
+}

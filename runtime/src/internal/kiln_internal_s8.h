@@ -36,6 +36,16 @@ kiln_status kiln_internal_conv_s8_geometry(
     const kiln_shape *filter_shape, const int8_t *weights,
     const kiln_shape *out_shape, const int8_t *output, kiln_conv_geometry *g);
 
+/* Scratch bytes of the AVX2 kiln_conv2d_s8 (plain C, so every build can
+ * answer kiln_conv2d_s8_scratch_size_for): packed weights plus one B panel,
+ * or for depthwise one zero-point-padded input plane; -1 when it would not
+ * fit int32. The layouts are in kiln_conv_avx2_s8.c. */
+int64_t kiln_internal_conv_s8_scratch_avx2(const kiln_conv_s8_params *p,
+                                           const kiln_conv_geometry *g);
+#define KILN_S8_MR 4        /* rows of the AVX2 int8 GEMM tile */
+#define KILN_S8_NR 16       /* columns (output pixels) of its B panels */
+#define KILN_S8_DW_SLACK 64 /* bytes past a padded depthwise plane */
+
 /* Pool window arithmetic shared by the int8 pools and their ISA variants. */
 typedef struct {
   int32_t h, w, oh, ow, planes;

@@ -19,10 +19,6 @@ kiln_status kiln_conv2d_s8_ref(const kiln_conv_s8_params *params,
                                const int8_t *weights, const int32_t *bias,
                                const kiln_shape *out_shape, int8_t *output,
                                void *scratch);
-int32_t kiln_conv2d_s8_scratch_size_ref(const kiln_conv_s8_params *params,
-                                        const kiln_shape *in_shape,
-                                        const kiln_shape *filter_shape,
-                                        const kiln_shape *out_shape);
 kiln_status kiln_fully_connected_s8_ref(const kiln_fc_s8_params *params,
                                         const kiln_requant *requant,
                                         const int8_t *input,

@@ -241,6 +241,34 @@ TEST(ConvS8, AgreesWithFloatConvOnDequantisedValues) {
   }
 }
 
+TEST(ConvS8, ScratchSizeForEachIsa) {
+  // 3x3 GEMM: 2 groups of 5 -> 6 channels; depthwise 7 channels, pads 1/2.
+  const ConvS8Case gemm{1, 10, 9, 11, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2};
+  const ConvS8Case dw{1, 7, 9, 11, 7, 3, 3, 1, 1, 1, 1, 1, 2, 1, 2, 7};
+  for (const ConvS8Case &cc : {gemm, dw}) {
+    const kiln_conv_s8_params p = cc.params();
+    const kiln_shape in_s = cc.in_shape(), f_s = cc.filter_shape(),
+                     out_s = cc.out_shape();
+    EXPECT_EQ(kiln_conv2d_s8_scratch_size_for(KILN_ISA_GENERIC, &p, &in_s, &f_s,
+                                              &out_s),
+              0);
+    EXPECT_EQ(kiln_conv2d_s8_scratch_size_for(static_cast<kiln_isa>(77), &p,
+                                              &in_s, &f_s, &out_s),
+              0);
+    EXPECT_EQ(kiln_conv2d_s8_scratch_size_for(KILN_ISA_AVX2, nullptr, &in_s,
+                                              &f_s, &out_s),
+              0);
+    const int32_t kp = (cc.c / cc.groups * cc.kh * cc.kw + 1) / 2;
+    const int32_t m_rows = (cc.m / cc.groups + 3) / 4 * 4;
+    const int32_t want =
+        cc.c == cc.groups ? (cc.h + cc.pt + cc.pb) * (cc.w + cc.pl + cc.pr) + 64
+                          : cc.groups * m_rows * kp * 4 + kp * 16 * 4;
+    EXPECT_EQ(
+        kiln_conv2d_s8_scratch_size_for(KILN_ISA_AVX2, &p, &in_s, &f_s, &out_s),
+        want);
+  }
+}
+
 TEST(ConvS8, RejectsBadArguments) {
   ConvS8Case cc{1, 2, 4, 4, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   const ConvS8Data d = conv_s8_data(cc, 3);

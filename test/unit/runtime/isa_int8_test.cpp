@@ -60,6 +60,17 @@ TEST(IsaConvS8, EdgeShapesOffsetsAndClamps) {
     }
 }
 
+TEST(IsaConvS8, ScratchSizeIsTheAvx2Answer) {
+  for (const ConvS8Case &cc : kCases) {
+    const kiln_conv_s8_params p = cc.params();
+    const kiln_shape in_s = cc.in_shape(), f_s = cc.filter_shape(),
+                     out_s = cc.out_shape();
+    EXPECT_EQ(kiln_conv2d_s8_scratch_size(&p, &in_s, &f_s, &out_s),
+              kiln_conv2d_s8_scratch_size_for(KILN_ISA_AVX2, &p, &in_s, &f_s,
+                                              &out_s));
+  }
+}
+
 TEST(IsaConvS8, ExtremeWeightsAndInputs) {
   // Input -128 with offset -127 and weight -128: the largest product
   // (32640) the int16 pairs must hold exactly, in every tap.
