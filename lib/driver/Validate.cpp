@@ -441,7 +441,7 @@ int kiln::driver::validateMain(int argc, char **argv) {
   }
   if (o.engine == "evaluator") {
     intModule = modified ? qdqModule->clone() : refModule->get().clone();
-    if (quantised)
+    if (c.quantize == "int8")
       if (llvm::Error e = lowerQDQToInteger(intModule.get()))
         return fail(std::move(e));
   }

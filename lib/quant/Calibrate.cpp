@@ -139,7 +139,9 @@ void kiln::ptq::buildQuantizePipeline(OpPassManager &pm,
   qdq.exclude.assign(options.exclude.begin(), options.exclude.end());
   pm.addNestedPass<func::FuncOp>(createKilnInsertQDQPass(qdq));
   pm.addPass(createCSEPass());
-  if (!options.qdqOnly) {
+  // Weight-only int8 has no integer ops to form: its dequantize stays, so
+  // the int8 weights stay int8 in flash and widen at run time.
+  if (!options.qdqOnly && options.mode == "int8") {
     pm.addNestedPass<func::FuncOp>(createKilnQuantizeOpsPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
