@@ -265,8 +265,12 @@ def KilnCancelTransposesPass : Pass<"kiln-cancel-transposes", "mlir::func::FuncO
     `unary(transpose(x))` is `transpose(unary(x))`, and
     `binary(transpose(a), transpose(b))` with equal permutations (or with a
     constant other side, which is transposed at compile time) is
-    `transpose(binary(a, b))`. Consecutive transposes then compose, and a
-    composition that is the identity disappears (the transpose folder).
+    `transpose(binary(a, b))`. Ops with axis attributes move too, their axes
+    mapped through the permutation: softmax and log_softmax (`axis`),
+    reductions (`axes`; without keepdims the transpose then permutes only
+    the kept dimensions), and a concat whose inputs all carry the same
+    permutation. Consecutive transposes then compose, and a composition
+    that is the identity disappears (the transpose folder).
 
     ```mlir
     %t = kiln.transpose %x {perm = array<i64: 0, 2, 3, 1>} : ...

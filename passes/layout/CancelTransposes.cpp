@@ -4,6 +4,8 @@
 #include "passes/cleanup/CleanupPatterns.h"
 #include "passes/layout/LayoutPatterns.h"
 
+#include "llvm/ADT/DenseSet.h"
+
 namespace kiln {
 #define GEN_PASS_DEF_KILNCANCELTRANSPOSESPASS
 #include "passes/Passes.h.inc"
@@ -23,14 +25,111 @@ SmallVector<int64_t> invert(ArrayRef<int64_t> perm) {
 /// Clones `op` onto `operands` with its result retyped to `type`, and puts
 /// `perm` back on the result: op(transpose(x)) == transpose(op(x)) for an
 /// elementwise op.
-void sinkBelow(PatternRewriter &rewriter, Operation *op, ValueRange operands,
-               RankedTensorType type, ArrayRef<int64_t> perm) {
+Operation *sinkBelow(PatternRewriter &rewriter, Operation *op, ValueRange operands,
+                     RankedTensorType type, ArrayRef<int64_t> perm) {
   Operation *clone = rewriter.clone(*op);
   clone->setOperands(operands);
   clone->getResult(0).setType(type);
   rewriter.replaceOpWithNewOp<TransposeOp>(op, op->getResult(0).getType(),
                                            clone->getResult(0), perm);
+  return clone;
 }
+
+int64_t normalized(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
+/// softmax(transpose(x, p), axis k) == transpose(softmax(x, axis p[k]), p):
+/// output dimension k is input dimension p[k].
+template <typename OpTy>
+struct SinkThroughAxisOp final : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    auto transpose = op.getInput().template getDefiningOp<TransposeOp>();
+    if (!transpose || !transpose->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "input is not a single-use transpose");
+    ArrayRef<int64_t> perm = transpose.getPerm();
+    int64_t axis = perm[normalized(op.getAxis(), perm.size())];
+    auto type = cast<RankedTensorType>(transpose.getInput().getType())
+                    .clone(cast<RankedTensorType>(op.getType()).getElementType());
+    auto clone = cast<OpTy>(sinkBelow(rewriter, op, transpose.getInput(), type, perm));
+    rewriter.modifyOpInPlace(clone, [&] { clone.setAxis(axis); });
+    return success();
+  }
+};
+
+/// reduce(transpose(x, p), axes A) == transpose(reduce(x, axes p[A]), q),
+/// where q is p on the kept dimensions (p itself with keepdims).
+template <typename OpTy>
+struct SinkThroughReduce final : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    auto transpose = op.getInput().template getDefiningOp<TransposeOp>();
+    if (!transpose || !transpose->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "input is not a single-use transpose");
+    ArrayRef<int64_t> perm = transpose.getPerm();
+    int64_t rank = perm.size();
+    llvm::SmallDenseSet<int64_t> reducedOut, reducedIn;
+    SmallVector<int64_t> axes;
+    for (int64_t a : op.getAxes()) {
+      reducedOut.insert(normalized(a, rank));
+      reducedIn.insert(perm[normalized(a, rank)]);
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      if (reducedIn.contains(d))
+        axes.push_back(d);
+    auto inType = cast<RankedTensorType>(transpose.getInput().getType());
+    SmallVector<int64_t> shape, newPerm;
+    // Input dimensions that survive, in order, and where each lands.
+    DenseMap<int64_t, int64_t> keptIndex;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (reducedIn.contains(d)) {
+        if (op.getKeepdims())
+          shape.push_back(1);
+      } else {
+        shape.push_back(inType.getDimSize(d));
+      }
+      if (op.getKeepdims() || !reducedIn.contains(d))
+        keptIndex[d] = keptIndex.size();
+    }
+    for (int64_t i = 0; i < rank; ++i)
+      if (op.getKeepdims() || !reducedOut.contains(i))
+        newPerm.push_back(keptIndex.lookup(perm[i]));
+    auto type = RankedTensorType::get(
+        shape, cast<RankedTensorType>(op.getType()).getElementType());
+    auto clone = cast<OpTy>(sinkBelow(rewriter, op, transpose.getInput(), type, newPerm));
+    rewriter.modifyOpInPlace(clone, [&] { clone.setAxes(axes); });
+    return success();
+  }
+};
+
+/// concat(transpose(a, p), transpose(b, p), ..., axis k) ==
+/// transpose(concat(a, b, ..., axis p[k]), p).
+struct SinkThroughConcat final : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
+    SmallVector<Value> inputs;
+    std::optional<SmallVector<int64_t>> perm;
+    for (Value input : op.getInputs()) {
+      auto transpose = input.getDefiningOp<TransposeOp>();
+      if (!transpose || !transpose->hasOneUse() ||
+          (perm && ArrayRef<int64_t>(*perm) != transpose.getPerm()))
+        return rewriter.notifyMatchFailure(op, "inputs are not single-use transposes "
+                                               "with one permutation");
+      perm = SmallVector<int64_t>(transpose.getPerm());
+      inputs.push_back(transpose.getInput());
+    }
+    int64_t rank = perm->size();
+    int64_t axis = (*perm)[normalized(op.getAxis(), rank)];
+    auto firstType = cast<RankedTensorType>(inputs.front().getType());
+    SmallVector<int64_t> shape(firstType.getShape());
+    shape[axis] = 0;
+    for (Value input : inputs)
+      shape[axis] += cast<RankedTensorType>(input.getType()).getDimSize(axis);
+    auto clone = cast<ConcatOp>(
+        sinkBelow(rewriter, op, inputs, firstType.clone(shape), *perm));
+    rewriter.modifyOpInPlace(clone, [&] { clone.setAxis(axis); });
+    return success();
+  }
+};
 
 template <typename OpTy>
 struct SinkThroughUnary final : OpRewritePattern<OpTy> {
@@ -110,5 +209,8 @@ void kiln::populateCancelTransposesPatterns(RewritePatternSet &patterns) {
                SinkThroughBinary<AddOp>, SinkThroughBinary<SubOp>,
                SinkThroughBinary<MulOp>, SinkThroughBinary<DivOp>,
                SinkThroughBinary<MaxOp>, SinkThroughBinary<MinOp>,
-               SinkThroughBinary<PowOp>>(patterns.getContext());
+               SinkThroughBinary<PowOp>, SinkThroughAxisOp<SoftmaxOp>,
+               SinkThroughAxisOp<LogSoftmaxOp>, SinkThroughReduce<ReduceMeanOp>,
+               SinkThroughReduce<ReduceSumOp>, SinkThroughReduce<ReduceMaxOp>,
+               SinkThroughReduce<ReduceMinOp>, SinkThroughConcat>(patterns.getContext());
 }
