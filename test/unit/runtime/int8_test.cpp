@@ -147,26 +147,7 @@ TEST(ConvS8, TableMatchesOracle) {
 }
 
 RC_GTEST_PROP(ConvS8Property, RandomMatchesOracle, ()) {
-  ConvS8Case cc{};
-  const bool depthwise = *rc::gen::arbitrary<bool>();
-  cc.groups = *rc::gen::inRange(1, 4);
-  cc.n = *rc::gen::inRange(1, 3);
-  cc.c = cc.groups * (depthwise ? 1 : *rc::gen::inRange(1, 6));
-  cc.m = cc.groups * *rc::gen::inRange(1, 5);
-  cc.kh = *rc::gen::inRange(1, 5), cc.kw = *rc::gen::inRange(1, 5);
-  cc.sh = *rc::gen::inRange(1, 4), cc.sw = *rc::gen::inRange(1, 4);
-  cc.dh = *rc::gen::inRange(1, 3), cc.dw = *rc::gen::inRange(1, 3);
-  cc.pt = *rc::gen::inRange(0, 3), cc.pl = *rc::gen::inRange(0, 3);
-  cc.pb = *rc::gen::inRange(0, 3), cc.pr = *rc::gen::inRange(0, 3);
-  cc.h = std::max((cc.kh - 1) * cc.dh + 1 - cc.pt - cc.pb, 1) +
-         *rc::gen::inRange(0, 12);
-  cc.w = std::max((cc.kw - 1) * cc.dw + 1 - cc.pl - cc.pr, 1) +
-         *rc::gen::inRange(0, 12);
-  cc.in_off = *rc::gen::inRange(-127, 129);
-  cc.out_off = *rc::gen::inRange(-128, 128);
-  cc.act_min = *rc::gen::inRange(-128, 128);
-  cc.act_max = *rc::gen::inRange(cc.act_min, 128);
-  cc.bias = *rc::gen::arbitrary<bool>();
+  const ConvS8Case cc = random_conv_s8_case({5, 4, 5, 3, 12, 12});
   const ConvS8Data d = conv_s8_data(cc, *rc::gen::arbitrary<uint32_t>());
   auto scratch = conv_scratch(cc);
   std::vector<int8_t> got;

@@ -5,6 +5,8 @@
 
 #include "test_util.h"
 
+#include <rapidcheck.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -137,6 +139,39 @@ struct ConvS8Case {
   size_t filter_size() const { return size_t(numel({m, c / groups, kh, kw})); }
   size_t out_size() const { return size_t(numel({n, m, oh(), ow()})); }
 };
+
+// A RapidCheck-drawn conv: groups, depthwise or not, strides, dilations,
+// pads up to max_pad, inputs at least one window tall/wide plus up to
+// extra_h / extra_w, offsets and clamps anywhere in their ranges.
+struct ConvS8Limits {
+  int32_t max_c_per_group, max_m_per_group, max_k, max_pad, extra_h, extra_w;
+};
+
+inline ConvS8Case random_conv_s8_case(const ConvS8Limits &l) {
+  ConvS8Case cc{};
+  const bool depthwise = *rc::gen::arbitrary<bool>();
+  cc.groups = *rc::gen::inRange(1, 4);
+  cc.n = *rc::gen::inRange(1, 3);
+  cc.c = cc.groups * (depthwise ? 1 : *rc::gen::inRange(1, l.max_c_per_group));
+  cc.m = cc.groups * *rc::gen::inRange(1, l.max_m_per_group);
+  cc.kh = *rc::gen::inRange(1, l.max_k), cc.kw = *rc::gen::inRange(1, l.max_k);
+  cc.sh = *rc::gen::inRange(1, 4), cc.sw = *rc::gen::inRange(1, 4);
+  cc.dh = *rc::gen::inRange(1, 3), cc.dw = *rc::gen::inRange(1, 3);
+  cc.pt = *rc::gen::inRange(0, l.max_pad),
+  cc.pl = *rc::gen::inRange(0, l.max_pad);
+  cc.pb = *rc::gen::inRange(0, l.max_pad),
+  cc.pr = *rc::gen::inRange(0, l.max_pad);
+  cc.h = std::max((cc.kh - 1) * cc.dh + 1 - cc.pt - cc.pb, 1) +
+         *rc::gen::inRange(0, l.extra_h);
+  cc.w = std::max((cc.kw - 1) * cc.dw + 1 - cc.pl - cc.pr, 1) +
+         *rc::gen::inRange(0, l.extra_w);
+  cc.in_off = *rc::gen::inRange(-127, 129);
+  cc.out_off = *rc::gen::inRange(-128, 128);
+  cc.act_min = *rc::gen::inRange(-128, 128);
+  cc.act_max = *rc::gen::inRange(cc.act_min, 128);
+  cc.bias = *rc::gen::arbitrary<bool>();
+  return cc;
+}
 
 struct ConvS8Data {
   std::vector<int8_t> in, wt;
