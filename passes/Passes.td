@@ -47,6 +47,10 @@ def KilnPlanMemoryPass : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
   let options = [
     Option<"alignment", "kiln-alignment", "unsigned", /*default=*/"16",
            "byte alignment of every arena buffer and of the arena itself">,
+    Option<"kernelVariant", "kiln-kernel-variant", "std::string",
+           /*default=*/"\"ref\"",
+           "the target runtime's kernel family (ref, avx2, avx512, native, ...): "
+           "kernel scratch is sized for that runtime, not the compiler's own">,
   ];
   let dependentDialects = ["::kiln::KilnDialect"];
 }

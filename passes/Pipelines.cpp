@@ -13,6 +13,7 @@ void kiln::buildKilnCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   KilnPlanMemoryPassOptions plan;
   plan.alignment = options.alignment;
+  plan.kernelVariant = options.kernelVariant;
   pm.addNestedPass<func::FuncOp>(createKilnPlanMemoryPass(plan));
 }
 
@@ -71,6 +72,10 @@ struct CodegenPipelineOptions
   Option<unsigned> alignment{*this, "alignment",
                              llvm::cl::desc("arena buffer alignment in bytes"),
                              llvm::cl::init(16)};
+  Option<std::string> kernelVariant{
+      *this, "kernel-variant",
+      llvm::cl::desc("the target runtime's kernel family (sizes scratch)"),
+      llvm::cl::init("ref")};
 };
 } // namespace
 
@@ -90,6 +95,7 @@ void kiln::registerKilnPipelines() {
       [](OpPassManager &pm, const CodegenPipelineOptions &opts) {
         CodegenOptions options;
         options.alignment = opts.alignment;
+        options.kernelVariant = opts.kernelVariant;
         buildKilnCodegenPipeline(pm, options);
       });
 }

@@ -61,7 +61,8 @@ namespace {
 /// Builds the buffers of one function; see planMemory.
 class Planner {
 public:
-  Planner(func::FuncOp func, unsigned alignment) : func(func) {
+  Planner(func::FuncOp func, unsigned alignment, StringRef kernelVariant)
+      : func(func), kernelVariant(kernelVariant) {
     plan.alignment = alignment;
   }
   FailureOr<MemoryPlan> run();
@@ -89,6 +90,7 @@ private:
   void computeLowerBound();
 
   func::FuncOp func;
+  StringRef kernelVariant;
   MemoryPlan plan;
   DenseMap<Value, int64_t> outputIndex;
   DenseMap<Operation *, int64_t> stepOf;
@@ -215,7 +217,7 @@ void Planner::shareInPlace() {
 
 void Planner::addScratch() {
   for (auto [step, op] : llvm::enumerate(plan.schedule)) {
-    int64_t bytes = queryKernelScratchBytes(op);
+    int64_t bytes = queryKernelScratchBytes(op, kernelVariant);
     if (bytes <= 0)
       continue;
     unsigned id = newBuffer(PlannedBuffer::Kind::Arena, -1, bytes);
@@ -329,6 +331,7 @@ FailureOr<MemoryPlan> Planner::run() {
   return std::move(plan);
 }
 
-FailureOr<MemoryPlan> kiln::planMemory(func::FuncOp func, unsigned alignment) {
-  return Planner(func, alignment).run();
+FailureOr<MemoryPlan> kiln::planMemory(func::FuncOp func, unsigned alignment,
+                                       StringRef kernelVariant) {
+  return Planner(func, alignment, kernelVariant).run();
 }

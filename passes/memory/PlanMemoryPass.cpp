@@ -25,7 +25,7 @@ struct KilnPlanMemoryPass final
           << alignment;
       return signalPassFailure();
     }
-    FailureOr<MemoryPlan> plan = planMemory(func, alignment);
+    FailureOr<MemoryPlan> plan = planMemory(func, alignment, kernelVariant);
     if (failed(plan))
       return signalPassFailure();
     annotate(func, *plan);

@@ -4,6 +4,9 @@
 #include "kiln/target/QuantParams.h"
 #include "kiln/target/RuntimeParams.h"
 
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/Host.h"
+
 using namespace mlir;
 using namespace kiln;
 
@@ -18,7 +21,21 @@ static int64_t convScratch(ConvOp op, Query query) {
   return query(&params, &in, &filter, &out);
 }
 
-int64_t kiln::queryKernelScratchBytes(Operation *op) {
+/// The runtime build a target's kernel family selects. `native` is the
+/// compiling machine's own: the generated code is built there with
+/// -march=native, so its features decide.
+static kiln_isa isaOfVariant(StringRef kernelVariant) {
+  if (kernelVariant == "avx2" || kernelVariant == "avx512")
+    return KILN_ISA_AVX2;
+  if (kernelVariant == "native") {
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    if (features.lookup("avx2") && features.lookup("fma"))
+      return KILN_ISA_AVX2;
+  }
+  return KILN_ISA_GENERIC;
+}
+
+int64_t kiln::queryKernelScratchBytes(Operation *op, StringRef kernelVariant) {
   if (auto conv = dyn_cast<Conv2DOp>(op); conv && codegen::isQuantizedOp(op)) {
     codegen::ConvS8Params p = codegen::toConvS8Params(conv);
     auto shapeOf = [](Value v) {
@@ -26,7 +43,8 @@ int64_t kiln::queryKernelScratchBytes(Operation *op) {
     };
     kiln_shape in = shapeOf(conv.getInput()), filter = shapeOf(conv.getFilter()),
                out = shapeOf(conv.getOutput());
-    return kiln_conv2d_s8_scratch_size(&p.params, &in, &filter, &out);
+    return kiln_conv2d_s8_scratch_size_for(isaOfVariant(kernelVariant),
+                                           &p.params, &in, &filter, &out);
   }
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return convScratch(conv, kiln_conv2d_f32_scratch_size);

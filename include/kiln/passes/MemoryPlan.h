@@ -63,12 +63,17 @@ mlir::Type getStorageElementType(mlir::Type elementType);
 int64_t getTensorBytes(mlir::Type type);
 
 /// Plans `func`; fails with a diagnostic on values it cannot size.
+/// `kernelVariant` is the target runtime's kernel family
+/// (Toolchain::kernelVariant); kernel scratch is sized for it.
 llvm::FailureOr<MemoryPlan> planMemory(mlir::func::FuncOp func,
-                                       unsigned alignment);
+                                       unsigned alignment,
+                                       llvm::StringRef kernelVariant = "ref");
 
-/// Bytes of caller-owned scratch the runtime kernel for `op` needs, asked
-/// from the runtime itself (0 for kernels without a scratch query).
-int64_t queryKernelScratchBytes(mlir::Operation *op);
+/// Bytes of caller-owned scratch the runtime kernel for `op` needs in a
+/// runtime of `kernelVariant`, asked from the runtime itself (0 for kernels
+/// without a scratch query).
+int64_t queryKernelScratchBytes(mlir::Operation *op,
+                                llvm::StringRef kernelVariant);
 
 } // namespace kiln
 

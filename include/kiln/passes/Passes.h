@@ -21,6 +21,8 @@ namespace kiln {
 struct CodegenOptions {
   /// Byte alignment of arena buffers (the target's alignment).
   unsigned alignment = 16;
+  /// The target's kernel family (Toolchain::kernelVariant): sizes scratch.
+  std::string kernelVariant = "ref";
 };
 
 /// Cleanup (canonicalize, CSE) followed by memory planning on every function:
