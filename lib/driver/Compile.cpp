@@ -119,8 +119,8 @@ static std::string describeLocation(Location loc) {
 /// failure the message lists what is live at the arena's peak.
 static Error checkRamBudget(func::FuncOp func,
                             const CompileModelOptions &options,
-                            unsigned alignment) {
-  FailureOr<MemoryPlan> plan = planMemory(func, alignment);
+                            unsigned alignment, StringRef kernelVariant) {
+  FailureOr<MemoryPlan> plan = planMemory(func, alignment, kernelVariant);
   if (failed(plan))
     return fail("memory planning failed");
   int64_t io = 0;
@@ -350,7 +350,8 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   bool quantize = !options.quantize.empty() || options.weightType != "fp32";
   if (quantize) {
     if (failed(pm.run(module->get())))
-      return fail("the optimisation pipeline failed on '" + options.modelPath + "'");
+      return fail("the optimisation pipeline failed on '" + options.modelPath +
+                  "'");
     if (Error e = driver::quantizeModule(module->get(), options))
       return e;
     progress.done("quantisation");
@@ -358,6 +359,7 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   }
   CodegenOptions codegenOptions;
   codegenOptions.alignment = lib.alignment;
+  codegenOptions.kernelVariant = tgt->toolchain.kernelVariant.str();
   buildKilnCodegenPipeline(pm, codegenOptions);
   if (failed(pm.run(module->get())))
     return fail("the code generation pipeline failed on '" + options.modelPath +
@@ -367,7 +369,8 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   FailureOr<func::FuncOp> func = codegen::getEntryFunction(module->get());
   if (failed(func))
     return fail("nothing to compile in '" + options.modelPath + "'");
-  if (Error e = checkRamBudget(*func, options, lib.alignment))
+  if (Error e = checkRamBudget(*func, options, lib.alignment,
+                                tgt->toolchain.kernelVariant))
     return e;
   int64_t weightBytes = 0;
   FailureOr<codegen::FileMap> files =
@@ -457,8 +460,9 @@ int kiln::driver::compileMain(int argc, char **argv) {
       cl::init(3), cl::cat(category));
   cl::OptionCategory quantCategory("quantisation (docs/quantization.md)");
   cl::opt<std::string> quantize(
-      "quantize", cl::desc("int8 (weights and activations, needs --calibration) "
-                           "or int8-weights (gemm/matmul weights only)"),
+      "quantize",
+      cl::desc("int8 (weights and activations, needs --calibration) "
+               "or int8-weights (gemm/matmul weights only)"),
       cl::value_desc("MODE"), cl::cat(quantCategory));
   cl::opt<std::string> calibration(
       "calibration",
@@ -506,7 +510,8 @@ int kiln::driver::compileMain(int argc, char **argv) {
   options.weightType = weightType;
   options.exclude.assign(exclude.begin(), exclude.end());
   if (Error e = driver::checkQuantizeOptions(options)) {
-    llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e)) << "\n";
+    llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e))
+                 << "\n";
     return 1;
   }
   if (optLevel > 3) {

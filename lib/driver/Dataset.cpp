@@ -1,4 +1,4 @@
-//===- Dataset.cpp - Calibration / validation data: .npy dirs, .npz, ONNX .pb ===//
+//===- Dataset.cpp - Calibration and validation data: .npy, .npz, .pb -----===//
 
 #include "Dataset.h"
 
@@ -50,7 +50,8 @@ llvm::Expected<std::string> inflateRaw(llvm::StringRef in, uint64_t size) {
 
 std::string shapeString(llvm::ArrayRef<int64_t> shape) {
   return "[" +
-         llvm::join(llvm::map_range(shape, [](int64_t d) { return std::to_string(d); }),
+         llvm::join(llvm::map_range(
+                        shape, [](int64_t d) { return std::to_string(d); }),
                     ", ") +
          "]";
 }
@@ -88,7 +89,8 @@ std::optional<size_t> countSamples(const HostTensor &t, const InputSpec &spec) {
 }
 
 bool fits(const HostTensor &t, const InputSpec &spec) {
-  return dtypeOf(spec.type.getElementType()) == t.dtype && countSamples(t, spec);
+  return dtypeOf(spec.type.getElementType()) == t.dtype &&
+         countSamples(t, spec);
 }
 
 /// Splits one file's tensor into samples of `spec`, checking dtype, shape
@@ -102,19 +104,23 @@ llvm::Error appendSamples(const HostTensor &t, const InputSpec &spec,
   if (!want || t.dtype != *want)
     return error(where + ": holds " + target::getDTypeName(t.dtype) +
                  " but model input '" + spec.name + "' is " +
-                 (want ? target::getDTypeName(*want).str() : std::string("unsupported")));
+                 (want ? target::getDTypeName(*want).str()
+                       : std::string("unsupported")));
   std::optional<size_t> count = countSamples(t, spec);
   if (!count) {
-    return error(where + ": shape " + shapeString(t.shape) + " does not fit model input '" +
-                 spec.name + "' " + shapeString(shape) +
-                 (shape.empty() || shape[0] != 1 ? ""
-                                                 : " (nor [N, ...] as a batch of N samples)"));
+    return error(where + ": shape " + shapeString(t.shape) +
+                 " does not fit model input '" + spec.name + "' " +
+                 shapeString(shape) +
+                 (shape.empty() || shape[0] != 1
+                      ? ""
+                      : " (nor [N, ...] as a batch of N samples)"));
   }
   size_t bytes = spec.type.getNumElements() * target::getDTypeSize(*want);
   for (size_t s = 0; s < *count; ++s) {
     evaluator::Tensor e;
     e.type = spec.type;
-    e.bytes.assign(t.data.begin() + s * bytes, t.data.begin() + (s + 1) * bytes);
+    e.bytes.assign(t.data.begin() + s * bytes,
+                   t.data.begin() + (s + 1) * bytes);
     if (*want == DType::F32)
       for (int64_t i = 0; i < e.numElements(); ++i)
         if (!std::isfinite(e.data<float>()[i]))
@@ -126,14 +132,17 @@ llvm::Error appendSamples(const HostTensor &t, const InputSpec &spec,
   return llvm::Error::success();
 }
 
-bool isTensorFile(llvm::StringRef p) { return p.ends_with(".npy") || p.ends_with(".pb"); }
+bool isTensorFile(llvm::StringRef p) {
+  return p.ends_with(".npy") || p.ends_with(".pb");
+}
 
 /// Sorted entries of `dir` that satisfy `keep`.
-llvm::Expected<std::vector<std::string>> listDir(llvm::StringRef dir,
-                                                 llvm::function_ref<bool(StringRef)> keep) {
+llvm::Expected<std::vector<std::string>>
+listDir(llvm::StringRef dir, llvm::function_ref<bool(StringRef)> keep) {
   std::vector<std::string> entries;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+  for (fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
     if (keep(it->path()))
       entries.push_back(it->path());
   if (ec)
@@ -150,10 +159,13 @@ kiln::driver::readNpz(llvm::StringRef path) {
   if (!buf)
     return error(path + ": cannot read: " + buf.getError().message());
   llvm::StringRef z = (*buf)->getBuffer();
-  auto bad = [&](const llvm::Twine &why) { return error(path + ": not a valid .npz (" + why + ")"); };
+  auto bad = [&](const llvm::Twine &why) {
+    return error(path + ": not a valid .npz (" + why + ")");
+  };
   // The end-of-central-directory record is within the last 64 KiB + 22 bytes.
   size_t eocd = llvm::StringRef::npos;
-  for (size_t i = z.size() >= 22 ? z.size() - 22 : 0, stop = i > 65557 ? i - 65557 : 0;
+  for (size_t i = z.size() >= 22 ? z.size() - 22 : 0,
+              stop = i > 65557 ? i - 65557 : 0;
        z.size() >= 22; --i) {
     if (le32(z.data() + i) == 0x06054b50) {
       eocd = i;
@@ -164,15 +176,16 @@ kiln::driver::readNpz(llvm::StringRef path) {
   }
   if (eocd == llvm::StringRef::npos)
     return bad("no zip directory");
-  uint64_t entries = le16(z.data() + eocd + 10), cdOffset = le32(z.data() + eocd + 16);
+  uint64_t entries = le16(z.data() + eocd + 10),
+           cdOffset = le32(z.data() + eocd + 16);
   std::vector<std::pair<std::string, HostTensor>> arrays;
   uint64_t at = cdOffset;
   for (uint64_t e = 0; e < entries; ++e) {
     if (at + 46 > z.size() || le32(z.data() + at) != 0x02014b50)
       return bad("truncated directory");
     const char *h = z.data() + at;
-    unsigned method = le16(h + 10), nameLen = le16(h + 28), extraLen = le16(h + 30),
-             commentLen = le16(h + 32);
+    unsigned method = le16(h + 10), nameLen = le16(h + 28),
+             extraLen = le16(h + 30), commentLen = le16(h + 32);
     uint64_t csize = le32(h + 20), usize = le32(h + 24), local = le32(h + 42);
     if (at + 46 + nameLen + extraLen > z.size())
       return bad("truncated directory");
@@ -190,12 +203,14 @@ kiln::driver::readNpz(llvm::StringRef path) {
         if (local == 0xFFFFFFFF && len >= 8)
           local = le64(p);
       }
-      extra = extra.drop_front(std::min<size_t>(extra.size(), 4 + le16(extra.data() + 2)));
+      extra = extra.drop_front(
+          std::min<size_t>(extra.size(), 4 + le16(extra.data() + 2)));
     }
     at += 46 + nameLen + extraLen + commentLen;
     if (local + 30 > z.size() || le32(z.data() + local) != 0x04034b50)
       return bad("bad member header for '" + name + "'");
-    uint64_t dataAt = local + 30 + le16(z.data() + local + 26) + le16(z.data() + local + 28);
+    uint64_t dataAt =
+        local + 30 + le16(z.data() + local + 26) + le16(z.data() + local + 28);
     if (dataAt + csize > z.size())
       return bad("member '" + name + "' is truncated");
     llvm::StringRef raw = z.substr(dataAt, csize);
@@ -205,14 +220,17 @@ kiln::driver::readNpz(llvm::StringRef path) {
     } else if (method == 8) {
       llvm::Expected<std::string> inflated = inflateRaw(raw, usize);
       if (!inflated)
-        return bad("member '" + name + "': " + llvm::toString(inflated.takeError()));
+        return bad("member '" + name +
+                   "': " + llvm::toString(inflated.takeError()));
       member = std::move(*inflated);
     } else {
-      return bad("member '" + name + "' uses zip method " + llvm::Twine(method));
+      return bad("member '" + name + "' uses zip method " +
+                 llvm::Twine(method));
     }
     llvm::StringRef key = name;
     key.consume_back(".npy");
-    llvm::Expected<HostTensor> t = readNpyBuffer(member, (path + ":" + name).str());
+    llvm::Expected<HostTensor> t =
+        readNpyBuffer(member, (path + ":" + name).str());
     if (!t)
       return t.takeError();
     arrays.push_back({key.str(), std::move(*t)});
@@ -221,7 +239,8 @@ kiln::driver::readNpz(llvm::StringRef path) {
 }
 
 llvm::Expected<std::vector<ptq::Sample>>
-kiln::driver::loadDataset(llvm::StringRef path, llvm::ArrayRef<InputSpec> inputs,
+kiln::driver::loadDataset(llvm::StringRef path,
+                          llvm::ArrayRef<InputSpec> inputs,
                           llvm::StringRef what) {
   if (!fs::exists(path))
     return error(what + " data " + path + ": no such file or directory");
@@ -230,7 +249,8 @@ kiln::driver::loadDataset(llvm::StringRef path, llvm::ArrayRef<InputSpec> inputs
   auto load = [&](size_t input, llvm::StringRef file) -> llvm::Error {
     llvm::Expected<HostTensor> t = readTensorFile(file);
     if (!t)
-      return llvm::createStringError(what + " data: " + llvm::toString(t.takeError()));
+      return llvm::createStringError(what +
+                                     " data: " + llvm::toString(t.takeError()));
     return appendSamples(*t, inputs[input], file, what, perInput[input]);
   };
   if (fs::is_directory(path)) {
@@ -250,33 +270,36 @@ kiln::driver::loadDataset(llvm::StringRef path, llvm::ArrayRef<InputSpec> inputs
         if (!inner)
           return inner.takeError();
         if (inner->size() != inputs.size())
-          return error(what + " data " + d + ": holds " + llvm::Twine(inner->size()) +
-                       " tensor files, the model takes " + llvm::Twine(inputs.size()) +
-                       " inputs");
+          return error(what + " data " + d + ": holds " +
+                       llvm::Twine(inner->size()) +
+                       " tensor files, the model takes " +
+                       llvm::Twine(inputs.size()) + " inputs");
         for (size_t i = 0; i < inputs.size(); ++i)
           if (llvm::Error e = load(i, (*inner)[i]))
             return std::move(e);
       }
     } else if (!files->empty()) {
-      return error(what + " data " + path + ": the model takes " +
-                   llvm::Twine(inputs.size()) +
-                   " inputs; give one sub-directory per sample with one file per input");
+      return error(
+          what + " data " + path + ": the model takes " +
+          llvm::Twine(inputs.size()) +
+          " inputs; give one sub-directory per sample with one file per input");
     }
   } else if (path.ends_with(".npz")) {
     auto arrays = readNpz(path);
     if (!arrays)
       return arrays.takeError();
     for (size_t i = 0; i < inputs.size(); ++i) {
-      auto byName = llvm::find_if(*arrays, [&](auto &a) { return a.first == inputs[i].name; });
+      auto byName = llvm::find_if(
+          *arrays, [&](auto &a) { return a.first == inputs[i].name; });
       if (byName == arrays->end() && inputs.size() == 1) {
         // One input: the only array that fits it (e.g. `x` beside labels `y`).
         for (auto it = arrays->begin(); it != arrays->end(); ++it) {
           if (!fits(it->second, inputs[0]))
             continue;
           if (byName != arrays->end())
-            return error(what + " data " + path + ": arrays '" + byName->first + "' and '" +
-                         it->first + "' both fit input '" + inputs[0].name +
-                         "'; name one after the input");
+            return error(what + " data " + path + ": arrays '" + byName->first +
+                         "' and '" + it->first + "' both fit input '" +
+                         inputs[0].name + "'; name one after the input");
           byName = it;
         }
       }
@@ -284,12 +307,14 @@ kiln::driver::loadDataset(llvm::StringRef path, llvm::ArrayRef<InputSpec> inputs
         std::string names;
         for (auto &a : *arrays)
           names += " '" + a.first + "' " + shapeString(a.second.shape);
-        return error(what + " data " + path + ": no array for input '" + inputs[i].name +
-                     "' " + shapeString(inputs[i].type.getShape()) + " (it holds" +
+        return error(what + " data " + path + ": no array for input '" +
+                     inputs[i].name + "' " +
+                     shapeString(inputs[i].type.getShape()) + " (it holds" +
                      names + ")");
       }
       std::string member = (path + ":" + byName->first).str();
-      if (llvm::Error e = appendSamples(byName->second, inputs[i], member, what, perInput[i]))
+      if (llvm::Error e = appendSamples(byName->second, inputs[i], member, what,
+                                        perInput[i]))
         return std::move(e);
     }
   } else if (isTensorFile(path) && inputs.size() == 1) {
@@ -297,13 +322,15 @@ kiln::driver::loadDataset(llvm::StringRef path, llvm::ArrayRef<InputSpec> inputs
       return std::move(e);
   } else {
     return error(what + " data " + path +
-                 ": expected a directory of .npy/.pb files, an .npz, or one .npy/.pb file");
+                 ": expected a directory of .npy/.pb files, an .npz, or one "
+                 ".npy/.pb file");
   }
   size_t n = perInput.empty() ? 0 : perInput[0].size();
   for (size_t i = 1; i < perInput.size(); ++i)
     if (perInput[i].size() != n)
-      return error(what + " data " + path + ": inputs disagree on the sample count (" +
-                   llvm::Twine(n) + " vs " + llvm::Twine(perInput[i].size()) + ")");
+      return error(what + " data " + path +
+                   ": inputs disagree on the sample count (" + llvm::Twine(n) +
+                   " vs " + llvm::Twine(perInput[i].size()) + ")");
   if (n == 0)
     return error(what + " data " + path + ": holds no samples");
   std::vector<ptq::Sample> samples(n);
@@ -313,7 +340,8 @@ kiln::driver::loadDataset(llvm::StringRef path, llvm::ArrayRef<InputSpec> inputs
   return samples;
 }
 
-llvm::Expected<std::vector<int64_t>> kiln::driver::loadLabels(llvm::StringRef path) {
+llvm::Expected<std::vector<int64_t>>
+kiln::driver::loadLabels(llvm::StringRef path) {
   HostTensor t;
   if (path.ends_with(".npz")) {
     auto arrays = readNpz(path);
@@ -332,7 +360,8 @@ llvm::Expected<std::vector<int64_t>> kiln::driver::loadLabels(llvm::StringRef pa
     t = std::move(*read);
   }
   if (t.dtype != DType::I64 && t.dtype != DType::I32)
-    return error("labels " + path + ": must be int64 or int32 class indices, not " +
+    return error("labels " + path +
+                 ": must be int64 or int32 class indices, not " +
                  target::getDTypeName(t.dtype));
   std::vector<int64_t> labels;
   for (uint64_t i = 0; i < t.numElements(); ++i) {

@@ -1,4 +1,4 @@
-//===- Dataset.h - Calibration / validation data: .npy dirs, .npz, ONNX .pb -*- C++ -*-===//
+//===- Dataset.h - Calibration and validation data loading -----*- C++ -*-===//
 
 #ifndef KILN_DRIVER_DATASET_H
 #define KILN_DRIVER_DATASET_H

@@ -1,4 +1,4 @@
-//===- Quantize.cpp - `--quantize` / `--weights`: calibrate, insert QDQ, store weights ===//
+//===- Quantize.cpp - Calibrate, insert QDQ, lower, store f16 weights -----===//
 
 #include "Quantize.h"
 
@@ -53,7 +53,8 @@ kiln::driver::loadOptimizedModel(llvm::StringRef path, unsigned optLevel,
       return fail("cannot import '" + path + "'");
     module = std::move(*imported);
 #else
-    return fail("cannot import '" + path + "': this build has no ONNX frontend");
+    return fail("cannot import '" + path +
+                "': this build has no ONNX frontend");
 #endif
   } else {
     llvm::SourceMgr sourceMgr;
@@ -74,19 +75,25 @@ kiln::driver::loadOptimizedModel(llvm::StringRef path, unsigned optLevel,
   return std::move(module);
 }
 
-llvm::Error kiln::driver::checkQuantizeOptions(const CompileModelOptions &options) {
+llvm::Error
+kiln::driver::checkQuantizeOptions(const CompileModelOptions &options) {
   if (!options.quantize.empty() && options.quantize != "int8" &&
       options.quantize != "int8-weights")
-    return fail("--quantize '" + options.quantize + "' is not int8 or int8-weights");
+    return fail("--quantize '" + options.quantize +
+                "' is not int8 or int8-weights");
   if (options.weightType != "fp32" && options.weightType != "fp16")
     return fail("--weights '" + options.weightType + "' is not fp32 or fp16");
-  if (llvm::Expected<ptq::Calibrator> c = ptq::parseCalibrator(options.calibrator); !c)
+  if (llvm::Expected<ptq::Calibrator> c =
+          ptq::parseCalibrator(options.calibrator);
+      !c)
     return c.takeError();
   if (options.quantize == "int8" && options.calibrationData.empty())
-    return fail("--quantize int8 needs --calibration DATA (a directory of .npy/.pb "
-                "files or an .npz) to choose the activation ranges");
-  if (options.quantize.empty() && (!options.calibrationData.empty() ||
-                                   options.perTensor || !options.exclude.empty()))
+    return fail(
+        "--quantize int8 needs --calibration DATA (a directory of .npy/.pb "
+        "files or an .npz) to choose the activation ranges");
+  if (options.quantize.empty() &&
+      (!options.calibrationData.empty() || options.perTensor ||
+       !options.exclude.empty()))
     return fail("--calibration, --per-tensor and --exclude need --quantize");
   if (options.quantize == "int8-weights" && !options.calibrationData.empty())
     return fail("--quantize int8-weights quantises weights only and takes no "
@@ -105,7 +112,8 @@ llvm::Error kiln::driver::quantizeModule(ModuleOp module,
   if (failed(func))
     return fail("nothing to quantise in '" + options.modelPath + "'");
   ptq::QuantizeOptions q;
-  llvm::Expected<ptq::Calibrator> calibrator = ptq::parseCalibrator(options.calibrator);
+  llvm::Expected<ptq::Calibrator> calibrator =
+      ptq::parseCalibrator(options.calibrator);
   if (!calibrator)
     return calibrator.takeError();
   q.calibrator = *calibrator;
@@ -121,7 +129,8 @@ llvm::Error kiln::driver::quantizeModule(ModuleOp module,
       if (!samples)
         return samples.takeError();
       std::string error;
-      if (failed(ptq::calibrate(*func, *samples, q.calibrator, options.progress, &error)))
+      if (failed(ptq::calibrate(*func, *samples, q.calibrator, options.progress,
+                                &error)))
         return fail(error);
     }
     ptq::buildQuantizePipeline(pm, q);

@@ -1,4 +1,4 @@
-//===- Quantize.h - `--quantize` / `--weights`: the model-level quantisation step -*- C++ -*-===//
+//===- Quantize.h - The --quantize / --weights step ------------*- C++ -*-===//
 
 #ifndef KILN_DRIVER_QUANTIZE_H
 #define KILN_DRIVER_QUANTIZE_H
@@ -18,7 +18,8 @@ std::unique_ptr<mlir::MLIRContext> createModelContext();
 /// Imports MODEL (.onnx or kiln .mlir) and runs the optimisation pipeline at
 /// `optLevel`: the float graph that is calibrated and used as the reference.
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-loadOptimizedModel(llvm::StringRef path, unsigned optLevel, mlir::MLIRContext &ctx);
+loadOptimizedModel(llvm::StringRef path, unsigned optLevel,
+                   mlir::MLIRContext &ctx);
 
 /// Checks the quantisation flags of `options` (mode, calibrator, that int8
 /// has calibration data, weight type) without doing any work.
@@ -28,7 +29,8 @@ llvm::Error checkQuantizeOptions(const CompileModelOptions &options);
 /// kiln-insert-qdq, then kiln-quantize-ops unless `qdqOnly`) and
 /// `options.weightType` (fp16: kiln-store-weights-f16) to the optimised
 /// module. A no-op when neither is asked for.
-llvm::Error quantizeModule(mlir::ModuleOp module, const CompileModelOptions &options,
+llvm::Error quantizeModule(mlir::ModuleOp module,
+                           const CompileModelOptions &options,
                            bool qdqOnly = false);
 
 /// kiln-quantize-ops and cleanup on a module in QDQ form: what

@@ -1,4 +1,4 @@
-//===- Validate.cpp - `kiln validate`: compiled (or quantised) model vs the fp32 reference ===//
+//===- Validate.cpp - `kiln validate`: a compiled model vs the fp32 graph -===//
 //
 // Runs the float graph through the host reference evaluator and the model as
 // compiled (any --quantize flags included) on the same inputs, and reports
@@ -59,9 +59,11 @@ const char kUsage[] =
     "OPTIONS:\n"
     "  --data DATA          inputs: a directory of .npy/.pb, an .npz, or one\n"
     "                       file; one sample per item or batched along axis 0\n"
-    "  --labels L           class labels (.npy, or the integer array of an .npz)\n"
+    "  --labels L           class labels (.npy, or the integer array of an "
+    ".npz)\n"
     "  --engine E           compiled (default): build and run the library for\n"
-    "                       --target; evaluator: run the quantised graph in the\n"
+    "                       --target; evaluator: run the quantised graph in "
+    "the\n"
     "                       host evaluator (fake quantisation)\n"
     "  --per-layer          also compare every intermediate tensor of the\n"
     "                       quantised graph with the float graph\n"
@@ -69,7 +71,8 @@ const char kUsage[] =
     "  --timeout S          seconds before the compiled run is stopped (600)\n"
     "  -v                   print the compile command\n"
     "compile flags, passed on as `kiln compile` takes them:\n"
-    "  --target T, -O0..-O3, --quantize int8|int8-weights, --calibration DATA,\n"
+    "  --target T, -O0..-O3, --quantize int8|int8-weights, --calibration "
+    "DATA,\n"
     "  --calibrate minmax|percentile:P|entropy|mse, --per-tensor,\n"
     "  --exclude NODE,..., --weights fp32|fp16\n";
 
@@ -98,7 +101,8 @@ std::string parseArgs(int argc, char **argv, ValidateOptions &o, bool &help) {
       if (!value(o.labels))
         return "--labels needs a file";
     } else if (flag == "--engine") {
-      if (!value(o.engine) || (o.engine != "compiled" && o.engine != "evaluator"))
+      if (!value(o.engine) ||
+          (o.engine != "compiled" && o.engine != "evaluator"))
         return "--engine takes compiled or evaluator";
     } else if (flag == "--target") {
       if (!value(c.target))
@@ -133,14 +137,16 @@ std::string parseArgs(int argc, char **argv, ValidateOptions &o, bool &help) {
       o.json = true;
     } else if (a == "-v") {
       o.verbose = true;
-    } else if (a.size() == 3 && a.starts_with("-O") && a[2] >= '0' && a[2] <= '3') {
+    } else if (a.size() == 3 && a.starts_with("-O") && a[2] >= '0' &&
+               a[2] <= '3') {
       c.optLevel = a[2] - '0';
     } else if (a.starts_with("-")) {
       return "unknown option '" + a.str() + "'";
     } else if (c.modelPath.empty()) {
       c.modelPath = a.str();
     } else {
-      return "more than one MODEL given ('" + c.modelPath + "' and '" + a.str() + "')";
+      return "more than one MODEL given ('" + c.modelPath + "' and '" +
+             a.str() + "')";
     }
   }
   if (help)
@@ -171,7 +177,9 @@ struct ErrorStats {
   }
   double rmse() const { return count ? std::sqrt(sumSq / count) : 0; }
   /// RMSE relative to the reference's RMS: comparable across layers.
-  double relRmse() const { return sumRefSq > 0 ? std::sqrt(sumSq / sumRefSq) : 0; }
+  double relRmse() const {
+    return sumRefSq > 0 ? std::sqrt(sumSq / sumRefSq) : 0;
+  }
   double cosine() const {
     if (normA == 0 && normB == 0)
       return 1;
@@ -228,7 +236,8 @@ llvm::Error writeBytes(llvm::StringRef file, const char *data, size_t size) {
   std::error_code ec;
   llvm::raw_fd_ostream os(file, ec);
   if (ec)
-    return llvm::createStringError("cannot write " + file + ": " + ec.message());
+    return llvm::createStringError("cannot write " + file + ": " +
+                                   ec.message());
   os.write(data, size);
   return llvm::Error::success();
 }
@@ -246,14 +255,18 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
     return std::move(e);
   llvm::SmallString<128> dir;
   if (std::error_code ec = fs::createUniqueDirectory("kiln-validate", dir))
-    return llvm::createStringError("cannot create a temporary directory: " + ec.message());
+    return llvm::createStringError("cannot create a temporary directory: " +
+                                   ec.message());
   llvm::scope_exit cleanup([&] { fs::remove_directories(dir); });
   std::string libDir = (dir + "/lib").str();
 
   std::string self = fs::getMainExecutable(nullptr, (void *)&runCompiled);
-  std::vector<std::string> args = {self, "compile", c.modelPath, "--target", c.target,
-                                   "-o", libDir, "--name", "model",
-                                   "-O" + std::to_string(c.optLevel)};
+  std::vector<std::string> args = {
+      self,        "compile",
+      c.modelPath, "--target",
+      c.target,    "-o",
+      libDir,      "--name",
+      "model",     "-O" + std::to_string(c.optLevel)};
   if (!c.quantize.empty())
     args.push_back("--quantize=" + c.quantize);
   if (!c.calibrationData.empty())
@@ -274,9 +287,10 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
     llvm::errs() << llvm::join(args, " ") << "\n";
   llvm::SmallVector<llvm::StringRef> argv(args.begin(), args.end());
   std::string err;
-  if (int rc = llvm::sys::ExecuteAndWait(self, argv, std::nullopt, {}, 0, 0, &err))
-    return llvm::createStringError("compiling " + c.modelPath + " failed (exit " +
-                                   std::to_string(rc) + ")" +
+  if (int rc =
+          llvm::sys::ExecuteAndWait(self, argv, std::nullopt, {}, 0, 0, &err))
+    return llvm::createStringError("compiling " + c.modelPath +
+                                   " failed (exit " + std::to_string(rc) + ")" +
                                    (err.empty() ? "" : ": " + err));
 
   llvm::Expected<target::LibraryInfo> lib = target::readLibraryInfo(libDir);
@@ -284,8 +298,9 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
     return lib.takeError();
   if (lib->inputs.size() != reference.getNumArguments() ||
       lib->outputs.size() != reference.getNumResults())
-    return llvm::createStringError("the compiled library's inputs/outputs do not match "
-                                   "the model's");
+    return llvm::createStringError(
+        "the compiled library's inputs/outputs do not match "
+        "the model's");
   for (const target::TensorInfo &t : lib->outputs)
     if (t.dtype != target::DType::F32)
       return llvm::createStringError("output '" + t.name +
@@ -319,8 +334,8 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
       auto buf = llvm::MemoryBuffer::getFile(file, false, false);
       if (!buf || (*buf)->getBufferSize() != t.bytes.size())
         return llvm::createStringError("the runner did not write " +
-                                       std::to_string(t.bytes.size()) + " bytes to " +
-                                       file);
+                                       std::to_string(t.bytes.size()) +
+                                       " bytes to " + file);
       std::memcpy(t.bytes.data(), (*buf)->getBufferStart(), t.bytes.size());
       outputs[s].push_back(std::move(t));
     }
@@ -334,15 +349,17 @@ struct LayerRow {
 
 /// Compares every computing op's f32 results between the float graph and
 /// the quantised graph (which has the same ops plus quantisation plumbing).
-llvm::Expected<std::vector<LayerRow>> compareLayers(func::FuncOp ref, func::FuncOp qdq,
-                                                    llvm::ArrayRef<ptq::Sample> samples) {
+llvm::Expected<std::vector<LayerRow>>
+compareLayers(func::FuncOp ref, func::FuncOp qdq,
+              llvm::ArrayRef<ptq::Sample> samples) {
   std::vector<Operation *> refOps = computeOps(ref), qOps = computeOps(qdq);
   bool same = refOps.size() == qOps.size();
   for (size_t i = 0; same && i < refOps.size(); ++i)
     same = refOps[i]->getName() == qOps[i]->getName();
   if (!same)
-    return llvm::createStringError("--per-layer: the quantised graph does not have the "
-                                   "float graph's ops in the same order");
+    return llvm::createStringError(
+        "--per-layer: the quantised graph does not have the "
+        "float graph's ops in the same order");
   llvm::DenseMap<Operation *, size_t> refIndex, qIndex;
   std::vector<LayerRow> rows(refOps.size());
   for (size_t i = 0; i < refOps.size(); ++i) {
@@ -360,7 +377,8 @@ llvm::Expected<std::vector<LayerRow>> compareLayers(func::FuncOp ref, func::Func
           refValues[it->second] = t;
     };
     if (failed(ptq::evaluateObserved(ref, sample, keep, &error)))
-      return llvm::createStringError("sample " + std::to_string(s) + ": " + error);
+      return llvm::createStringError("sample " + std::to_string(s) + ": " +
+                                     error);
     auto compare = [&](Value v, const Tensor &t) {
       if (auto r = dyn_cast<OpResult>(v); r && r.getResultNumber() == 0)
         if (auto it = qIndex.find(r.getOwner()); it != qIndex.end()) {
@@ -371,7 +389,8 @@ llvm::Expected<std::vector<LayerRow>> compareLayers(func::FuncOp ref, func::Func
         }
     };
     if (failed(ptq::evaluateObserved(qdq, sample, compare, &error)))
-      return llvm::createStringError("sample " + std::to_string(s) + ": " + error);
+      return llvm::createStringError("sample " + std::to_string(s) + ": " +
+                                     error);
   }
   return rows;
 }
@@ -424,7 +443,8 @@ int kiln::driver::validateMain(int argc, char **argv) {
     std::string error;
     auto out = evaluator::evaluateFunction(*ref, sample, &error);
     if (failed(out))
-      return fail("reference evaluation of sample " + llvm::Twine(s) + ": " + error);
+      return fail("reference evaluation of sample " + llvm::Twine(s) + ": " +
+                  error);
     expected.emplace_back(out->begin(), out->end());
   }
 
@@ -454,8 +474,8 @@ int kiln::driver::validateMain(int argc, char **argv) {
       auto out = ptq::evaluateObserved(
           qFunc, sample, [](Value, const Tensor &) {}, &error);
       if (failed(out))
-        return fail("evaluating the quantised graph on sample " + llvm::Twine(s) + ": " +
-                    error);
+        return fail("evaluating the quantised graph on sample " +
+                    llvm::Twine(s) + ": " + error);
       actual.emplace_back(out->begin(), out->end());
     }
   } else {
@@ -470,7 +490,8 @@ int kiln::driver::validateMain(int argc, char **argv) {
   report["model"] = c.modelPath;
   report["samples"] = samples->size();
   report["engine"] = o.engine;
-  report["target"] = o.engine == "compiled" ? c.target : std::string("host-evaluator");
+  report["target"] =
+      o.engine == "compiled" ? c.target : std::string("host-evaluator");
   report["quantize"] = c.quantize.empty() ? "none" : c.quantize;
   report["weight_storage"] = c.weightType;
   if (quantised) {
@@ -480,9 +501,11 @@ int kiln::driver::validateMain(int argc, char **argv) {
   }
   report["outputs"] = nlohmann::json::array();
   llvm::raw_ostream &os = o.json ? llvm::errs() : llvm::outs();
-  os << "kiln validate: " << c.modelPath << ", " << samples->size() << " sample(s), "
-     << (o.engine == "compiled" ? "compiled for " + c.target
-                                : std::string("quantised graph in the host evaluator"))
+  os << "kiln validate: " << c.modelPath << ", " << samples->size()
+     << " sample(s), "
+     << (o.engine == "compiled"
+             ? "compiled for " + c.target
+             : std::string("quantised graph in the host evaluator"))
      << ", quantize " << (quantised ? c.quantize : "none");
   if (quantised)
     os << " (" << (c.quantize == "int8" ? c.calibrator + ", " : std::string())
@@ -492,9 +515,11 @@ int kiln::driver::validateMain(int argc, char **argv) {
   os << "\n";
   for (unsigned j = 0; j < ref->getNumResults(); ++j) {
     ErrorStats stats;
-    int64_t per = expected[0][j].numElements(), agree = 0, refCorrect = 0, gotCorrect = 0;
+    int64_t per = expected[0][j].numElements(), agree = 0, refCorrect = 0,
+            gotCorrect = 0;
     for (size_t s = 0; s < samples->size(); ++s) {
-      const float *r = expected[s][j].data<float>(), *g = actual[s][j].data<float>();
+      const float *r = expected[s][j].data<float>(),
+                  *g = actual[s][j].data<float>();
       stats.add(r, g, per);
       int64_t ra = argmax(r, per), ga = argmax(g, per);
       agree += ra == ga;
@@ -503,7 +528,8 @@ int kiln::driver::validateMain(int argc, char **argv) {
         gotCorrect += ga == labels[s];
       }
     }
-    auto names = ref->getOperation()->getAttrOfType<ArrayAttr>("kiln.output_names");
+    auto names =
+        ref->getOperation()->getAttrOfType<ArrayAttr>("kiln.output_names");
     std::string name = names && j < names.size() && isa<StringAttr>(names[j])
                            ? cast<StringAttr>(names[j]).str()
                            : "output" + std::to_string(j);
@@ -513,44 +539,48 @@ int kiln::driver::validateMain(int argc, char **argv) {
                           {"rmse", stats.rmse()},
                           {"cosine", stats.cosine()}};
     os << "output " << j << " '" << name << "': "
-       << llvm::format("max-abs %.4g  RMSE %.4g  cosine %.6f", stats.maxAbs, stats.rmse(),
-                       stats.cosine());
+       << llvm::format("max-abs %.4g  RMSE %.4g  cosine %.6f", stats.maxAbs,
+                       stats.rmse(), stats.cosine());
     if (per > 1) {
       out["top1_agreement"] = agree / n;
-      os << llvm::format("  top-1 agreement %.2f%% (%lld/%zu)", 100.0 * agree / n,
-                         (long long)agree, samples->size());
+      os << llvm::format("  top-1 agreement %.2f%% (%lld/%zu)",
+                         100.0 * agree / n, (long long)agree, samples->size());
     }
     os << "\n";
     if (per > 1 && !labels.empty()) {
       out["accuracy_reference"] = refCorrect / n;
       out["accuracy"] = gotCorrect / n;
-      os << llvm::format("  accuracy: fp32 reference %.2f%% (%lld/%zu), validated "
-                         "%.2f%% (%lld/%zu), ratio %.4f\n",
-                         100.0 * refCorrect / n, (long long)refCorrect, samples->size(),
-                         100.0 * gotCorrect / n, (long long)gotCorrect, samples->size(),
-                         refCorrect ? double(gotCorrect) / refCorrect : 0.0);
+      os << llvm::format(
+          "  accuracy: fp32 reference %.2f%% (%lld/%zu), validated "
+          "%.2f%% (%lld/%zu), ratio %.4f\n",
+          100.0 * refCorrect / n, (long long)refCorrect, samples->size(),
+          100.0 * gotCorrect / n, (long long)gotCorrect, samples->size(),
+          refCorrect ? double(gotCorrect) / refCorrect : 0.0);
     }
     report["outputs"].push_back(out);
   }
 
   if (o.perLayer) {
     if (!modified) {
-      os << "per-layer: nothing to compare (no --quantize or --weights fp16; the "
+      os << "per-layer: nothing to compare (no --quantize or --weights fp16; "
+            "the "
             "float graph is the reference)\n";
     } else {
-      auto rows = compareLayers(*ref, *codegen::getEntryFunction(qdqModule.get()), *samples);
+      auto rows = compareLayers(
+          *ref, *codegen::getEntryFunction(qdqModule.get()), *samples);
       if (!rows)
         return fail(rows.takeError());
       report["layers"] = nlohmann::json::array();
       os << "per layer (quantised graph vs float graph, in evaluation order):\n"
-         << llvm::format("  %-4s %-18s %-10s %-10s %-10s  %s\n", "#", "op", "rel-RMSE",
-                         "cosine", "max-abs", "node");
+         << llvm::format("  %-4s %-18s %-10s %-10s %-10s  %s\n", "#", "op",
+                         "rel-RMSE", "cosine", "max-abs", "node");
       for (auto [i, row] : llvm::enumerate(*rows)) {
         if (!row.stats.count)
           continue;
         os << llvm::format("  %-4zu %-18s %-10.4g %-10.6f %-10.4g  %s\n", i,
-                           row.op.c_str(), row.stats.relRmse(), row.stats.cosine(),
-                           row.stats.maxAbs, row.node.c_str());
+                           row.op.c_str(), row.stats.relRmse(),
+                           row.stats.cosine(), row.stats.maxAbs,
+                           row.node.c_str());
         report["layers"].push_back({{"index", i},
                                     {"op", row.op},
                                     {"node", row.node},

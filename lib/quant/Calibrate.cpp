@@ -1,4 +1,4 @@
-//===- Calibrate.cpp - Run the calibration set, annotate kiln.range, build the quantise pipeline ===//
+//===- Calibrate.cpp - Calibration passes over the data, kiln.range -------===//
 
 #include "kiln/quant/Calibration.h"
 
@@ -30,7 +30,8 @@ public:
     constexpr int kWidth = 30;
     int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
     llvm::errs() << "\r" << label << " [" << std::string(filled, '#')
-                 << std::string(kWidth - filled, ' ') << "] " << done << "/" << total;
+                 << std::string(kWidth - filled, ' ') << "] " << done << "/"
+                 << total;
     llvm::errs().flush();
   }
 
@@ -38,12 +39,14 @@ public:
     if (!enabled)
       return;
     double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     if (llvm::errs().is_displayed())
       llvm::errs() << "\r";
     llvm::errs() << label << ": " << total << " sample(s) in "
                  << llvm::format("%.1f", s) << " s"
-                 << std::string(llvm::errs().is_displayed() ? 20 : 0, ' ') << "\n";
+                 << std::string(llvm::errs().is_displayed() ? 20 : 0, ' ')
+                 << "\n";
   }
 
 private:
@@ -56,8 +59,8 @@ private:
 } // namespace
 
 LogicalResult kiln::ptq::calibrate(func::FuncOp func, ArrayRef<Sample> samples,
-                                     const Calibrator &calibrator, bool progress,
-                                     std::string *error) {
+                                   const Calibrator &calibrator, bool progress,
+                                   std::string *error) {
   if (samples.empty()) {
     if (error)
       *error = "the calibration set is empty";
@@ -100,7 +103,9 @@ LogicalResult kiln::ptq::calibrate(func::FuncOp func, ArrayRef<Sample> samples,
         std::string where;
         llvm::raw_string_ostream os(where);
         os << value.getLoc();
-        *error = "the float model computes NaN or Inf on the calibration set at " + where;
+        *error =
+            "the float model computes NaN or Inf on the calibration set at " +
+            where;
       }
       return failure();
     }
@@ -132,7 +137,7 @@ LogicalResult kiln::ptq::calibrate(func::FuncOp func, ArrayRef<Sample> samples,
 }
 
 void kiln::ptq::buildQuantizePipeline(OpPassManager &pm,
-                                        const QuantizeOptions &options) {
+                                      const QuantizeOptions &options) {
   KilnInsertQDQPassOptions qdq;
   qdq.mode = options.mode;
   qdq.perTensor = options.perTensor;

@@ -1,4 +1,4 @@
-//===- Calibrators.cpp - Value statistics -> clipping range (minmax, percentile, KL, MSE) ===//
+//===- Calibrators.cpp - Statistics -> range: minmax, percentile, KL, MSE -===//
 
 #include "kiln/quant/Calibration.h"
 
@@ -112,7 +112,8 @@ double quantile(const std::vector<uint64_t> &hist, double lo, double width,
 /// TensorRT's entropy calibration on the |x| histogram: the threshold T whose
 /// clipped-and-quantised distribution (into `levels` bins) has the smallest
 /// KL divergence from the clipped reference distribution.
-double klThreshold(const std::vector<uint64_t> &hist, double width, int levels) {
+double klThreshold(const std::vector<uint64_t> &hist, double width,
+                   int levels) {
   int n = static_cast<int>(hist.size());
   if (n <= levels)
     return n * width;
@@ -169,8 +170,8 @@ double klThreshold(const std::vector<uint64_t> &hist, double width, int levels) 
 
 /// The expected squared error of fake-quantising the histogram's values
 /// (bin centres) with range [lo, hi].
-double quantisationError(const std::vector<uint64_t> &hist, double min, double width,
-                         double lo, double hi) {
+double quantisationError(const std::vector<uint64_t> &hist, double min,
+                         double width, double lo, double hi) {
   double scale = (hi - lo) / 255.0;
   if (!(scale > 0))
     return std::numeric_limits<double>::infinity();
@@ -189,7 +190,7 @@ double quantisationError(const std::vector<uint64_t> &hist, double min, double w
 } // namespace
 
 std::pair<float, float> kiln::ptq::computeRange(const ValueStats &stats,
-                                                  const Calibrator &calibrator) {
+                                                const Calibrator &calibrator) {
   double lo = std::min(stats.min, 0.0f), hi = std::max(stats.max, 0.0f);
   bool haveHist = !stats.histogram.empty() && stats.max > stats.min;
   switch (calibrator.kind) {
@@ -226,7 +227,8 @@ std::pair<float, float> kiln::ptq::computeRange(const ValueStats &stats,
     // together, as the error of clipping is traded for finer steps.
     for (int k = 100; k >= 20; --k) {
       double f = k / 100.0;
-      double err = quantisationError(stats.histogram, stats.min, width, lo * f, hi * f);
+      double err =
+          quantisationError(stats.histogram, stats.min, width, lo * f, hi * f);
       if (err < bestErr) {
         bestErr = err;
         bestLo = lo * f;
@@ -238,5 +240,6 @@ std::pair<float, float> kiln::ptq::computeRange(const ValueStats &stats,
     break;
   }
   }
-  return {static_cast<float>(std::min(lo, 0.0)), static_cast<float>(std::max(hi, 0.0))};
+  return {static_cast<float>(std::min(lo, 0.0)),
+          static_cast<float>(std::max(hi, 0.0))};
 }

@@ -1,4 +1,4 @@
-//===- ObservedEvaluation.cpp - Evaluate a float or QDQ function, observing every value ===//
+//===- ObservedEvaluation.cpp - Float or QDQ evaluation, every value seen -===//
 //
 // Calibration and `kiln validate --per-layer` need every intermediate tensor,
 // and validation needs the QDQ form evaluated as fake quantisation. Kernels
@@ -60,7 +60,9 @@ FailureOr<QuantLayout> getLayout(RankedTensorType type) {
   int64_t axis = a.getQuantizedDimension();
   ArrayRef<int64_t> shape = type.getShape();
   for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
-    (d < axis ? l.outer : d > axis ? l.inner : l.axisSize) *= static_cast<int32_t>(shape[d]);
+    (d < axis   ? l.outer
+     : d > axis ? l.inner
+                : l.axisSize) *= static_cast<int32_t>(shape[d]);
   for (double s : a.getScales())
     l.scales.push_back(static_cast<float>(s));
   for (int64_t z : a.getZeroPoints())
@@ -73,7 +75,8 @@ template <typename T> std::vector<T> narrow(ArrayRef<int32_t> v) {
 }
 
 /// kiln.quantize, kiln.dequantize and quant.scast on int8/uint8 storage.
-FailureOr<Tensor> evaluateQuantOp(Operation *op, const Tensor &in, std::string *error) {
+FailureOr<Tensor> evaluateQuantOp(Operation *op, const Tensor &in,
+                                  std::string *error) {
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
   if (isa<mlir::quant::StorageCastOp>(op)) {
     Tensor t = in;
@@ -84,32 +87,37 @@ FailureOr<Tensor> evaluateQuantOp(Operation *op, const Tensor &in, std::string *
   auto qType = isQuantize ? outType : in.type;
   FailureOr<QuantLayout> l = getLayout(qType);
   if (failed(l))
-    return report(error, "only 8-bit uniform quantisation evaluates: " + describe(op));
+    return report(error,
+                  "only 8-bit uniform quantisation evaluates: " + describe(op));
   Tensor out;
   out.type = outType;
   out.bytes.assign(outType.getNumElements() * (isQuantize ? 1 : 4), 0);
   kiln_status status;
   if (isQuantize && l->isSigned) {
     auto zp = narrow<int8_t>(l->zeroPoints);
-    status = kiln_quantize_f32_s8(in.data<float>(), out.data<int8_t>(), l->scales.data(),
-                                  zp.data(), l->outer, l->axisSize, l->inner);
+    status = kiln_quantize_f32_s8(in.data<float>(), out.data<int8_t>(),
+                                  l->scales.data(), zp.data(), l->outer,
+                                  l->axisSize, l->inner);
   } else if (isQuantize) {
     auto zp = narrow<uint8_t>(l->zeroPoints);
-    status = kiln_quantize_f32_u8(in.data<float>(), out.data<uint8_t>(), l->scales.data(),
-                                  zp.data(), l->outer, l->axisSize, l->inner);
+    status = kiln_quantize_f32_u8(in.data<float>(), out.data<uint8_t>(),
+                                  l->scales.data(), zp.data(), l->outer,
+                                  l->axisSize, l->inner);
   } else if (l->isSigned) {
     auto zp = narrow<int8_t>(l->zeroPoints);
-    status = kiln_dequantize_s8_f32(in.data<int8_t>(), out.data<float>(), l->scales.data(),
-                                    zp.data(), l->outer, l->axisSize, l->inner);
+    status = kiln_dequantize_s8_f32(in.data<int8_t>(), out.data<float>(),
+                                    l->scales.data(), zp.data(), l->outer,
+                                    l->axisSize, l->inner);
   } else {
     auto zp = narrow<uint8_t>(l->zeroPoints);
     status = kiln_dequantize_u8_f32(in.data<uint8_t>(), out.data<float>(),
-                                    l->scales.data(), zp.data(), l->outer, l->axisSize,
-                                    l->inner);
+                                    l->scales.data(), zp.data(), l->outer,
+                                    l->axisSize, l->inner);
   }
   if (status != KILN_OK)
-    return report(error, "the reference quantisation kernel of " + describe(op) +
-                             " returned status " + Twine(int(status)));
+    return report(error, "the reference quantisation kernel of " +
+                             describe(op) + " returned status " +
+                             Twine(int(status)));
   return out;
 }
 
@@ -120,10 +128,9 @@ bool isF32(Type t) {
 
 } // namespace
 
-FailureOr<SmallVector<Tensor>> kiln::ptq::evaluateObserved(func::FuncOp func,
-                                                             ArrayRef<Tensor> inputs,
-                                                             Observer observe,
-                                                             std::string *error) {
+FailureOr<SmallVector<Tensor>>
+kiln::ptq::evaluateObserved(func::FuncOp func, ArrayRef<Tensor> inputs,
+                            Observer observe, std::string *error) {
   if (func.getNumArguments() != inputs.size())
     return report(error, "'" + func.getSymName() + "' takes " +
                              Twine(func.getNumArguments()) + " inputs, got " +
@@ -132,7 +139,8 @@ FailureOr<SmallVector<Tensor>> kiln::ptq::evaluateObserved(func::FuncOp func,
   for (auto [arg, input] : llvm::zip(func.getArguments(), inputs)) {
     if (arg.getType() != input.type)
       return report(error, "input " + Twine(arg.getArgNumber()) +
-                               " has the wrong type for '" + func.getSymName() + "'");
+                               " has the wrong type for '" + func.getSymName() +
+                               "'");
     values[arg] = input;
     if (isF32(arg.getType()))
       observe(arg, input);
@@ -162,7 +170,8 @@ FailureOr<SmallVector<Tensor>> kiln::ptq::evaluateObserved(func::FuncOp func,
         return failure();
       results.push_back(std::move(*t));
     } else {
-      FailureOr<SmallVector<Tensor>> r = evaluator::evaluateOp(&op, operands, error);
+      FailureOr<SmallVector<Tensor>> r =
+          evaluator::evaluateOp(&op, operands, error);
       if (failed(r))
         return failure();
       results = std::move(*r);

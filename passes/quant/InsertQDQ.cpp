@@ -1,4 +1,4 @@
-//===- InsertQDQ.cpp - Calibrated ranges -> int8 weights and activation QDQ ===//
+//===- InsertQDQ.cpp - Calibrated ranges -> int8 weights, activation QDQ --===//
 //
 // The post-training quantisation front end: turns a float graph whose values
 // carry calibrated ranges (`kiln.range`) into the QDQ form the ONNX importer
@@ -94,7 +94,8 @@ std::optional<QuantRoles> getQuantRoles(Operation *op) {
 /// never requantises.
 Value getRangeSource(Value v) {
   Operation *def = v.getDefiningOp();
-  if (!isa_and_nonnull<MaxPool2DOp, GlobalMaxPoolOp, ReshapeOp, TransposeOp>(def))
+  if (!isa_and_nonnull<MaxPool2DOp, GlobalMaxPoolOp, ReshapeOp, TransposeOp>(
+          def))
     return {};
   Value source = def->getOperand(0);
   // The input may already have its own quantize/dequantize pair.
@@ -154,7 +155,8 @@ public:
     SmallVector<std::pair<Operation *, QuantRoles>> ops;
     func.walk([&](Operation *op) {
       std::optional<QuantRoles> roles = getQuantRoles(op);
-      if (!roles || isExcluded(op) || !llvm::all_of(op->getResultTypes(), isF32Tensor))
+      if (!roles || isExcluded(op) ||
+          !llvm::all_of(op->getResultTypes(), isF32Tensor))
         return;
       if (mode == "int8-weights") {
         if (isa<GemmOp, MatMulOp>(op) && roles->weight)
@@ -170,7 +172,8 @@ public:
     });
 
     for (auto &[op, roles] : ops)
-      if (roles.weight && failed(quantizeWeight(op, *roles.weight, roles.weightAxis)))
+      if (roles.weight &&
+          failed(quantizeWeight(op, *roles.weight, roles.weightAxis)))
         return signalPassFailure();
     for (Value v : activations)
       if (failed(insertActivationQDQ(func, v)))
@@ -187,34 +190,39 @@ private:
   bool isExcluded(Operation *op) const {
     SmallVector<StringRef> names;
     collectNames(op->getLoc(), names);
-    return llvm::any_of(names, [&](StringRef n) { return excluded.contains(n); });
+    return llvm::any_of(names,
+                        [&](StringRef n) { return excluded.contains(n); });
   }
 
   /// Malformed ranges are the calibration step's bug or a hand-written test
   /// error; say which op.
   LogicalResult checkRanges(func::FuncOp func) {
-    WalkResult result = func.walk([&](Operation *op) {
-      auto range = op->getAttrOfType<DenseF32ArrayAttr>(kRangeAttr);
-      if (!op->hasAttr(kRangeAttr))
-        return WalkResult::advance();
-      if (!range || range.size() != 2 * static_cast<int64_t>(op->getNumResults())) {
-        op->emitError() << "'" << kRangeAttr
-                        << "' must be array<f32: lo, hi> with one pair per result";
-        return WalkResult::interrupt();
-      }
-      for (int64_t i = 0; i < range.size(); i += 2)
-        if (!std::isfinite(range[i]) || !std::isfinite(range[i + 1]) ||
-            range[i] > range[i + 1]) {
-          op->emitError() << "'" << kRangeAttr << "' of result " << i / 2
-                          << " is not a finite range lo <= hi";
-          return WalkResult::interrupt();
-        }
-      return WalkResult::advance();
-    });
+    WalkResult result =
+        func.walk([&](Operation *op) {
+          auto range = op->getAttrOfType<DenseF32ArrayAttr>(kRangeAttr);
+          if (!op->hasAttr(kRangeAttr))
+            return WalkResult::advance();
+          if (!range ||
+              range.size() != 2 * static_cast<int64_t>(op->getNumResults())) {
+            op->emitError()
+                << "'" << kRangeAttr
+                << "' must be array<f32: lo, hi> with one pair per result";
+            return WalkResult::interrupt();
+          }
+          for (int64_t i = 0; i < range.size(); i += 2)
+            if (!std::isfinite(range[i]) || !std::isfinite(range[i + 1]) ||
+                range[i] > range[i + 1]) {
+              op->emitError() << "'" << kRangeAttr << "' of result " << i / 2
+                              << " is not a finite range lo <= hi";
+              return WalkResult::interrupt();
+            }
+          return WalkResult::advance();
+        });
     return failure(result.wasInterrupted());
   }
 
-  std::optional<std::pair<double, double>> getRange(func::FuncOp func, Value v) {
+  std::optional<std::pair<double, double>> getRange(func::FuncOp func,
+                                                    Value v) {
     if (Value source = getRangeSource(v))
       if (auto range = getRange(func, source))
         return range;
@@ -223,10 +231,12 @@ private:
     if (auto arg = dyn_cast<BlockArgument>(v)) {
       if (arg.getOwner()->getParentOp() != func)
         return std::nullopt;
-      attr = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(), kRangeAttr);
+      attr = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
+                                                      kRangeAttr);
     } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
       // A constant addend or concat input: its own extremes.
-      FailureOr<evaluator::Tensor> t = evaluator::readElements(constant.getValue());
+      FailureOr<evaluator::Tensor> t =
+          evaluator::readElements(constant.getValue());
       if (failed(t) || t->numElements() == 0)
         return std::nullopt;
       auto values = llvm::ArrayRef(t->data<float>(), t->numElements());
@@ -265,9 +275,11 @@ private:
   LogicalResult quantizeWeight(Operation *op, unsigned operand, int64_t axis) {
     Value w = op->getOperand(operand);
     auto constant = w.getDefiningOp<ConstantOp>();
-    FailureOr<evaluator::Tensor> t = evaluator::readElements(constant.getValue());
+    FailureOr<evaluator::Tensor> t =
+        evaluator::readElements(constant.getValue());
     if (failed(t))
-      return op->emitError() << "cannot read the weights of this op to quantise them";
+      return op->emitError()
+             << "cannot read the weights of this op to quantise them";
     auto type = cast<RankedTensorType>(w.getType());
     ArrayRef<int64_t> shape = type.getShape();
     bool perChannel = !perTensor && type.getRank() > 0;
@@ -285,7 +297,8 @@ private:
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t c = 0; c < channels; ++c)
         for (int64_t i = 0; i < inner; ++i)
-          scales[c] = std::max(scales[c], std::fabs(data[(o * channels + c) * inner + i]));
+          scales[c] = std::max(scales[c],
+                               std::fabs(data[(o * channels + c) * inner + i]));
     for (float &s : scales) {
       if (!std::isfinite(s))
         return op->emitError() << "weights hold NaN or Inf; cannot quantise";
@@ -308,10 +321,11 @@ private:
     if (perChannel) {
       SmallVector<double> s(scales.begin(), scales.end());
       SmallVector<int64_t> zeros(channels, 0);
-      qtype = quant::UniformQuantizedPerAxisType::get(flags, i8, f32, s, zeros, axis,
-                                                      -127, 127);
+      qtype = quant::UniformQuantizedPerAxisType::get(flags, i8, f32, s, zeros,
+                                                      axis, -127, 127);
     } else {
-      qtype = quant::UniformQuantizedType::get(flags, i8, f32, scales[0], 0, -127, 127);
+      qtype = quant::UniformQuantizedType::get(flags, i8, f32, scales[0], 0,
+                                               -127, 127);
     }
     evaluator::Tensor storage;
     storage.type = type.clone(i8);
@@ -319,9 +333,10 @@ private:
                          reinterpret_cast<const char *>(q.data()) + q.size());
     OpBuilder b(op);
     Location loc = constant.getLoc();
-    auto intConst =
-        ConstantOp::create(b, loc, evaluator::toElementsAttr(storage, "weights_i8"));
-    auto cast = quant::StorageCastOp::create(b, loc, type.clone(qtype), intConst);
+    auto intConst = ConstantOp::create(
+        b, loc, evaluator::toElementsAttr(storage, "weights_i8"));
+    auto cast =
+        quant::StorageCastOp::create(b, loc, type.clone(qtype), intConst);
     auto deq = DequantizeOp::create(b, loc, type, cast);
     op->setOperand(operand, deq);
     if (constant->use_empty())

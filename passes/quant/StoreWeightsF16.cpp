@@ -1,4 +1,4 @@
-//===- StoreWeightsF16.cpp - f32 weights stored as f16, widened at run time ===//
+//===- StoreWeightsF16.cpp - f32 weights stored as f16, widened at use ---===//
 //
 // `kiln compile --weights fp16`: halves the flash a model's weights take
 // while the arithmetic stays f32. The widening cast is exact, so the only
@@ -56,19 +56,23 @@ public:
 private:
   LogicalResult convert(Operation *op, unsigned operand) {
     auto constant = op->getOperand(operand).getDefiningOp<ConstantOp>();
-    FailureOr<evaluator::Tensor> f32 = evaluator::readElements(constant.getValue());
+    FailureOr<evaluator::Tensor> f32 =
+        evaluator::readElements(constant.getValue());
     if (failed(f32))
       return op->emitError("cannot read the weights to store them as f16");
     auto type = cast<RankedTensorType>(f32->type);
-    evaluator::Tensor f16 = evaluator::makeTensor(type.clone(Float16Type::get(&getContext())));
+    evaluator::Tensor f16 =
+        evaluator::makeTensor(type.clone(Float16Type::get(&getContext())));
     // The runtime's conversion, so compile-time rounding is the one the
     // evaluator and every target agree on.
-    if (kiln_cast(f32->bytes.data(), KILN_DTYPE_F32, f16.bytes.data(), KILN_DTYPE_F16,
+    if (kiln_cast(f32->bytes.data(), KILN_DTYPE_F32, f16.bytes.data(),
+                  KILN_DTYPE_F16,
                   static_cast<int32_t>(type.getNumElements())) != KILN_OK)
       return op->emitError("f16 conversion of the weights failed");
     OpBuilder b(op);
     Location loc = constant.getLoc();
-    auto stored = ConstantOp::create(b, loc, evaluator::toElementsAttr(f16, "weights_f16"));
+    auto stored = ConstantOp::create(
+        b, loc, evaluator::toElementsAttr(f16, "weights_f16"));
     auto widened = CastOp::create(b, loc, type, stored);
     op->setOperand(operand, widened);
     if (constant->use_empty())

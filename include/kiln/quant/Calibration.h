@@ -1,4 +1,4 @@
-//===- Calibration.h - Post-training quantisation: statistics, calibrators -*- C++ -*-===//
+//===- Calibration.h - Post-training quantisation calibration --*- C++ -*-===//
 //
 // Calibration runs the float graph through the host reference evaluator on
 // sample inputs, gathers per-value statistics (range, histograms), turns them
@@ -64,19 +64,22 @@ std::pair<float, float> computeRange(const ValueStats &stats,
 
 /// Sees every f32 tensor the evaluation produces: function arguments (as
 /// block arguments) and op results.
-using Observer = llvm::function_ref<void(mlir::Value, const evaluator::Tensor &)>;
+using Observer =
+    llvm::function_ref<void(mlir::Value, const evaluator::Tensor &)>;
 
 /// Evaluates `func` like evaluator::evaluateFunction, and also the QDQ form
 /// (kiln.quantize / kiln.dequantize / quant.scast through the runtime's
 /// reference quantisation kernels), calling `observe` on each f32 result.
 llvm::FailureOr<llvm::SmallVector<evaluator::Tensor>>
-evaluateObserved(mlir::func::FuncOp func, llvm::ArrayRef<evaluator::Tensor> inputs,
-                 Observer observe, std::string *error = nullptr);
+evaluateObserved(mlir::func::FuncOp func,
+                 llvm::ArrayRef<evaluator::Tensor> inputs, Observer observe,
+                 std::string *error = nullptr);
 
 /// Runs the calibration set through `func` (one pass, two for histogram
 /// calibrators) with a progress bar on stderr when `progress`, and writes
 /// `kiln.range` on every op and argument it saw. The error names the sample.
-mlir::LogicalResult calibrate(mlir::func::FuncOp func, llvm::ArrayRef<Sample> samples,
+mlir::LogicalResult calibrate(mlir::func::FuncOp func,
+                              llvm::ArrayRef<Sample> samples,
                               const Calibrator &calibrator, bool progress,
                               std::string *error);
 
@@ -95,7 +98,8 @@ struct QuantizeOptions {
 
 /// Adds kiln-insert-qdq with `options` (after calibration has annotated the
 /// module), CSE, then kiln-quantize-ops (QDQ -> int8 ops) unless `qdqOnly`.
-void buildQuantizePipeline(mlir::OpPassManager &pm, const QuantizeOptions &options);
+void buildQuantizePipeline(mlir::OpPassManager &pm,
+                           const QuantizeOptions &options);
 
 } // namespace kiln::ptq
 

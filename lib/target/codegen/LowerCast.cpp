@@ -1,4 +1,4 @@
-//===- LowerCast.cpp - kiln.cast -> kiln_cast (element type conversion) ----===//
+//===- LowerCast.cpp - kiln.cast -> kiln_cast ----------------------------===//
 
 #include "LoweringContext.h"
 
@@ -37,7 +37,8 @@ static LogicalResult lowerCast(Operation *op, LoweringContext &ctx) {
   Value in = op->getOperand(0), out = op->getResult(0);
   MLIRContext *mctx = op->getContext();
   ctx.callKernel(op->getLoc(), "kiln_cast",
-                 {ctx.pointer(in), KernelArg(emitc::OpaqueAttr::get(mctx, *getCastDType(in))),
+                 {ctx.pointer(in),
+                  KernelArg(emitc::OpaqueAttr::get(mctx, *getCastDType(in))),
                   ctx.resultPointer(op),
                   KernelArg(emitc::OpaqueAttr::get(mctx, *getCastDType(out))),
                   ctx.i32(getNumElements(in))});
