@@ -4,10 +4,13 @@
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace kiln;
@@ -314,6 +317,53 @@ OpFoldResult SliceOp::fold(FoldAdaptor) {
                llvm::all_of(getStrides(), [](int64_t s) { return s == 1; }) &&
                getSizes() == in.getShape();
   return whole ? OpFoldResult(getInput()) : OpFoldResult();
+}
+
+OpFoldResult DequantizeOp::fold(FoldAdaptor) {
+  auto type = getInput().getType();
+  auto scast = getInput().getDefiningOp<quant::StorageCastOp>();
+  auto constant = scast ? scast.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
+  auto q = dyn_cast<quant::QuantizedType>(type.getElementType());
+  if (!constant || !q || q.getStorageTypeIntegralWidth() != 32 ||
+      !getType().getElementType().isF32())
+    return {};
+  SmallVector<int32_t> values;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(constant.getValue())) {
+    for (const APInt &v : dense.getValues<APInt>())
+      values.push_back(static_cast<int32_t>(v.getSExtValue()));
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue())) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != type.getNumElements() * sizeof(int32_t))
+      return {};
+    values.resize(type.getNumElements());
+    std::memcpy(values.data(), blob->getData().data(), blob->getData().size());
+  } else {
+    return {};
+  }
+  // (q - zp) * scale in float, as the 8-bit dequantize kernels compute it.
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t axis = -1, inner = 1;
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(q)) {
+    axis = pa.getQuantizedDimension();
+    for (int64_t d : shape.drop_front(axis + 1))
+      inner *= d;
+  }
+  SmallVector<float> out(values.size());
+  for (auto [i, v] : llvm::enumerate(values)) {
+    double scale = 0;
+    int64_t zp = 0;
+    if (auto pt = dyn_cast<quant::UniformQuantizedType>(q)) {
+      scale = pt.getScale();
+      zp = pt.getZeroPoint();
+    } else {
+      auto pa = cast<quant::UniformQuantizedPerAxisType>(q);
+      int64_t c = (static_cast<int64_t>(i) / inner) % shape[axis];
+      scale = pa.getScales()[c];
+      zp = pa.getZeroPoints()[c];
+    }
+    out[i] = static_cast<float>(static_cast<int64_t>(v) - zp) * static_cast<float>(scale);
+  }
+  return DenseElementsAttr::get(getType(), ArrayRef<float>(out));
 }
 
 OpFoldResult CastOp::fold(FoldAdaptor) {

@@ -717,6 +717,10 @@ def Kiln_DequantizeOp : Kiln_Op<"dequantize"> {
   let arguments = (ins Kiln_QuantTensor:$input);
   let results = (outs Kiln_FloatTensor:$output);
   let hasVerifier = 1;
+  // An int32 constant (a QDQ model's bias) folds to its float values: the
+  // runtime has no int32 dequantize, and kiln-quantize-ops re-derives the
+  // int32 bias from them exactly. 8-bit weights are left for that pass.
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
