@@ -64,7 +64,8 @@ std::optional<QuantLayout> getQuantLayout(RankedTensorType type) {
   return l;
 }
 
-kiln_status quantize(Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+kiln_status quantize(Operation *op, ArrayRef<Tensor> in,
+                     MutableArrayRef<Tensor> out) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   QuantLayout l = *getQuantLayout(type);
   if (quantOf(type).isSigned()) {
@@ -79,7 +80,8 @@ kiln_status quantize(Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor>
                               l.inner);
 }
 
-kiln_status dequantize(Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+kiln_status dequantize(Operation *op, ArrayRef<Tensor> in,
+                       MutableArrayRef<Tensor> out) {
   auto type = cast<RankedTensorType>(op->getOperand(0).getType());
   QuantLayout l = *getQuantLayout(type);
   auto q = quantOf(type);
@@ -92,15 +94,16 @@ kiln_status dequantize(Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tenso
     for (int32_t o = 0; o < l.outer; ++o)
       for (int32_t a = 0; a < l.axisSize; ++a)
         for (int32_t i = 0; i < l.inner; ++i, ++idx)
-          y[idx] = static_cast<float>(static_cast<int64_t>(x[idx]) - l.zeroPoints[a]) *
+          y[idx] = static_cast<float>(static_cast<int64_t>(x[idx]) -
+                                      l.zeroPoints[a]) *
                    l.scales[a];
     return KILN_OK;
   }
   if (q.isSigned()) {
     std::vector<int8_t> zp(l.zeroPoints.begin(), l.zeroPoints.end());
     return kiln_dequantize_s8_f32(in[0].data<int8_t>(), out[0].data<float>(),
-                                  l.scales.data(), zp.data(), l.outer, l.axisSize,
-                                  l.inner);
+                                  l.scales.data(), zp.data(), l.outer,
+                                  l.axisSize, l.inner);
   }
   std::vector<uint8_t> zp(l.zeroPoints.begin(), l.zeroPoints.end());
   return kiln_dequantize_u8_f32(in[0].data<uint8_t>(), out[0].data<float>(),
@@ -125,46 +128,51 @@ bool acceptsDequantize(Operation *op) {
 }
 
 /// quant.scast reinterprets storage: the bytes are unchanged.
-kiln_status storageCast(Operation *, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+kiln_status storageCast(Operation *, ArrayRef<Tensor> in,
+                        MutableArrayRef<Tensor> out) {
   std::memcpy(out[0].bytes.data(), in[0].bytes.data(), out[0].bytes.size());
   return KILN_OK;
 }
 
-kiln_status requantize(Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
-  codegen::RequantizeS8Params p = codegen::toRequantizeS8Params(cast<RequantizeOp>(op));
+kiln_status requantize(Operation *op, ArrayRef<Tensor> in,
+                       MutableArrayRef<Tensor> out) {
+  codegen::RequantizeS8Params p =
+      codegen::toRequantizeS8Params(cast<RequantizeOp>(op));
   return kiln_requantize_s8(in[0].data<int8_t>(), p.inputOffset, p.requant,
                             p.outputOffset, out[0].data<int8_t>(),
                             static_cast<int32_t>(in[0].numElements()));
 }
 
-kiln_status conv2dS8(Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+kiln_status conv2dS8(Operation *op, ArrayRef<Tensor> in,
+                     MutableArrayRef<Tensor> out) {
   auto conv = cast<Conv2DOp>(op);
   codegen::ConvS8Params p = codegen::toConvS8Params(conv);
   kiln_shape is = toKilnShape(in[0].type), fs = toKilnShape(in[1].type),
              os = toKilnShape(out[0].type);
   std::vector<char> scratch(
       std::max(0, kiln_conv2d_s8_scratch_size(&p.params, &is, &fs, &os)));
-  return kiln_conv2d_s8(&p.params, p.requant.data(), &is, in[0].data<int8_t>(), &fs,
-                        in[1].data<int8_t>(),
-                        conv.getBias() ? in[2].data<int32_t>() : nullptr, &os,
-                        out[0].data<int8_t>(), scratch.empty() ? nullptr : scratch.data());
+  return kiln_conv2d_s8(
+      &p.params, p.requant.data(), &is, in[0].data<int8_t>(), &fs,
+      in[1].data<int8_t>(), conv.getBias() ? in[2].data<int32_t>() : nullptr,
+      &os, out[0].data<int8_t>(), scratch.empty() ? nullptr : scratch.data());
 }
 
-kiln_status gemmS8(Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+kiln_status gemmS8(Operation *op, ArrayRef<Tensor> in,
+                   MutableArrayRef<Tensor> out) {
   auto gemm = cast<GemmOp>(op);
   codegen::FcS8Params p = codegen::toFcS8Params(gemm);
-  return kiln_fully_connected_s8(&p.params, p.requant.data(), in[0].data<int8_t>(),
-                                 in[1].data<int8_t>(),
-                                 gemm.getC() ? in[2].data<int32_t>() : nullptr,
-                                 out[0].data<int8_t>());
+  return kiln_fully_connected_s8(
+      &p.params, p.requant.data(), in[0].data<int8_t>(), in[1].data<int8_t>(),
+      gemm.getC() ? in[2].data<int32_t>() : nullptr, out[0].data<int8_t>());
 }
 
-kiln_status addS8(Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+kiln_status addS8(Operation *op, ArrayRef<Tensor> in,
+                  MutableArrayRef<Tensor> out) {
   kiln_add_s8_params p = codegen::toAddS8Params(cast<AddOp>(op));
   kiln_shape as = toKilnShape(in[0].type), bs = toKilnShape(in[1].type),
              os = toKilnShape(out[0].type);
-  return kiln_add_s8(&p, &as, in[0].data<int8_t>(), &bs, in[1].data<int8_t>(), &os,
-                     out[0].data<int8_t>());
+  return kiln_add_s8(&p, &as, in[0].data<int8_t>(), &bs, in[1].data<int8_t>(),
+                     &os, out[0].data<int8_t>());
 }
 
 template <typename PoolOp, typename Fn> EvalFn poolS8(Fn fn) {
@@ -172,7 +180,8 @@ template <typename PoolOp, typename Fn> EvalFn poolS8(Fn fn) {
     kiln_pool_params params = codegen::toPoolParams(cast<PoolOp>(op));
     auto [lo, hi] = codegen::getPoolRange(op);
     kiln_shape is = toKilnShape(in[0].type), os = toKilnShape(out[0].type);
-    return fn(&params, lo, hi, &is, in[0].data<int8_t>(), &os, out[0].data<int8_t>());
+    return fn(&params, lo, hi, &is, in[0].data<int8_t>(), &os,
+              out[0].data<int8_t>());
   };
 }
 
@@ -181,30 +190,32 @@ kiln_status globalAvgPoolS8(Operation *op, ArrayRef<Tensor> in,
   codegen::GlobalAvgPoolS8Params p =
       codegen::toGlobalAvgPoolS8Params(cast<GlobalAvgPoolOp>(op));
   kiln_shape is = toKilnShape(in[0].type);
-  return kiln_global_avg_pool_s8(&is, in[0].data<int8_t>(), p.inputOffset, p.requant,
-                                 p.outputOffset, p.actMin, p.actMax,
+  return kiln_global_avg_pool_s8(&is, in[0].data<int8_t>(), p.inputOffset,
+                                 p.requant, p.outputOffset, p.actMin, p.actMax,
                                  out[0].data<int8_t>());
 }
 
 /// Every operand and the result int8 (biases are checked by the verifier).
 bool allInt8Data(Operation *op) {
-  return isInt8(op->getResult(0).getType()) && isInt8(op->getOperand(0).getType());
+  return isInt8(op->getResult(0).getType()) &&
+         isInt8(op->getOperand(0).getType());
 }
 
 /// Adds the int8 form of `OpTy` beside its float kernel: one table entry
 /// that dispatches on whether the op is quantised.
-template <typename OpTy>
-void addInt8Form(EvalKernelTable &table, EvalFn int8) {
+template <typename OpTy> void addInt8Form(EvalKernelTable &table, EvalFn int8) {
   EvalKernel floatKernel = table.lookup(OpTy::getOperationName());
-  table[OpTy::getOperationName()] = EvalKernel{
-      [floatKernel, int8](Operation *op, ArrayRef<Tensor> in,
-                          MutableArrayRef<Tensor> out) {
-        return codegen::isQuantizedOp(op) ? int8(op, in, out)
-                                          : floatKernel.eval(op, in, out);
-      },
-      [floatKernel](Operation *op) {
-        return codegen::isQuantizedOp(op) ? allInt8Data(op) : floatKernel.accepts(op);
-      }};
+  table[OpTy::getOperationName()] =
+      EvalKernel{[floatKernel, int8](Operation *op, ArrayRef<Tensor> in,
+                                     MutableArrayRef<Tensor> out) {
+                   return codegen::isQuantizedOp(op)
+                              ? int8(op, in, out)
+                              : floatKernel.eval(op, in, out);
+                 },
+                 [floatKernel](Operation *op) {
+                   return codegen::isQuantizedOp(op) ? allInt8Data(op)
+                                                     : floatKernel.accepts(op);
+                 }};
 }
 } // namespace
 
@@ -212,8 +223,8 @@ void evaluator::populateQuantKernels(EvalKernelTable &table) {
   addKernel<QuantizeOp>(table, quantize, acceptsQuantize);
   addKernel<DequantizeOp>(table, dequantize, acceptsDequantize);
   addKernel<RequantizeOp>(table, requantize, allInt8Data);
-  table[quant::StorageCastOp::getOperationName()] =
-      EvalKernel{storageCast, [](Operation *op) { return storableOperand(op, 0); }};
+  table[quant::StorageCastOp::getOperationName()] = EvalKernel{
+      storageCast, [](Operation *op) { return storableOperand(op, 0); }};
   addInt8Form<Conv2DOp>(table, conv2dS8);
   addInt8Form<GemmOp>(table, gemmS8);
   addInt8Form<AddOp>(table, addS8);

@@ -13,7 +13,8 @@ void populateQuantizeOpsPatterns(mlir::RewritePatternSet &patterns);
 
 /// dequantize(quant.scast(constant)) -> a float constant: the weights of ops
 /// that stayed float, dequantised once at compile time.
-void populateFoldDequantizedConstantsPatterns(mlir::RewritePatternSet &patterns);
+void populateFoldDequantizedConstantsPatterns(
+    mlir::RewritePatternSet &patterns);
 } // namespace kiln
 
 #endif // KILN_PASSES_QUANT_QUANTPATTERNS_H

@@ -30,7 +30,8 @@ namespace {
 
 bool isPerTensorI8(Type type) {
   auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(type));
-  return q && q.isSigned() && q.getStorageTypeIntegralWidth() == 8 && q.getScale() > 0;
+  return q && q.isSigned() && q.getStorageTypeIntegralWidth() == 8 &&
+         q.getScale() > 0;
 }
 
 /// The int8 tensor behind a per-tensor `kiln.dequantize`, or null.
@@ -53,7 +54,8 @@ struct ConstantWeights {
   quant::QuantizedType type;
 };
 
-std::optional<ConstantWeights> getConstantWeights(Value v, int64_t channelAxis) {
+std::optional<ConstantWeights> getConstantWeights(Value v,
+                                                  int64_t channelAxis) {
   auto dq = v.getDefiningOp<DequantizeOp>();
   if (!dq)
     return std::nullopt;
@@ -61,8 +63,10 @@ std::optional<ConstantWeights> getConstantWeights(Value v, int64_t channelAxis) 
   if (!scast)
     return std::nullopt;
   auto storage = scast.getInput().getDefiningOp<ConstantOp>();
-  auto type = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(scast.getType()));
-  if (!storage || !type || !type.isSigned() || type.getStorageTypeIntegralWidth() != 8)
+  auto type =
+      dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(scast.getType()));
+  if (!storage || !type || !type.isSigned() ||
+      type.getStorageTypeIntegralWidth() != 8)
     return std::nullopt;
   if (auto pt = dyn_cast<quant::UniformQuantizedType>(type)) {
     if (pt.getZeroPoint() != 0 || !(pt.getScale() > 0))
@@ -86,28 +90,31 @@ std::optional<SmallVector<double>> getChannelValues(Value v, int64_t channels) {
   int64_t n = type.getNumElements();
   if (n != 1 && n != channels)
     return std::nullopt;
-  if (type.getRank() > 0 && n != 1 &&
-      type.getShape().back() != channels)
+  if (type.getRank() > 0 && n != 1 && type.getShape().back() != channels)
     return std::nullopt;
   SmallVector<double> values;
   if (auto constant = v.getDefiningOp<ConstantOp>()) {
     if (!type.getElementType().isF32())
       return std::nullopt;
-    FailureOr<evaluator::Tensor> t = evaluator::readElements(constant.getValue());
+    FailureOr<evaluator::Tensor> t =
+        evaluator::readElements(constant.getValue());
     if (failed(t))
       return std::nullopt;
     for (int64_t i = 0; i < n; ++i)
       values.push_back(t->data<float>()[i]);
   } else if (auto dq = v.getDefiningOp<DequantizeOp>()) {
     auto scast = dq.getInput().getDefiningOp<quant::StorageCastOp>();
-    auto storage = scast ? scast.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
+    auto storage =
+        scast ? scast.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
     if (!storage)
       return std::nullopt;
-    FailureOr<evaluator::Tensor> t = evaluator::readElements(storage.getValue());
+    FailureOr<evaluator::Tensor> t =
+        evaluator::readElements(storage.getValue());
     if (failed(t))
       return std::nullopt;
     t->type = cast<RankedTensorType>(scast.getType());
-    FailureOr<SmallVector<evaluator::Tensor>> out = evaluator::evaluateOp(dq, {*t});
+    FailureOr<SmallVector<evaluator::Tensor>> out =
+        evaluator::evaluateOp(dq, {*t});
     if (failed(out))
       return std::nullopt;
     for (int64_t i = 0; i < n; ++i)
@@ -133,13 +140,15 @@ Value buildInt32Bias(PatternRewriter &rewriter, Location loc,
     scales.push_back(inScale * weightScales[c]);
     t.data<int32_t>()[c] = codegen::quantizeBias(values[c], scales.back());
   }
-  Value storage =
-      ConstantOp::create(rewriter, loc, evaluator::toElementsAttr(t, "bias_i32"));
+  Value storage = ConstantOp::create(rewriter, loc,
+                                     evaluator::toElementsAttr(t, "bias_i32"));
   auto qType = quant::UniformQuantizedPerAxisType::get(
-      quant::QuantizationFlags::Signed, rewriter.getI32Type(), rewriter.getF32Type(),
-      scales, SmallVector<int64_t>(n, 0), /*quantizedDimension=*/0,
-      std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
-  return quant::StorageCastOp::create(rewriter, loc, storageType.clone(qType), storage);
+      quant::QuantizationFlags::Signed, rewriter.getI32Type(),
+      rewriter.getF32Type(), scales, SmallVector<int64_t>(n, 0),
+      /*quantizedDimension=*/0, std::numeric_limits<int32_t>::min(),
+      std::numeric_limits<int32_t>::max());
+  return quant::StorageCastOp::create(rewriter, loc, storageType.clone(qType),
+                                      storage);
 }
 
 /// [K, N] int8 weights as [N, K] (a new constant), their per-axis channel
@@ -147,7 +156,8 @@ Value buildInt32Bias(PatternRewriter &rewriter, Location loc,
 Value transposeWeights(PatternRewriter &rewriter, Location loc,
                        const ConstantWeights &w) {
   ConstantOp storageOp = w.storage;
-  FailureOr<evaluator::Tensor> t = evaluator::readElements(storageOp.getValue());
+  FailureOr<evaluator::Tensor> t =
+      evaluator::readElements(storageOp.getValue());
   auto type = cast<RankedTensorType>(storageOp.getType());
   int64_t k = type.getDimSize(0), n = type.getDimSize(1);
   evaluator::Tensor out = evaluator::makeTensor(
@@ -155,15 +165,16 @@ Value transposeWeights(PatternRewriter &rewriter, Location loc,
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = 0; j < n; ++j)
       out.bytes[j * k + i] = t->bytes[i * n + j];
-  Value storage =
-      ConstantOp::create(rewriter, loc, evaluator::toElementsAttr(out, "weights_t"));
+  Value storage = ConstantOp::create(
+      rewriter, loc, evaluator::toElementsAttr(out, "weights_t"));
   Type qType = w.type;
   if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(w.type))
     qType = quant::UniformQuantizedPerAxisType::get(
-        pa.getFlags(), pa.getStorageType(), pa.getExpressedType(), pa.getScales(),
-        pa.getZeroPoints(), /*quantizedDimension=*/0, pa.getStorageTypeMin(),
-        pa.getStorageTypeMax());
-  return quant::StorageCastOp::create(rewriter, loc, out.type.clone(qType), storage);
+        pa.getFlags(), pa.getStorageType(), pa.getExpressedType(),
+        pa.getScales(), pa.getZeroPoints(), /*quantizedDimension=*/0,
+        pa.getStorageTypeMin(), pa.getStorageTypeMax());
+  return quant::StorageCastOp::create(rewriter, loc, out.type.clone(qType),
+                                      storage);
 }
 
 /// Only none, relu and clip have an int8 form: a clamp of the output.
@@ -184,17 +195,22 @@ template <typename OpTy> OpTy getQuantizedProducer(QuantizeOp q) {
 /// quantize(conv2d(dequantize(x), dequantize(w), bias)) -> int8 conv2d.
 struct QuantizeConv final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     auto conv = getQuantizedProducer<Conv2DOp>(q);
     if (!conv)
-      return rewriter.notifyMatchFailure(q, "not a single-use conv2d into int8");
+      return rewriter.notifyMatchFailure(q,
+                                         "not a single-use conv2d into int8");
     if (conv.getResidual() || !hasIntegerEpilogue(conv))
-      return rewriter.notifyMatchFailure(conv, "residual or non-clamp epilogue");
+      return rewriter.notifyMatchFailure(conv,
+                                         "residual or non-clamp epilogue");
     Value x = getInt8Source(conv.getInput());
     std::optional<ConstantWeights> w = getConstantWeights(conv.getFilter(), 0);
     if (!x || !w)
-      return rewriter.notifyMatchFailure(conv, "input or weights are not int8 QDQ");
-    int64_t channels = cast<RankedTensorType>(conv.getFilter().getType()).getDimSize(0);
+      return rewriter.notifyMatchFailure(conv,
+                                         "input or weights are not int8 QDQ");
+    int64_t channels =
+        cast<RankedTensorType>(conv.getFilter().getType()).getDimSize(0);
     double inScale = codegen::getTensorQuant(x.getType())->scale;
     Value bias;
     if (Value b = conv.getBias()) {
@@ -220,24 +236,29 @@ struct QuantizeConv final : OpRewritePattern<QuantizeOp> {
 /// connected, weights [N, K]).
 struct QuantizeGemm final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     auto gemm = getQuantizedProducer<GemmOp>(q);
     if (!gemm)
       return rewriter.notifyMatchFailure(q, "not a single-use gemm into int8");
     if (gemm.getTransA() || !gemm.getAlpha().isExactlyValue(1.0) ||
         !hasIntegerEpilogue(gemm))
-      return rewriter.notifyMatchFailure(gemm, "trans_a, alpha != 1 or epilogue");
+      return rewriter.notifyMatchFailure(gemm,
+                                         "trans_a, alpha != 1 or epilogue");
     Value a = getInt8Source(gemm.getA());
     bool transB = gemm.getTransB();
-    std::optional<ConstantWeights> w = getConstantWeights(gemm.getB(), transB ? 0 : 1);
+    std::optional<ConstantWeights> w =
+        getConstantWeights(gemm.getB(), transB ? 0 : 1);
     if (!a || !w)
       return rewriter.notifyMatchFailure(gemm, "A or B is not int8 QDQ");
-    int64_t n = cast<RankedTensorType>(gemm.getOutput().getType()).getDimSize(1);
+    int64_t n =
+        cast<RankedTensorType>(gemm.getOutput().getType()).getDimSize(1);
     std::optional<SmallVector<double>> bias;
     if (Value c = gemm.getC()) {
       bias = getChannelValues(c, n);
       if (!bias)
-        return rewriter.notifyMatchFailure(gemm, "C is not a constant row bias");
+        return rewriter.notifyMatchFailure(gemm,
+                                           "C is not a constant row bias");
       for (double &v : *bias)
         v *= gemm.getBeta().convertToDouble();
     }
@@ -278,16 +299,19 @@ struct QuantizeGemm final : OpRewritePattern<QuantizeOp> {
 /// -> int8 gemm, a batched `a` flattened to rows and the result reshaped back.
 struct QuantizeMatMul final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     auto matmul = getQuantizedProducer<MatMulOp>(q);
     if (!matmul || !hasIntegerEpilogue(matmul))
-      return rewriter.notifyMatchFailure(q, "not a single-use matmul into int8");
+      return rewriter.notifyMatchFailure(q,
+                                         "not a single-use matmul into int8");
     Value a = getInt8Source(matmul.getLhs());
     std::optional<ConstantWeights> w = getConstantWeights(matmul.getRhs(), 1);
     auto aType = a ? cast<RankedTensorType>(a.getType()) : RankedTensorType();
     if (!a || !w || aType.getRank() < 2 ||
         cast<RankedTensorType>(matmul.getRhs().getType()).getRank() != 2)
-      return rewriter.notifyMatchFailure(matmul, "not rank >= 2 int8 x constant rank-2 int8");
+      return rewriter.notifyMatchFailure(
+          matmul, "not rank >= 2 int8 x constant rank-2 int8");
     rewriter.setInsertionPoint(q);
     if (aType.getRank() > 2) {
       int64_t k = aType.getShape().back();
@@ -295,14 +319,16 @@ struct QuantizeMatMul final : OpRewritePattern<QuantizeOp> {
                             aType.clone({aType.getNumElements() / k, k}), a);
     }
     return QuantizeGemm::rewriteAsFullyConnected(rewriter, q, matmul, a, *w,
-                                                 /*transB=*/false, std::nullopt);
+                                                 /*transB=*/false,
+                                                 std::nullopt);
   }
 };
 
 /// quantize(add(dequantize(a), dequantize(b))) -> int8 add.
 struct QuantizeAdd final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     auto add = getQuantizedProducer<AddOp>(q);
     if (!add)
       return rewriter.notifyMatchFailure(q, "not a single-use add into int8");
@@ -318,7 +344,8 @@ struct QuantizeAdd final : OpRewritePattern<QuantizeOp> {
 };
 
 /// `x` as `type`: itself, or a kiln.requantize.
-Value requantizeTo(PatternRewriter &rewriter, Location loc, Value x, Type type) {
+Value requantizeTo(PatternRewriter &rewriter, Location loc, Value x,
+                   Type type) {
   if (x.getType() == type)
     return x;
   return RequantizeOp::create(rewriter, loc, type, x);
@@ -330,21 +357,25 @@ Value requantizeTo(PatternRewriter &rewriter, Location loc, Value x, Type type) 
 /// taps hold q = 0.
 struct QuantizeAvgPool final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     auto pool = getQuantizedProducer<AvgPool2DOp>(q);
     Value x = pool ? getInt8Source(pool.getInput()) : Value();
     if (!x)
       return rewriter.notifyMatchFailure(q, "not a single-use int8 avg_pool2d");
-    bool padded = llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; });
+    bool padded =
+        llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; });
     if (padded && pool.getCountIncludePad() &&
         codegen::getTensorQuant(x.getType())->zeroPoint != 0)
-      return rewriter.notifyMatchFailure(pool, "counted padding with a non-zero zero point");
+      return rewriter.notifyMatchFailure(
+          pool, "counted padding with a non-zero zero point");
     rewriter.setInsertionPoint(q);
     auto intPool = cast<AvgPool2DOp>(rewriter.clone(*pool));
     intPool.getInputMutable().assign(x);
     intPool.getResult().setType(
         withElement(pool.getType(), getElementTypeOrSelf(x.getType())));
-    rewriter.replaceOp(q, requantizeTo(rewriter, pool.getLoc(), intPool, q.getType()));
+    rewriter.replaceOp(
+        q, requantizeTo(rewriter, pool.getLoc(), intPool, q.getType()));
     return success();
   }
 };
@@ -353,11 +384,13 @@ struct QuantizeAvgPool final : OpRewritePattern<QuantizeOp> {
 /// requantises to any output scale itself.
 struct QuantizeGlobalAvgPool final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     auto pool = getQuantizedProducer<GlobalAvgPoolOp>(q);
     Value x = pool ? getInt8Source(pool.getInput()) : Value();
     if (!x)
-      return rewriter.notifyMatchFailure(q, "not a single-use int8 global_avg_pool");
+      return rewriter.notifyMatchFailure(
+          q, "not a single-use int8 global_avg_pool");
     rewriter.setInsertionPoint(q);
     auto intPool = GlobalAvgPoolOp::create(rewriter, pool.getLoc(), x);
     intPool.getResult().setType(q.getType());
@@ -370,10 +403,12 @@ struct QuantizeGlobalAvgPool final : OpRewritePattern<QuantizeOp> {
 /// to the output's scale where it differs.
 struct QuantizeConcat final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     auto concat = getQuantizedProducer<ConcatOp>(q);
     if (!concat)
-      return rewriter.notifyMatchFailure(q, "not a single-use concat into int8");
+      return rewriter.notifyMatchFailure(q,
+                                         "not a single-use concat into int8");
     SmallVector<Value> sources;
     for (Value in : concat.getInputs()) {
       Value x = getInt8Source(in);
@@ -384,8 +419,10 @@ struct QuantizeConcat final : OpRewritePattern<QuantizeOp> {
     rewriter.setInsertionPoint(q);
     Type element = getElementTypeOrSelf(q.getType());
     for (Value &x : sources)
-      x = requantizeTo(rewriter, concat.getLoc(), x, withElement(x.getType(), element));
-    auto intConcat = ConcatOp::create(rewriter, concat.getLoc(), sources, concat.getAxis());
+      x = requantizeTo(rewriter, concat.getLoc(), x,
+                       withElement(x.getType(), element));
+    auto intConcat =
+        ConcatOp::create(rewriter, concat.getLoc(), sources, concat.getAxis());
     rewriter.replaceOp(q, intConcat.getResult());
     return success();
   }
@@ -394,7 +431,8 @@ struct QuantizeConcat final : OpRewritePattern<QuantizeOp> {
 /// quantize(dequantize(x)): x when the types agree, else a requantize.
 struct FoldQuantizeDequantize final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     auto dq = q.getInput().getDefiningOp<DequantizeOp>();
     if (!dq)
       return rewriter.notifyMatchFailure(q, "input is not a dequantize");
@@ -404,7 +442,8 @@ struct FoldQuantizeDequantize final : OpRewritePattern<QuantizeOp> {
       return success();
     }
     if (!isPerTensorI8(x.getType()) || !isPerTensorI8(q.getType()))
-      return rewriter.notifyMatchFailure(q, "requantize is int8 per tensor only");
+      return rewriter.notifyMatchFailure(q,
+                                         "requantize is int8 per tensor only");
     rewriter.replaceOpWithNewOp<RequantizeOp>(q, q.getType(), x);
     return success();
   }
@@ -413,18 +452,20 @@ struct FoldQuantizeDequantize final : OpRewritePattern<QuantizeOp> {
 /// op(dequantize(x)) -> dequantize(op(x)) for ops that commute with a
 /// per-tensor affine map of positive scale: data movement, and max pooling
 /// (monotonic). The int8 graph then stays int8 across them.
-template <typename OpTy>
-struct SinkDequantize final : OpRewritePattern<OpTy> {
+template <typename OpTy> struct SinkDequantize final : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
-  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
     Value x = getInt8Source(op->getOperand(0));
     if (!x || op->getNumOperands() != 1)
       return rewriter.notifyMatchFailure(op, "input is not int8 QDQ");
     Operation *intOp = rewriter.clone(*op);
     intOp->setOperand(0, x);
     Type floatType = op->getResult(0).getType();
-    intOp->getResult(0).setType(withElement(floatType, getElementTypeOrSelf(x.getType())));
-    rewriter.replaceOpWithNewOp<DequantizeOp>(op, floatType, intOp->getResult(0));
+    intOp->getResult(0).setType(
+        withElement(floatType, getElementTypeOrSelf(x.getType())));
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, floatType,
+                                              intOp->getResult(0));
     return success();
   }
 };
@@ -434,20 +475,25 @@ struct SinkDequantize final : OpRewritePattern<OpTy> {
 /// uint8 QDQ models reach the int8 kernels.
 struct QuantizeUint8AsInt8 final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
-    auto u8 = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(q.getType()));
-    if (!u8 || u8.isSigned() || u8.getStorageTypeIntegralWidth() != 8 || q->use_empty() ||
-        !llvm::all_of(q->getUsers(), [](Operation *u) { return isa<DequantizeOp>(u); }))
-      return rewriter.notifyMatchFailure(q, "not uint8 read only by dequantize");
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
+    auto u8 = dyn_cast<quant::UniformQuantizedType>(
+        getElementTypeOrSelf(q.getType()));
+    if (!u8 || u8.isSigned() || u8.getStorageTypeIntegralWidth() != 8 ||
+        q->use_empty() || !llvm::all_of(q->getUsers(), [](Operation *u) {
+          return isa<DequantizeOp>(u);
+        }))
+      return rewriter.notifyMatchFailure(q,
+                                         "not uint8 read only by dequantize");
     auto s8 = quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, u8.getStorageType(), u8.getExpressedType(),
-        u8.getScale(), u8.getZeroPoint() - 128, u8.getStorageTypeMin() - 128,
-        u8.getStorageTypeMax() - 128);
-    auto intQ = QuantizeOp::create(rewriter, q.getLoc(), withElement(q.getType(), s8),
-                                   q.getInput());
+        quant::QuantizationFlags::Signed, u8.getStorageType(),
+        u8.getExpressedType(), u8.getScale(), u8.getZeroPoint() - 128,
+        u8.getStorageTypeMin() - 128, u8.getStorageTypeMax() - 128);
+    auto intQ = QuantizeOp::create(rewriter, q.getLoc(),
+                                   withElement(q.getType(), s8), q.getInput());
     for (Operation *user : llvm::make_early_inc_range(q->getUsers()))
-      rewriter.replaceOpWithNewOp<DequantizeOp>(user, user->getResult(0).getType(),
-                                                intQ.getResult());
+      rewriter.replaceOpWithNewOp<DequantizeOp>(
+          user, user->getResult(0).getType(), intQ.getResult());
     rewriter.eraseOp(q);
     return success();
   }
@@ -456,18 +502,23 @@ struct QuantizeUint8AsInt8 final : OpRewritePattern<QuantizeOp> {
 /// dequantize(quant.scast(constant)) -> a float constant, evaluated once.
 struct FoldDequantizedConstant final : OpRewritePattern<DequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(DequantizeOp dq, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(DequantizeOp dq,
+                                PatternRewriter &rewriter) const override {
     auto scast = dq.getInput().getDefiningOp<quant::StorageCastOp>();
-    auto storage = scast ? scast.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
+    auto storage =
+        scast ? scast.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
     if (!storage)
       return rewriter.notifyMatchFailure(dq, "not a dequantised constant");
-    FailureOr<evaluator::Tensor> t = evaluator::readElements(storage.getValue());
+    FailureOr<evaluator::Tensor> t =
+        evaluator::readElements(storage.getValue());
     if (failed(t))
       return rewriter.notifyMatchFailure(dq, "unreadable constant");
     t->type = cast<RankedTensorType>(scast.getType());
-    FailureOr<SmallVector<evaluator::Tensor>> out = evaluator::evaluateOp(dq, {*t});
+    FailureOr<SmallVector<evaluator::Tensor>> out =
+        evaluator::evaluateOp(dq, {*t});
     if (failed(out))
-      return rewriter.notifyMatchFailure(dq, "no host kernel for this dequantize");
+      return rewriter.notifyMatchFailure(dq,
+                                         "no host kernel for this dequantize");
     rewriter.replaceOpWithNewOp<ConstantOp>(
         dq, evaluator::toElementsAttr((*out)[0], "dequantized"));
     return success();
@@ -493,13 +544,15 @@ struct KilnQuantizeOpsPass final
 } // namespace
 
 void kiln::populateQuantizeOpsPatterns(RewritePatternSet &patterns) {
-  patterns.add<QuantizeConv, QuantizeGemm, QuantizeMatMul, QuantizeAdd, QuantizeAvgPool,
-               QuantizeGlobalAvgPool, QuantizeConcat, FoldQuantizeDequantize,
-               QuantizeUint8AsInt8, SinkDequantize<ReshapeOp>,
-               SinkDequantize<TransposeOp>, SinkDequantize<SliceOp>,
-               SinkDequantize<MaxPool2DOp>>(patterns.getContext());
+  patterns.add<QuantizeConv, QuantizeGemm, QuantizeMatMul, QuantizeAdd,
+               QuantizeAvgPool, QuantizeGlobalAvgPool, QuantizeConcat,
+               FoldQuantizeDequantize, QuantizeUint8AsInt8,
+               SinkDequantize<ReshapeOp>, SinkDequantize<TransposeOp>,
+               SinkDequantize<SliceOp>, SinkDequantize<MaxPool2DOp>>(
+      patterns.getContext());
 }
 
-void kiln::populateFoldDequantizedConstantsPatterns(RewritePatternSet &patterns) {
+void kiln::populateFoldDequantizedConstantsPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<FoldDequantizedConstant>(patterns.getContext());
 }

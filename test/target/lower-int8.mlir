@@ -19,7 +19,7 @@
 // CHECK: kiln_quantize_f32_s8({{v[0-9]+}}, [[Q:v[0-9]+]], [[XS]], [[XZ]], 1, 1, 32);
 // CHECK: [[W:v[0-9]+]] = (const int8_t*) (q8_weights
 // CHECK: [[B:v[0-9]+]] = (const int32_t*) q8_weights;
-// CHECK: kiln_conv2d_s8(&[[CP]], [[CR]], &{{kiln_shape_[0-9]+}}, [[Q]], &{{kiln_shape_[0-9]+}}, [[W]], [[B]], &{{kiln_shape_[0-9]+}}, [[C:v[0-9]+]], NULL);
+// CHECK: kiln_conv2d_s8(&[[CP]], [[CR]], &{{kiln_shape_[0-9]+}}, [[Q]], &{{kiln_shape_[0-9]+}}, [[W]], [[B]], &{{kiln_shape_[0-9]+}}, [[C:v[0-9]+]], {{NULL|v[0-9]+}});
 // CHECK: kiln_add_s8(&[[AP]], &{{kiln_shape_[0-9]+}}, [[C]], &{{kiln_shape_[0-9]+}}, [[Q]], &{{kiln_shape_[0-9]+}}, [[S:v[0-9]+]]);
 // CHECK: kiln_max_pool2d_s8(&{{kiln_pool_[0-9]+}}, -128, 127, &{{kiln_shape_[0-9]+}}, [[S]], &{{kiln_shape_[0-9]+}}, [[M:v[0-9]+]]);
 // CHECK: kiln_avg_pool2d_s8(&{{kiln_pool_[0-9]+}}, -128, 127, &{{kiln_shape_[0-9]+}}, [[M]], &{{kiln_shape_[0-9]+}}, [[A:v[0-9]+]]);

@@ -1,4 +1,4 @@
-//===- QuantParams.h - int8 requantisation parameters of kiln ops -*- C++ -*-===//
+//===- QuantParams.h - int8 requantisation parameters -----------*- C++ -*-===//
 //
 // The compile-time half of the int8 scheme in kiln/runtime.h: fixed-point
 // multipliers and shifts, int32 bias, and output clamps, derived from the

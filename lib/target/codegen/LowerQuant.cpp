@@ -61,17 +61,19 @@ QuantLayout getQuantLayout(RankedTensorType type) {
 
 /// kiln_quantize_f32_{s8,u8} and kiln_dequantize_{s8,u8}_f32 share one
 /// argument shape: (in, out, scales, zero points, outer, axis, inner).
-LogicalResult lowerQuantizeLike(Operation *op, LoweringContext &ctx, Value quantized,
-                                bool toInt) {
+LogicalResult lowerQuantizeLike(Operation *op, LoweringContext &ctx,
+                                Value quantized, bool toInt) {
   auto type = cast<RankedTensorType>(quantized.getType());
   quant::QuantizedType q = quantOf(type);
   QuantLayout l = getQuantLayout(type);
   bool isSigned = q.isSigned();
-  std::string callee = toInt ? (isSigned ? "kiln_quantize_f32_s8" : "kiln_quantize_f32_u8")
-                             : (isSigned ? "kiln_dequantize_s8_f32" : "kiln_dequantize_u8_f32");
+  std::string callee =
+      toInt ? (isSigned ? "kiln_quantize_f32_s8" : "kiln_quantize_f32_u8")
+            : (isSigned ? "kiln_dequantize_s8_f32" : "kiln_dequantize_u8_f32");
   Value input = op->getOperand(0);
   ctx.callKernel(op->getLoc(), callee,
-                 {ctx.pointer(input), ctx.resultPointer(op), ctx.floatArray(l.scales),
+                 {ctx.pointer(input), ctx.resultPointer(op),
+                  ctx.floatArray(l.scales),
                   ctx.int8Array(l.zeroPoints, isSigned), ctx.i32(l.outer),
                   ctx.i32(l.axisSize), ctx.i32(l.inner)});
   return success();
@@ -82,7 +84,8 @@ LogicalResult lowerConvS8(Conv2DOp conv, LoweringContext &ctx) {
   Value bias = conv.getBias();
   ctx.callKernel(
       conv.getLoc(), "kiln_conv2d_s8",
-      {ctx.params("kiln_conv_s8_params", "conv_s8", formatInitializer(p.params)),
+      {ctx.params("kiln_conv_s8_params", "conv_s8",
+                  formatInitializer(p.params)),
        ctx.requantArray(p.requant), ctx.shape(conv.getInput().getType()),
        ctx.pointer(conv.getInput()), ctx.shape(conv.getFilter().getType()),
        ctx.pointer(conv.getFilter()), bias ? ctx.pointer(bias) : ctx.null(),
@@ -94,11 +97,12 @@ LogicalResult lowerConvS8(Conv2DOp conv, LoweringContext &ctx) {
 LogicalResult lowerGemmS8(GemmOp gemm, LoweringContext &ctx) {
   FcS8Params p = toFcS8Params(gemm);
   Value c = gemm.getC();
-  ctx.callKernel(gemm.getLoc(), "kiln_fully_connected_s8",
-                 {ctx.params("kiln_fc_s8_params", "fc_s8", formatInitializer(p.params)),
-                  ctx.requantArray(p.requant), ctx.pointer(gemm.getA()),
-                  ctx.pointer(gemm.getB()), c ? ctx.pointer(c) : ctx.null(),
-                  ctx.resultPointer(gemm)});
+  ctx.callKernel(
+      gemm.getLoc(), "kiln_fully_connected_s8",
+      {ctx.params("kiln_fc_s8_params", "fc_s8", formatInitializer(p.params)),
+       ctx.requantArray(p.requant), ctx.pointer(gemm.getA()),
+       ctx.pointer(gemm.getB()), c ? ctx.pointer(c) : ctx.null(),
+       ctx.resultPointer(gemm)});
   return success();
 }
 
@@ -108,28 +112,31 @@ LogicalResult lowerAddS8(AddOp add, LoweringContext &ctx) {
                              formatInitializer(toAddS8Params(add))),
                   ctx.shape(add.getLhs().getType()), ctx.pointer(add.getLhs()),
                   ctx.shape(add.getRhs().getType()), ctx.pointer(add.getRhs()),
-                  ctx.shape(add.getOutput().getType()), ctx.resultPointer(add)});
+                  ctx.shape(add.getOutput().getType()),
+                  ctx.resultPointer(add)});
   return success();
 }
 
 template <typename PoolOp>
 LogicalResult lowerPoolS8(PoolOp pool, LoweringContext &ctx, StringRef callee) {
   auto [lo, hi] = getPoolRange(pool);
-  ctx.callKernel(pool.getLoc(), callee,
-                 {ctx.params("kiln_pool_params", "pool",
-                             formatInitializer(toPoolParams(pool))),
-                  ctx.i32(lo), ctx.i32(hi), ctx.shape(pool.getInput().getType()),
-                  ctx.pointer(pool.getInput()), ctx.shape(pool.getOutput().getType()),
-                  ctx.resultPointer(pool)});
+  ctx.callKernel(
+      pool.getLoc(), callee,
+      {ctx.params("kiln_pool_params", "pool",
+                  formatInitializer(toPoolParams(pool))),
+       ctx.i32(lo), ctx.i32(hi), ctx.shape(pool.getInput().getType()),
+       ctx.pointer(pool.getInput()), ctx.shape(pool.getOutput().getType()),
+       ctx.resultPointer(pool)});
   return success();
 }
 
 LogicalResult lowerGlobalAvgPoolS8(GlobalAvgPoolOp pool, LoweringContext &ctx) {
   GlobalAvgPoolS8Params p = toGlobalAvgPoolS8Params(pool);
   ctx.callKernel(pool.getLoc(), "kiln_global_avg_pool_s8",
-                 {ctx.shape(pool.getInput().getType()), ctx.pointer(pool.getInput()),
-                  ctx.i32(p.inputOffset), ctx.requantValue(p.requant),
-                  ctx.i32(p.outputOffset), ctx.i32(p.actMin), ctx.i32(p.actMax),
+                 {ctx.shape(pool.getInput().getType()),
+                  ctx.pointer(pool.getInput()), ctx.i32(p.inputOffset),
+                  ctx.requantValue(p.requant), ctx.i32(p.outputOffset),
+                  ctx.i32(p.actMin), ctx.i32(p.actMax),
                   ctx.resultPointer(pool)});
   return success();
 }
@@ -138,9 +145,9 @@ LogicalResult lowerRequantize(Operation *op, LoweringContext &ctx) {
   RequantizeS8Params p = toRequantizeS8Params(cast<RequantizeOp>(op));
   Value input = op->getOperand(0);
   ctx.callKernel(op->getLoc(), "kiln_requantize_s8",
-                 {ctx.pointer(input), ctx.i32(p.inputOffset), ctx.requantValue(p.requant),
-                  ctx.i32(p.outputOffset), ctx.resultPointer(op),
-                  ctx.i32(getNumElements(input))});
+                 {ctx.pointer(input), ctx.i32(p.inputOffset),
+                  ctx.requantValue(p.requant), ctx.i32(p.outputOffset),
+                  ctx.resultPointer(op), ctx.i32(getNumElements(input))});
   return success();
 }
 
@@ -152,7 +159,8 @@ LogicalResult lowerStorageCast(Operation *op, LoweringContext &ctx) {
     return success();
   Value input = op->getOperand(0);
   auto type = cast<RankedTensorType>(input.getType());
-  int64_t bytes = getStorageElementType(type.getElementType()).getIntOrFloatBitWidth() / 8;
+  int64_t bytes =
+      getStorageElementType(type.getElementType()).getIntOrFloatBitWidth() / 8;
   ctx.callKernel(op->getLoc(), "kiln_copy",
                  {ctx.pointer(input), out, ctx.i32(type.getNumElements()),
                   ctx.i32(std::max<int64_t>(1, bytes))});
@@ -164,10 +172,11 @@ template <typename OpTy>
 void addInt8Form(KernelLoweringTable &table,
                  std::function<LogicalResult(OpTy, LoweringContext &)> int8) {
   KernelLowering floatLowering = table.lookup(OpTy::getOperationName());
-  table[OpTy::getOperationName()] = [floatLowering, int8](Operation *op,
-                                                          LoweringContext &ctx) {
-    return isQuantizedOp(op) ? int8(cast<OpTy>(op), ctx) : floatLowering(op, ctx);
-  };
+  table[OpTy::getOperationName()] =
+      [floatLowering, int8](Operation *op, LoweringContext &ctx) {
+        return isQuantizedOp(op) ? int8(cast<OpTy>(op), ctx)
+                                 : floatLowering(op, ctx);
+      };
 }
 } // namespace
 
@@ -191,16 +200,20 @@ bool codegen::isInt8Lowerable(Operation *op) {
   if (isa<RequantizeOp>(op))
     return true;
   if (!isQuantizedOp(op) ||
-      !isa<Conv2DOp, GemmOp, AddOp, MaxPool2DOp, AvgPool2DOp, GlobalAvgPoolOp>(op))
+      !isa<Conv2DOp, GemmOp, AddOp, MaxPool2DOp, AvgPool2DOp, GlobalAvgPoolOp>(
+          op))
     return false;
-  return isInt8(op->getResult(0).getType()) && isInt8(op->getOperand(0).getType());
+  return isInt8(op->getResult(0).getType()) &&
+         isInt8(op->getOperand(0).getType());
 }
 
 void codegen::populateQuantLowerings(KernelLoweringTable &table) {
-  table[QuantizeOp::getOperationName()] = [](Operation *op, LoweringContext &ctx) {
+  table[QuantizeOp::getOperationName()] = [](Operation *op,
+                                             LoweringContext &ctx) {
     return lowerQuantizeLike(op, ctx, op->getResult(0), /*toInt=*/true);
   };
-  table[DequantizeOp::getOperationName()] = [](Operation *op, LoweringContext &ctx) {
+  table[DequantizeOp::getOperationName()] = [](Operation *op,
+                                               LoweringContext &ctx) {
     return lowerQuantizeLike(op, ctx, op->getOperand(0), /*toInt=*/false);
   };
   table[RequantizeOp::getOperationName()] = lowerRequantize;

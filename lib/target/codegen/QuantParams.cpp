@@ -99,7 +99,8 @@ int32_t codegen::quantizeBias(double value, double scale) {
 
 bool codegen::isQuantizedOp(Operation *op) {
   return op->getNumResults() > 0 &&
-         isa<quant::QuantizedType>(getElementTypeOrSelf(op->getResult(0).getType()));
+         isa<quant::QuantizedType>(
+             getElementTypeOrSelf(op->getResult(0).getType()));
 }
 
 static void copyInts(int32_t *dst, ArrayRef<int64_t> src) {
@@ -109,7 +110,8 @@ static void copyInts(int32_t *dst, ArrayRef<int64_t> src) {
 
 /// in_scale * w_scale[c] / out_scale for every output channel.
 static SmallVector<kiln_requant> channelRequant(double inScale, Type weights,
-                                                int64_t channels, double outScale) {
+                                                int64_t channels,
+                                                double outScale) {
   SmallVector<kiln_requant> requant;
   for (double w : codegen::getChannelScales(weights, channels))
     requant.push_back(codegen::quantizeMultiplier(inScale * w / outScale));
@@ -127,10 +129,14 @@ codegen::ConvS8Params codegen::toConvS8Params(Conv2DOp op) {
   p.groups = static_cast<int32_t>(op.getGroup());
   p.input_offset = -in.zeroPoint;
   p.output_offset = out.zeroPoint;
-  auto range = getActivationRange(op.getActivation(), op.getEpilogueParams(), out);
-  std::tie(p.act_min, p.act_max) = range.value_or(std::make_pair(out.qmin, out.qmax));
-  int64_t channels = cast<RankedTensorType>(op.getFilter().getType()).getDimSize(0);
-  r.requant = channelRequant(in.scale, op.getFilter().getType(), channels, out.scale);
+  auto range =
+      getActivationRange(op.getActivation(), op.getEpilogueParams(), out);
+  std::tie(p.act_min, p.act_max) =
+      range.value_or(std::make_pair(out.qmin, out.qmax));
+  int64_t channels =
+      cast<RankedTensorType>(op.getFilter().getType()).getDimSize(0);
+  r.requant =
+      channelRequant(in.scale, op.getFilter().getType(), channels, out.scale);
   return r;
 }
 
@@ -142,11 +148,14 @@ codegen::FcS8Params codegen::toFcS8Params(GemmOp op) {
   kiln_fc_s8_params &p = r.params;
   p.batch = static_cast<int32_t>(outType.getDimSize(0));
   p.n = static_cast<int32_t>(outType.getDimSize(1));
-  p.k = static_cast<int32_t>(cast<RankedTensorType>(op.getB().getType()).getDimSize(1));
+  p.k = static_cast<int32_t>(
+      cast<RankedTensorType>(op.getB().getType()).getDimSize(1));
   p.input_offset = -in.zeroPoint;
   p.output_offset = out.zeroPoint;
-  auto range = getActivationRange(op.getActivation(), op.getEpilogueParams(), out);
-  std::tie(p.act_min, p.act_max) = range.value_or(std::make_pair(out.qmin, out.qmax));
+  auto range =
+      getActivationRange(op.getActivation(), op.getEpilogueParams(), out);
+  std::tie(p.act_min, p.act_max) =
+      range.value_or(std::make_pair(out.qmin, out.qmax));
   r.requant = channelRequant(in.scale, op.getB().getType(), p.n, out.scale);
   return r;
 }
@@ -165,8 +174,8 @@ kiln_add_s8_params codegen::toAddS8Params(AddOp op) {
   double twiceMax = 2.0 * std::max(a.scale, b.scale);
   p.a_requant = quantizeMultiplier(a.scale / twiceMax);
   p.b_requant = quantizeMultiplier(b.scale / twiceMax);
-  p.output_requant =
-      quantizeMultiplier(twiceMax / (static_cast<double>(1 << p.left_shift) * out.scale));
+  p.output_requant = quantizeMultiplier(
+      twiceMax / (static_cast<double>(1 << p.left_shift) * out.scale));
   p.act_min = out.qmin;
   p.act_max = out.qmax;
   return p;
@@ -177,7 +186,8 @@ std::pair<int32_t, int32_t> codegen::getPoolRange(Operation *op) {
   return {out.qmin, out.qmax};
 }
 
-codegen::GlobalAvgPoolS8Params codegen::toGlobalAvgPoolS8Params(GlobalAvgPoolOp op) {
+codegen::GlobalAvgPoolS8Params
+codegen::toGlobalAvgPoolS8Params(GlobalAvgPoolOp op) {
   TensorQuant in = *getTensorQuant(op.getInput().getType());
   TensorQuant out = *getTensorQuant(op.getOutput().getType());
   auto type = cast<RankedTensorType>(op.getInput().getType());
@@ -187,7 +197,8 @@ codegen::GlobalAvgPoolS8Params codegen::toGlobalAvgPoolS8Params(GlobalAvgPoolOp 
   GlobalAvgPoolS8Params p;
   p.inputOffset = -in.zeroPoint;
   p.outputOffset = out.zeroPoint;
-  p.requant = quantizeMultiplier(in.scale / (out.scale * static_cast<double>(count)));
+  p.requant =
+      quantizeMultiplier(in.scale / (out.scale * static_cast<double>(count)));
   p.actMin = out.qmin;
   p.actMax = out.qmax;
   return p;
@@ -211,29 +222,33 @@ static std::string ints(const int32_t *values, size_t n) {
 }
 
 std::string codegen::formatInitializer(const kiln_requant &r) {
-  return "{" + std::to_string(r.multiplier) + ", " + std::to_string(r.shift) + "}";
+  return "{" + std::to_string(r.multiplier) + ", " + std::to_string(r.shift) +
+         "}";
 }
 
 std::string codegen::formatInitializer(const kiln_conv_s8_params &p) {
-  return "{" + ints(p.stride, 2) + ", " + ints(p.dilation, 2) + ", " + ints(p.pad, 4) +
-         ", " + std::to_string(p.groups) + ", " + std::to_string(p.input_offset) +
-         ", " + std::to_string(p.output_offset) + ", " + std::to_string(p.act_min) +
+  return "{" + ints(p.stride, 2) + ", " + ints(p.dilation, 2) + ", " +
+         ints(p.pad, 4) + ", " + std::to_string(p.groups) + ", " +
+         std::to_string(p.input_offset) + ", " +
+         std::to_string(p.output_offset) + ", " + std::to_string(p.act_min) +
          ", " + std::to_string(p.act_max) + "}";
 }
 
 std::string codegen::formatInitializer(const kiln_fc_s8_params &p) {
   return "{" + std::to_string(p.batch) + ", " + std::to_string(p.n) + ", " +
          std::to_string(p.k) + ", " + std::to_string(p.input_offset) + ", " +
-         std::to_string(p.output_offset) + ", " + std::to_string(p.act_min) + ", " +
-         std::to_string(p.act_max) + "}";
+         std::to_string(p.output_offset) + ", " + std::to_string(p.act_min) +
+         ", " + std::to_string(p.act_max) + "}";
 }
 
 std::string codegen::formatInitializer(const kiln_add_s8_params &p) {
-  return "{" + std::to_string(p.a_offset) + ", " + std::to_string(p.b_offset) + ", " +
-         formatInitializer(p.a_requant) + ", " + formatInitializer(p.b_requant) + ", " +
-         formatInitializer(p.output_requant) + ", " + std::to_string(p.left_shift) +
-         ", " + std::to_string(p.output_offset) + ", " + std::to_string(p.act_min) +
-         ", " + std::to_string(p.act_max) + "}";
+  return "{" + std::to_string(p.a_offset) + ", " + std::to_string(p.b_offset) +
+         ", " + formatInitializer(p.a_requant) + ", " +
+         formatInitializer(p.b_requant) + ", " +
+         formatInitializer(p.output_requant) + ", " +
+         std::to_string(p.left_shift) + ", " + std::to_string(p.output_offset) +
+         ", " + std::to_string(p.act_min) + ", " + std::to_string(p.act_max) +
+         "}";
 }
 
 std::string codegen::formatRequantArray(ArrayRef<kiln_requant> requant) {

@@ -1,4 +1,4 @@
-//===- QuantParamsTest.cpp - QuantizeMultiplier and clamps vs the runtime --===//
+//===- QuantParamsTest.cpp - int8 parameters vs the runtime arithmetic ---===//
 //
 // The (multiplier, shift) pairs the compiler emits must make the runtime's
 // kiln_requant_s32 compute acc * real to within rounding; the known TFLite
@@ -17,7 +17,8 @@ using namespace kiln;
 using namespace kiln::codegen;
 
 TEST(QuantizeMultiplier, KnownEncodings) {
-  // 0.5 = 2^30 * 2^(0 - 31); 1.0 = 2^30 * 2^(1 - 31); 0.75 = 1.5 * 2^30 * 2^-31.
+  // 0.5 = 2^30 * 2^(0 - 31); 1.0 = 2^30 * 2^(1 - 31); 0.75 = 1.5 * 2^30 *
+  // 2^-31.
   kiln_requant half = quantizeMultiplier(0.5);
   EXPECT_EQ(half.multiplier, 1 << 30);
   EXPECT_EQ(half.shift, 0);
