@@ -21,7 +21,9 @@ def KilnPlanMemoryPass : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
     greedy-by-size, best-fit planner (as TFLite Micro does). Before placing
     buffers it shares storage where that is safe:
 
-    - `kiln.reshape` aliases its input (zero copy); the op gets `kiln.alias`.
+    - `kiln.reshape` and `quant.scast` (int8 weights and int32 biases
+      re-typed with their scales) alias their input (zero copy); the op gets
+      `kiln.alias`.
     - An elementwise unary or binary op whose same-shaped operand dies at the
       op writes over that operand; the op gets `kiln.in_place`.
     - A value the function returns is written straight into the caller's
