@@ -173,6 +173,11 @@ def KilnFuseEpiloguePass : Pass<"kiln-fuse-epilogue", "mlir::func::FuncOp"> {
     Each rewrite requires that the producer has no other user and that
     nothing that would run after it (an activation) is fused already.
 
+    With `kiln-int8-epilogues` only what the int8 kernels apply as their
+    output clamp fuses (bias, relu, clip): residual adds and other
+    activations stay separate ops, so that post-training quantisation can
+    still make the conv integer and quantise the add on its own.
+
     ```mlir
     %c = kiln.conv2d %x, %w bias(%b) : ...
     %s = kiln.add %c, %r : ...
@@ -182,6 +187,10 @@ def KilnFuseEpiloguePass : Pass<"kiln-fuse-epilogue", "mlir::func::FuncOp"> {
              {activation = #kiln<activation relu>} : ...
     ```
   }];
+  let options = [
+    Option<"int8Epilogues", "kiln-int8-epilogues", "bool", /*default=*/"false",
+           "fuse only bias, relu and clip (what int8 kernels can apply)">,
+  ];
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 

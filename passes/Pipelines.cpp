@@ -42,7 +42,9 @@ void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
     fuse.addPass(createKilnFoldScaleIntoWeightsPass());
     fuse.addPass(createKilnFoldPadPass());
     fuse.addPass(createKilnFuseMatmulAddPass());
-    fuse.addPass(createKilnFuseEpiloguePass());
+    KilnFuseEpiloguePassOptions epilogue;
+    epilogue.int8Epilogues = options.int8Epilogues;
+    fuse.addPass(createKilnFuseEpiloguePass(epilogue));
     addCleanup(pm);
   }
   if (options.level >= 3) {

@@ -344,6 +344,9 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   pm.enableTiming(rootTiming);
   OptimizeOptions optimizeOptions;
   optimizeOptions.level = options.optLevel;
+  // An int8 conv has no residual input and clamps only: keep residual adds
+  // and other activations apart so that the conv still becomes integer.
+  optimizeOptions.int8Epilogues = options.quantize == "int8";
   buildKilnOptimizePipeline(pm, optimizeOptions);
   // Quantisation calibrates the optimised float graph (fused epilogues give
   // their outputs' ranges), so it runs between the two pipelines.

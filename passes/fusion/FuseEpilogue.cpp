@@ -35,7 +35,8 @@ struct FuseBiasAdd final : OpRewritePattern<BinaryOp> {
   using OpRewritePattern<BinaryOp>::OpRewritePattern;
   static constexpr bool kIsSub = std::is_same_v<BinaryOp, SubOp>;
 
-  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(BinaryOp op,
+                                PatternRewriter &rewriter) const override {
     for (unsigned side = 0; side < (kIsSub ? 1u : 2u); ++side) {
       Value producerValue = op->getOperand(side);
       Operation *producer = getBiasTarget(producerValue);
@@ -53,7 +54,8 @@ struct FuseBiasAdd final : OpRewritePattern<BinaryOp> {
         return fuseIntoConv(rewriter, op, conv, *c);
       return fuseIntoGemm(rewriter, op, cast<GemmOp>(producer), *c);
     }
-    return rewriter.notifyMatchFailure(op, "no single-use producer with a channel constant");
+    return rewriter.notifyMatchFailure(
+        op, "no single-use producer with a channel constant");
   }
 
   static LogicalResult fuseIntoConv(PatternRewriter &rewriter, BinaryOp op,
@@ -65,29 +67,32 @@ struct FuseBiasAdd final : OpRewritePattern<BinaryOp> {
       for (size_t i = 0; i < c.size(); ++i)
         c[i] += (*old)[i];
     }
-    Value bias = createF32Constant(rewriter, op.getLoc(), {int64_t(c.size())}, c,
-                                   "fused_bias");
-    replaceWithConv(rewriter, op, conv, conv.getFilter(), bias, conv.getResidual());
+    Value bias = createF32Constant(rewriter, op.getLoc(), {int64_t(c.size())},
+                                   c, "fused_bias");
+    replaceWithConv(rewriter, op, conv, conv.getFilter(), bias,
+                    conv.getResidual());
     return success();
   }
 
-  static LogicalResult fuseIntoGemm(PatternRewriter &rewriter, BinaryOp op, GemmOp gemm,
-                                    std::vector<float> c) {
+  static LogicalResult fuseIntoGemm(PatternRewriter &rewriter, BinaryOp op,
+                                    GemmOp gemm, std::vector<float> c) {
     auto outType = cast<RankedTensorType>(gemm.getType());
     float beta = gemm.getBeta().convertToFloat();
     if (Value old = gemm.getC()) {
-      std::optional<std::vector<float>> values = getPerAxisConstant(old, outType, 1);
+      std::optional<std::vector<float>> values =
+          getPerAxisConstant(old, outType, 1);
       if (!values)
         return rewriter.notifyMatchFailure(op, "gemm C is not a constant row");
       for (size_t i = 0; i < c.size(); ++i)
         c[i] += beta * (*values)[i];
     }
-    Value cValue = createF32Constant(rewriter, op.getLoc(), {int64_t(c.size())}, c,
-                                     "fused_gemm_c");
+    Value cValue = createF32Constant(rewriter, op.getLoc(), {int64_t(c.size())},
+                                     c, "fused_gemm_c");
     rewriter.replaceOpWithNewOp<GemmOp>(
         op, outType, gemm.getA(), gemm.getB(), cValue, gemm.getAlphaAttr(),
-        rewriter.getF32FloatAttr(1.0f), gemm.getTransAAttr(), gemm.getTransBAttr(),
-        gemm.getActivationAttr(), gemm.getActivationParamsAttr());
+        rewriter.getF32FloatAttr(1.0f), gemm.getTransAAttr(),
+        gemm.getTransBAttr(), gemm.getActivationAttr(),
+        gemm.getActivationParamsAttr());
     rewriter.eraseOp(gemm);
     return success();
   }
@@ -96,24 +101,27 @@ struct FuseBiasAdd final : OpRewritePattern<BinaryOp> {
 /// add(conv2d(x), r) with r of the result's shape: r becomes the residual.
 struct FuseResidualAdd final : OpRewritePattern<AddOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(AddOp add, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
     for (Value side : {add.getLhs(), add.getRhs()}) {
       auto conv = getSoleUseProducer<Conv2DOp>(side);
       Value other = otherOperand(add, side);
       if (!conv || !hasEmptyEpilogue(conv) || side.getType() != add.getType() ||
           other.getType() != add.getType())
         continue;
-      replaceWithConv(rewriter, add, conv, conv.getFilter(), conv.getBias(), other);
+      replaceWithConv(rewriter, add, conv, conv.getFilter(), conv.getBias(),
+                      other);
       return success();
     }
-    return rewriter.notifyMatchFailure(add, "no single-use plain conv2d of equal shape");
+    return rewriter.notifyMatchFailure(
+        add, "no single-use plain conv2d of equal shape");
   }
 };
 
 /// The epilogue form of an activation op: its kind and its parameters in the
 /// order FusedEpilogueOpInterface documents.
 template <typename OpTy> struct ActivationInfo;
-#define KILN_PLAIN_ACTIVATION(OP, KIND)                                         \
+#define KILN_PLAIN_ACTIVATION(OP, KIND)                                        \
   template <> struct ActivationInfo<OP> {                                      \
     static constexpr ActivationKind kind = ActivationKind::KIND;               \
     static SmallVector<float> params(OP) { return {}; }                        \
@@ -144,16 +152,17 @@ template <> struct ActivationInfo<HardSigmoidOp> {
 };
 
 /// act(p) with p a single-use conv2d/gemm/matmul and no activation yet.
-template <typename OpTy>
-struct FuseActivation final : OpRewritePattern<OpTy> {
+template <typename OpTy> struct FuseActivation final : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
-  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
     Operation *producer = op.getInput().getDefiningOp();
     auto epilogue = dyn_cast_if_present<FusedEpilogueOpInterface>(producer);
     if (!epilogue || !producer->hasOneUse() ||
         epilogue.getEpilogueActivation() != ActivationKind::none ||
         !cast<RankedTensorType>(op.getType()).getElementType().isF32())
-      return rewriter.notifyMatchFailure(op, "producer cannot take an activation");
+      return rewriter.notifyMatchFailure(op,
+                                         "producer cannot take an activation");
     rewriter.modifyOpInPlace(producer, [&] {
       epilogue.setEpilogueActivation(ActivationInfo<OpTy>::kind,
                                      ActivationInfo<OpTy>::params(op));
@@ -165,24 +174,30 @@ struct FuseActivation final : OpRewritePattern<OpTy> {
 
 struct KilnFuseEpiloguePass final
     : kiln::impl::KilnFuseEpiloguePassBase<KilnFuseEpiloguePass> {
+  using Base::Base;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateFuseEpiloguePatterns(patterns);
+    populateFuseEpiloguePatterns(patterns, int8Epilogues);
     if (failed(applyPatternSet(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };
 } // namespace
 
-void kiln::populateFuseEpiloguePatterns(RewritePatternSet &patterns) {
+void kiln::populateFuseEpiloguePatterns(RewritePatternSet &patterns,
+                                        bool int8Epilogues) {
   // Bias before residual: add(conv, c) with a full-shape constant c is
   // cheaper as a bias only when c is per-channel, which the bias pattern
   // checks; the benefit orders them when both could apply.
   patterns.add<FuseBiasAdd<AddOp>, FuseBiasAdd<SubOp>>(patterns.getContext(),
                                                        /*benefit=*/2);
-  patterns.add<FuseResidualAdd, FuseActivation<ReluOp>, FuseActivation<ClipOp>,
-               FuseActivation<LeakyReluOp>, FuseActivation<SigmoidOp>,
-               FuseActivation<TanhOp>, FuseActivation<HardSigmoidOp>,
-               FuseActivation<HardSwishOp>, FuseActivation<GeluOp>>(
+  patterns.add<FuseActivation<ReluOp>, FuseActivation<ClipOp>>(
       patterns.getContext());
+  if (int8Epilogues)
+    return;
+  patterns.add<FuseResidualAdd, FuseActivation<LeakyReluOp>,
+               FuseActivation<SigmoidOp>, FuseActivation<TanhOp>,
+               FuseActivation<HardSigmoidOp>, FuseActivation<HardSwishOp>,
+               FuseActivation<GeluOp>>(patterns.getContext());
 }

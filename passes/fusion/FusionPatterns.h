@@ -8,7 +8,9 @@
 namespace kiln {
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 void populateFoldPadPatterns(mlir::RewritePatternSet &patterns);
-void populateFuseEpiloguePatterns(mlir::RewritePatternSet &patterns);
+/// `int8Epilogues`: only bias, relu and clip (the int8 kernels' clamp).
+void populateFuseEpiloguePatterns(mlir::RewritePatternSet &patterns,
+                                  bool int8Epilogues = false);
 void populateFuseMatmulAddPatterns(mlir::RewritePatternSet &patterns);
 void populateFoldScaleIntoWeightsPatterns(mlir::RewritePatternSet &patterns);
 void populateFuseElementwisePatterns(mlir::RewritePatternSet &patterns);

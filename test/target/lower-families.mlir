@@ -1,10 +1,11 @@
 // Each op family becomes one checked runtime call with the planned pointers
-// and `static const` parameters; the generated C++ compiles warning-free.
-// RUN: rm -rf %t && kiln compile %s -o %t --name fam
+// and `static const` parameters; the generated C++ compiles warning-free. At
+// -O0, so that no pass (elementwise fusion at -O2 and up) merges the families.
+// RUN: rm -rf %t && kiln compile %s -O0 -o %t --name fam
 // RUN: FileCheck %s --input-file %t/fam.cpp
 // RUN: c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -I %t -I %t/runtime/include %t/fam.cpp
 // And it computes what numpy computes (Inputs/check_families.py mirrors it).
-// RUN: rm -rf %t.lib && kiln compile %s -o %t.lib --name fam --emit lib 2> %t.log
+// RUN: rm -rf %t.lib && kiln compile %s -O0 -o %t.lib --name fam --emit lib 2> %t.log
 // RUN: cc -I %t.lib -I %t.lib/runtime/include -DKILN_NAME=fam -DKILN_UPPER=FAM %S/Inputs/run_model.c %t.lib/libfam.a -lm -o %t.run
 // RUN: %python %S/Inputs/check_families.py input %t.in
 // RUN: %t.run %t.in > %t.out

@@ -34,6 +34,9 @@ struct OptimizeOptions {
   /// 0: nothing (import + lower); 1: cleanup (constant folding, identities,
   /// canonicalize, CSE, DCE); 2: + fusion; 3: + layout (transposes).
   unsigned level = 3;
+  /// Fuse only the epilogues int8 kernels apply (bias, relu, clip), for a
+  /// graph that post-training quantisation calibrates next.
+  bool int8Epilogues = false;
 };
 
 /// Graph optimisation at `options.level`, run before the codegen pipeline.
