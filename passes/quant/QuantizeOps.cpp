@@ -499,6 +499,40 @@ struct QuantizeUint8AsInt8 final : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// Data movement and max pooling applied straight to uint8 tensors (ORT's
+/// QOperator models do this): the same op on the int8 view, with dequantize
+/// and quantize pairs at both ends that the patterns above then cancel.
+template <typename OpTy> struct MoveUint8AsInt8 final : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    Value x = op->getOperand(0);
+    auto u8 = dyn_cast<quant::UniformQuantizedType>(
+        getElementTypeOrSelf(x.getType()));
+    if (op->getNumOperands() != 1 || !u8 || u8.isSigned() ||
+        u8.getStorageTypeIntegralWidth() != 8 || !(u8.getScale() > 0))
+      return rewriter.notifyMatchFailure(op, "input is not per-tensor uint8");
+    auto s8 = quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, u8.getStorageType(),
+        u8.getExpressedType(), u8.getScale(), u8.getZeroPoint() - 128,
+        u8.getStorageTypeMin() - 128, u8.getStorageTypeMax() - 128);
+    Location loc = op.getLoc();
+    Type expressed = u8.getExpressedType();
+    Value xf = DequantizeOp::create(rewriter, loc,
+                                    withElement(x.getType(), expressed), x);
+    Value xs =
+        QuantizeOp::create(rewriter, loc, withElement(x.getType(), s8), xf);
+    Operation *intOp = rewriter.clone(*op);
+    intOp->setOperand(0, xs);
+    Type resultType = op->getResult(0).getType();
+    intOp->getResult(0).setType(withElement(resultType, s8));
+    Value yf = DequantizeOp::create(
+        rewriter, loc, withElement(resultType, expressed), intOp->getResult(0));
+    rewriter.replaceOpWithNewOp<QuantizeOp>(op, resultType, yf);
+    return success();
+  }
+};
+
 /// dequantize(quant.scast(constant)) -> a float constant, evaluated once.
 struct FoldDequantizedConstant final : OpRewritePattern<DequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -548,7 +582,9 @@ void kiln::populateQuantizeOpsPatterns(RewritePatternSet &patterns) {
                QuantizeAvgPool, QuantizeGlobalAvgPool, QuantizeConcat,
                FoldQuantizeDequantize, QuantizeUint8AsInt8,
                SinkDequantize<ReshapeOp>, SinkDequantize<TransposeOp>,
-               SinkDequantize<SliceOp>, SinkDequantize<MaxPool2DOp>>(
+               SinkDequantize<SliceOp>, SinkDequantize<MaxPool2DOp>,
+               MoveUint8AsInt8<ReshapeOp>, MoveUint8AsInt8<TransposeOp>,
+               MoveUint8AsInt8<SliceOp>, MoveUint8AsInt8<MaxPool2DOp>>(
       patterns.getContext());
 }
 

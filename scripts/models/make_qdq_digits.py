@@ -14,7 +14,7 @@ and integer lowering are tested against an independent producer.
 Usage: make_qdq_digits.py OUT.onnx [--model models/digits_cnn.onnx] [--calib 256]
        [--uint8]      (uint8 activations, zero points 128 higher: ORT's older default)
        [--qoperator]  (ORT's QOperator format instead: QLinearConv with int32 bias,
-                       MaxPool and Flatten on int8 tensors, AveragePool between
+                       MaxPool and Flatten on 8-bit tensors, AveragePool between
                        DequantizeLinear/QuantizeLinear, QLinearMatMul + float bias Add)
 """
 import argparse
@@ -66,7 +66,8 @@ def act_params(lo, hi, uint8):
 
 
 def write_qoperator(model, inits, lo, hi, args):
-    """The same network in QOperator form; int8 tensors flow between ops."""
+    """The same network in QOperator form; 8-bit tensors flow between ops."""
+    act_np = np.uint8 if args.uint8 else np.int8
     nodes, new_inits = [], []
 
     def add_init(name, array):
@@ -74,9 +75,9 @@ def write_qoperator(model, inits, lo, hi, args):
         return name
 
     def act(name):
-        scale, zp = act_params(lo[name], hi[name], False)
+        scale, zp = act_params(lo[name], hi[name], args.uint8)
         return (add_init(name + "_scale", np.array(scale, np.float32)),
-                add_init(name + "_zp", np.array(zp, np.int8)), float(scale))
+                add_init(name + "_zp", np.array(zp, act_np)), float(scale))
 
     graph_in = model.graph.input[0].name
     params = {graph_in: act(graph_in)}
@@ -150,7 +151,7 @@ def write_qoperator(model, inits, lo, hi, args):
     qmodel.ir_version = 7
     onnx.checker.check_model(qmodel)
     onnx.save(qmodel, args.output)
-    print(f"wrote {args.output}: QOperator, "
+    print(f"wrote {args.output}: QOperator ({'uint8' if args.uint8 else 'int8'}), "
           f"{sum(1 for n in nodes if n.op_type == 'QLinearConv')} QLinearConv, "
           f"{sum(1 for n in nodes if n.op_type == 'QLinearMatMul')} QLinearMatMul, "
           f"calibrated on {args.calib} samples")
@@ -165,8 +166,6 @@ def main():
     ap.add_argument("--uint8", action="store_true")
     ap.add_argument("--qoperator", action="store_true")
     args = ap.parse_args()
-    if args.qoperator and args.uint8:
-        ap.error("--qoperator writes int8 activations only")
 
     model = onnx.load(args.model)
     inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}

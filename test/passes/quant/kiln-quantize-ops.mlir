@@ -235,3 +235,21 @@ func.func @uint8_activations(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4x!qua
   %q2 = kiln.quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.02:100>>
   return %d, %q2 : tensor<4xf32>, tensor<4x!quant.uniform<u8:f32, 0.02:100>>
 }
+
+// -----
+
+// Max pooling and reshapes applied straight to uint8 tensors (QOperator
+// models) run on the int8 view; the pairs around them cancel.
+// CHECK-LABEL: func.func @uint8_data_movement
+// CHECK: %[[Q:.*]] = kiln.quantize %arg0 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 5.000000e-01:-28>>
+// CHECK: %[[M:.*]] = kiln.max_pool2d %[[Q]] {{.*}} -> tensor<1x2x2x2x!quant.uniform<i8:f32, 5.000000e-01:-28>>
+// CHECK: %[[R:.*]] = kiln.reshape %[[M]] : {{.*}} -> tensor<1x8x!quant.uniform<i8:f32, 5.000000e-01:-28>>
+// CHECK: %[[D:.*]] = kiln.dequantize %[[R]]
+// CHECK: return %[[D]]
+func.func @uint8_data_movement(%x: tensor<1x2x4x4xf32>) -> tensor<1x8xf32> {
+  %q = kiln.quantize %x : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:100>>
+  %m = kiln.max_pool2d %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:100>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:100>>
+  %r = kiln.reshape %m : (tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:100>>) -> tensor<1x8x!quant.uniform<u8:f32, 0.5:100>>
+  %d = kiln.dequantize %r : (tensor<1x8x!quant.uniform<u8:f32, 0.5:100>>) -> tensor<1x8xf32>
+  return %d : tensor<1x8xf32>
+}
