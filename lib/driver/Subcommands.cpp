@@ -16,7 +16,7 @@ static const Subcommand kSubcommands[] = {
      validateMain, "#7"},
     {"analyze", "MACs, parameters, ROM and RAM per layer", nullptr, ""},
     {"explore", "sweep fp32 / int8 / pruned variants as a trade-off table", nullptr,
-     "#7"},
+     ""},
     {"supported-ops", "list the supported ONNX op types and opset ranges",
      supportedOpsMain, "#3"},
 };
