@@ -39,17 +39,16 @@ double measure_fma_peak_gflops() {
 #define KILN_FMA(i) "vfmadd231ps %%ymm14, %%ymm15, %%ymm" #i "\n\t"
   constexpr double flops_per_fma = 16;
 #endif
-  __asm__ volatile("vxorps %%xmm14, %%xmm14, %%xmm14\n\t"
-                   "vxorps %%xmm15, %%xmm15, %%xmm15\n\t"
-                   "1:\n\t" KILN_FMA(0) KILN_FMA(1) KILN_FMA(2) KILN_FMA(3)
-                       KILN_FMA(4) KILN_FMA(5) KILN_FMA(6) KILN_FMA(7)
-                           KILN_FMA(8) KILN_FMA(9) KILN_FMA(10) KILN_FMA(11)
-                   "dec %0\n\tjnz 1b\n\tvzeroupper"
-                   : "+r"(it)
-                   :
-                   : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
-                     "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm14",
-                     "xmm15", "cc");
+  __asm__ volatile(
+      "vxorps %%xmm14, %%xmm14, %%xmm14\n\t"
+      "vxorps %%xmm15, %%xmm15, %%xmm15\n\t"
+      "1:\n\t" KILN_FMA(0) KILN_FMA(1) KILN_FMA(2) KILN_FMA(3) KILN_FMA(4)
+          KILN_FMA(5) KILN_FMA(6) KILN_FMA(7) KILN_FMA(8) KILN_FMA(9)
+              KILN_FMA(10) KILN_FMA(11) "dec %0\n\tjnz 1b\n\tvzeroupper"
+      : "+r"(it)
+      :
+      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+        "xmm9", "xmm10", "xmm11", "xmm14", "xmm15", "cc");
 #undef KILN_FMA
   const double s = cpu_seconds() - t0;
   return double(iters) * 12 * flops_per_fma / s / 1e9;
@@ -62,8 +61,8 @@ double peak_gflops() {
     double best = 0;
     for (int i = 0; i < 5; ++i)
       best = std::max(best, measure_fma_peak_gflops());
-    std::fprintf(stderr, "measured %s FMA peak: %.1f GFLOP/s\n",
-                 KILN_BENCH_ISA, best);
+    std::fprintf(stderr, "measured %s FMA peak: %.1f GFLOP/s\n", KILN_BENCH_ISA,
+                 best);
     return best;
   }();
   return peak;

@@ -53,7 +53,7 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
       if (direct_b) {
         const kiln_avx2_strided_b b = {in_g, g.h * g.w, 1};
         kiln_x86_gemm(g.m_per_g, hw_out, k, a, k, 1, kiln_avx2_pack_strided_b,
-                       &b, output + out_off, hw_out, &ep);
+                      &b, output + out_off, hw_out, &ep);
       } else {
         const kiln_avx2_conv_b b = {in_g, params, g.h, g.w, g.ow, g.kh, g.kw};
         kiln_avx2_pack_b_fn pack = kiln_avx2_pack_conv_b;
@@ -61,8 +61,8 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
         if (kiln_avx512_pack_conv_ok(params, g.kh, g.kw, g.ow))
           pack = kiln_avx512_pack_conv_b;
 #endif
-        kiln_x86_gemm(g.m_per_g, hw_out, k, a, k, 1, pack, &b,
-                      output + out_off, hw_out, &ep);
+        kiln_x86_gemm(g.m_per_g, hw_out, k, a, k, 1, pack, &b, output + out_off,
+                      hw_out, &ep);
       }
     }
   }

@@ -21,8 +21,8 @@ static inline __mmask16 kiln_avx512_mask(int32_t count) {
 /* kiln_avx2_exp on 16 lanes: the same polynomial, constants and two-step
  * 2^n scale, so both builds give the same values. */
 static inline __m512 kiln_avx512_exp(__m512 x) {
-  const __m512 clamped = _mm512_max_ps(
-      _mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
+  const __m512 clamped = _mm512_max_ps(_mm512_set1_ps(-104.0f),
+                                       _mm512_min_ps(_mm512_set1_ps(89.0f), x));
   const __m512 n = _mm512_roundscale_ps(
       _mm512_mul_ps(clamped, _mm512_set1_ps(1.44269504088896341f)),
       _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);

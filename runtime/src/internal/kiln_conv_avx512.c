@@ -40,9 +40,9 @@ kiln_avx512_dw_vec(const float *src, ptrdiff_t w, const float *taps,
     if (S == 1) {
 #pragma GCC unroll 7
       for (int kj = 0; kj < K; ++kj)
-        acc[ki] = _mm512_fmadd_ps(
-            _mm512_set1_ps(t[kj]),
-            _mm512_maskz_loadu_ps(mlo[kj], row + kj), acc[ki]);
+        acc[ki] =
+            _mm512_fmadd_ps(_mm512_set1_ps(t[kj]),
+                            _mm512_maskz_loadu_ps(mlo[kj], row + kj), acc[ki]);
     } else {
       /* A pair of loads at column kj serves kj (even lanes) and kj + 1 (odd
        * lanes): the masks cover every address of the 32. */
@@ -50,13 +50,13 @@ kiln_avx512_dw_vec(const float *src, ptrdiff_t w, const float *taps,
       for (int kj = 0; kj < K; kj += 2) {
         const __m512 lo = _mm512_maskz_loadu_ps(mlo[kj], row + kj);
         const __m512 hi = _mm512_maskz_loadu_ps(mhi[kj], row + kj + 16);
-        acc[ki] = _mm512_fmadd_ps(_mm512_set1_ps(t[kj]),
-                                  _mm512_permutex2var_ps(lo, even, hi),
-                                  acc[ki]);
+        acc[ki] =
+            _mm512_fmadd_ps(_mm512_set1_ps(t[kj]),
+                            _mm512_permutex2var_ps(lo, even, hi), acc[ki]);
         if (kj + 1 < K)
-          acc[ki] = _mm512_fmadd_ps(_mm512_set1_ps(t[kj + 1]),
-                                    _mm512_permutex2var_ps(lo, odd, hi),
-                                    acc[ki]);
+          acc[ki] =
+              _mm512_fmadd_ps(_mm512_set1_ps(t[kj + 1]),
+                              _mm512_permutex2var_ps(lo, odd, hi), acc[ki]);
       }
     }
   }
@@ -88,8 +88,8 @@ kiln_avx512_dw_column(const kiln_conv_params *pr, const kiln_conv_geometry *g,
     const int32_t ki_hi = g->h - h0 < K ? g->h - h0 : K;
     /* Rows above the input are never read: the row pointer is formed from
      * the first valid one. */
-    const float *src = plane + (ptrdiff_t)(h0 + ki_lo) * g->w + s0 -
-                       (ptrdiff_t)ki_lo * g->w;
+    const float *src =
+        plane + (ptrdiff_t)(h0 + ki_lo) * g->w + s0 - (ptrdiff_t)ki_lo * g->w;
     __m512 v = _mm512_add_ps(bias, kiln_avx512_dw_vec(src, g->w, taps, mlo, mhi,
                                                       ki_lo, ki_hi, K, S));
     const ptrdiff_t o = (ptrdiff_t)oh * g->ow + ow0;
@@ -164,15 +164,13 @@ void kiln_avx512_pack_conv_b(const void *ctx, int32_t p0, int32_t kc,
       const int32_t lo = run_col[r] + skip;
       const int32_t hi = run_col[r] + (fit < run_len[r] ? fit : run_len[r]);
       const int inside = ih >= 0 && ih < cb->h;
-      tap_mask[e] = !inside ? 0
-                    : sw == 1
-                        ? kiln_avx512_bits(lo, hi)
-                        /* column q's input is address 2q: even bits */
-                        : kiln_avx512_bits(2 * lo, 2 * hi) &
-                              0x5555555555555555ull;
-      tap_off[e] = inside ? (ptrdiff_t)ih * cb->w + iw -
-                                (ptrdiff_t)sw * run_col[r]
-                          : 0;
+      tap_mask[e] =
+          !inside   ? 0
+          : sw == 1 ? kiln_avx512_bits(lo, hi)
+                    /* column q's input is address 2q: even bits */
+                    : kiln_avx512_bits(2 * lo, 2 * hi) & 0x5555555555555555ull;
+      tap_off[e] =
+          inside ? (ptrdiff_t)ih * cb->w + iw - (ptrdiff_t)sw * run_col[r] : 0;
     }
   }
   int32_t t = p0 % taps;
@@ -196,12 +194,12 @@ void kiln_avx512_pack_conv_b(const void *ctx, int32_t p0, int32_t kc,
       for (int32_t r = 0; r < n_runs; ++r) {
         const float *base = plane + off[r];
         v0 = _mm512_or_ps(v0, _mm512_maskz_loadu_ps((__mmask16)mask[r], base));
-        v1 = _mm512_or_ps(v1, _mm512_maskz_loadu_ps(
-                                  (__mmask16)(mask[r] >> 16), base + 16));
-        v2 = _mm512_or_ps(v2, _mm512_maskz_loadu_ps(
-                                  (__mmask16)(mask[r] >> 32), base + 32));
-        v3 = _mm512_or_ps(v3, _mm512_maskz_loadu_ps(
-                                  (__mmask16)(mask[r] >> 48), base + 48));
+        v1 = _mm512_or_ps(
+            v1, _mm512_maskz_loadu_ps((__mmask16)(mask[r] >> 16), base + 16));
+        v2 = _mm512_or_ps(
+            v2, _mm512_maskz_loadu_ps((__mmask16)(mask[r] >> 32), base + 32));
+        v3 = _mm512_or_ps(
+            v3, _mm512_maskz_loadu_ps((__mmask16)(mask[r] >> 48), base + 48));
       }
       v0 = _mm512_permutex2var_ps(v0, even, v1);
       v1 = _mm512_permutex2var_ps(v2, even, v3);
@@ -272,14 +270,14 @@ kiln_avx512_dw_row_s1(const float *const *rows, const __mmask16 *row_on,
     __m512 acc[7];
 #pragma GCC unroll 7
     for (int ki = 0; ki < K; ++ki) {
-      const __m512 next = _mm512_maskz_loadu_ps(next_cols & row_on[ki],
-                                                rows[ki] + ow0 + 16);
+      const __m512 next =
+          _mm512_maskz_loadu_ps(next_cols & row_on[ki], rows[ki] + ow0 + 16);
       acc[ki] = ki == 0 ? bias : _mm512_setzero_ps();
 #pragma GCC unroll 7
       for (int kj = 0; kj < K; ++kj)
         acc[ki] = _mm512_fmadd_ps(
-            t[ki * K + kj], kiln_avx512_shifted(prev[ki], cur[ki], next, kj - P),
-            acc[ki]);
+            t[ki * K + kj],
+            kiln_avx512_shifted(prev[ki], cur[ki], next, kj - P), acc[ki]);
       prev[ki] = cur[ki];
       cur[ki] = next;
     }

@@ -90,8 +90,7 @@ int kiln_avx2_binary_fast(kiln_avx2_binary_fn fn, const kiln_shape *a_shape,
                           float *out) {
   if (a_shape == NULL || a == NULL || b_shape == NULL || b == NULL ||
       out_shape == NULL || out == NULL || out_shape->rank < 0 ||
-      out_shape->rank > KILN_MAX_RANK || a_shape->rank < 0 ||
-      b_shape->rank < 0)
+      out_shape->rank > KILN_MAX_RANK || a_shape->rank < 0 || b_shape->rank < 0)
     return 0;
   /* The smallest split that fits gives the longest contiguous runs (split 0
    * when neither operand broadcasts per axis); ranks are at most 6. */
@@ -111,10 +110,10 @@ int kiln_avx2_binary_fast(kiln_avx2_binary_fn fn, const kiln_shape *a_shape,
       const float *av = fa == 1 ? a + base : a;
       const float *bv = fb == 1 ? b + base : b;
       for (int32_t i = 0; i < inner; i += 8) {
-        const __m256 x = as ? _mm256_broadcast_ss(as)
-                            : kiln_avx2_load_n(av + i, inner - i);
-        const __m256 y = bs ? _mm256_broadcast_ss(bs)
-                            : kiln_avx2_load_n(bv + i, inner - i);
+        const __m256 x =
+            as ? _mm256_broadcast_ss(as) : kiln_avx2_load_n(av + i, inner - i);
+        const __m256 y =
+            bs ? _mm256_broadcast_ss(bs) : kiln_avx2_load_n(bv + i, inner - i);
         kiln_avx2_store_n(out + base + i, fn(x, y), inner - i);
       }
     }

@@ -7,7 +7,8 @@
 #define KILN_AVX2_MR 6
 
 void kiln_avx2_pack_strided_b(const void *ctx, int32_t p0, int32_t kc,
-                              int32_t j0, int32_t nc, int32_t nr, float *panel) {
+                              int32_t j0, int32_t nc, int32_t nr,
+                              float *panel) {
   const kiln_avx2_strided_b *s = (const kiln_avx2_strided_b *)ctx;
   const float *b = s->b + (ptrdiff_t)p0 * s->row + (ptrdiff_t)j0 * s->col;
   if (s->col == 1) {
@@ -171,15 +172,14 @@ void kiln_avx2_gemm_bt_rows(int32_t m, int32_t n, int32_t k, const float *a,
       for (int32_t p = 0; p < k; p += 8) {
         const __m256 av = kiln_avx2_load_n(ai + p, k - p);
         for (int32_t t = 0; t < 8; ++t)
-          acc[t] = _mm256_fmadd_ps(av, kiln_avx2_load_n(bj[t] + p, k - p),
-                                   acc[t]);
+          acc[t] =
+              _mm256_fmadd_ps(av, kiln_avx2_load_n(bj[t] + p, k - p), acc[t]);
       }
       __m256 v = kiln_avx2_reduce8(acc);
       if (ep->residual != NULL)
-        v = _mm256_add_ps(v, kiln_avx2_load_n(ep->residual +
-                                                  (ptrdiff_t)i * ep->res_ld +
-                                                  j0,
-                                              nc));
+        v = _mm256_add_ps(
+            v, kiln_avx2_load_n(ep->residual + (ptrdiff_t)i * ep->res_ld + j0,
+                                nc));
       if (ep->alpha != 1.0f)
         v = _mm256_mul_ps(v, _mm256_set1_ps(ep->alpha));
       if (ep->add != NULL)

@@ -56,8 +56,8 @@ kiln_status kiln_internal_pool2d_f32(int is_max, const kiln_pool_params *p,
         const int32_t ih = h0 + ki * p->dilation[0];
         rows += ih >= 0 && ih < h;
       }
-      const int32_t rows_padded =
-          kiln_avx2_taps_inside(h0, kh, p->dilation[0], -p->pad[0], h + p->pad[2]);
+      const int32_t rows_padded = kiln_avx2_taps_inside(
+          h0, kh, p->dilation[0], -p->pad[0], h + p->pad[2]);
       for (int32_t ow = 0; ow < ow_n; ow += 8) {
         const int32_t n_out = ow_n - ow < 8 ? ow_n - ow : 8;
         const int32_t w0 = ow * sw - p->pad[1];
@@ -65,16 +65,16 @@ kiln_status kiln_internal_pool2d_f32(int is_max, const kiln_pool_params *p,
          * second load). */
         const int32_t last = w0 + 7 * sw + (kw - 1) * dw + (sw == 2);
         const int interior = n_out == 8 && w0 >= 0 && last < w && sw <= 2;
-        const __m256i col0 = _mm256_add_epi32(
-            _mm256_set1_epi32(w0), _mm256_mullo_epi32(lane, _mm256_set1_epi32(sw)));
+        const __m256i col0 =
+            _mm256_add_epi32(_mm256_set1_epi32(w0),
+                             _mm256_mullo_epi32(lane, _mm256_set1_epi32(sw)));
         const __m256i lanes_out = kiln_avx2_tail_mask(n_out);
         __m256 acc = fill;
         /* Columns of each lane's window inside the row / inside the
          * padding, for AveragePool's divisor. */
         __m256i cols = _mm256_setzero_si256(), cols_padded = cols;
         for (int32_t kj = 0; kj < kw; ++kj) {
-          const __m256i iw =
-              _mm256_add_epi32(col0, _mm256_set1_epi32(kj * dw));
+          const __m256i iw = _mm256_add_epi32(col0, _mm256_set1_epi32(kj * dw));
           const __m256i inside = _mm256_andnot_si256(
               _mm256_or_si256(_mm256_cmpgt_epi32(_mm256_setzero_si256(), iw),
                               _mm256_cmpgt_epi32(iw, _mm256_set1_epi32(w - 1))),
@@ -82,8 +82,7 @@ kiln_status kiln_internal_pool2d_f32(int is_max, const kiln_pool_params *p,
           const __m256i inside_pad = _mm256_andnot_si256(
               _mm256_or_si256(
                   _mm256_cmpgt_epi32(_mm256_set1_epi32(-p->pad[1]), iw),
-                  _mm256_cmpgt_epi32(iw,
-                                     _mm256_set1_epi32(w + p->pad[3] - 1))),
+                  _mm256_cmpgt_epi32(iw, _mm256_set1_epi32(w + p->pad[3] - 1))),
               lanes_out);
           cols = _mm256_sub_epi32(cols, inside);
           cols_padded = _mm256_sub_epi32(cols_padded, inside_pad);
@@ -101,11 +100,13 @@ kiln_status kiln_internal_pool2d_f32(int is_max, const kiln_pool_params *p,
             } else if (interior) {
               const __m256 lo = _mm256_loadu_ps(src + c);
               const __m256 hi = _mm256_loadu_ps(src + c + 8);
-              const __m256 even = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+              const __m256 even =
+                  _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
               x = _mm256_castpd_ps(_mm256_permute4x64_pd(
                   _mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
             } else {
-              const __m256i iw = _mm256_add_epi32(col0, _mm256_set1_epi32(kj * dw));
+              const __m256i iw =
+                  _mm256_add_epi32(col0, _mm256_set1_epi32(kj * dw));
               const __m256i inside = _mm256_andnot_si256(
                   _mm256_or_si256(
                       _mm256_cmpgt_epi32(_mm256_setzero_si256(), iw),
@@ -127,7 +128,8 @@ kiln_status kiln_internal_pool2d_f32(int is_max, const kiln_pool_params *p,
                                        _mm256_set1_epi32(rows_padded))
                   : _mm256_mullo_epi32(cols, _mm256_set1_epi32(rows));
           const __m256 cf = _mm256_cvtepi32_ps(count);
-          const __m256 zero_count = _mm256_cmp_ps(cf, _mm256_setzero_ps(), _CMP_EQ_OQ);
+          const __m256 zero_count =
+              _mm256_cmp_ps(cf, _mm256_setzero_ps(), _CMP_EQ_OQ);
           acc = _mm256_blendv_ps(_mm256_div_ps(acc, cf), _mm256_setzero_ps(),
                                  zero_count);
         }

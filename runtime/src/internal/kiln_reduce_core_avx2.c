@@ -43,8 +43,10 @@ kiln_status kiln_internal_reduce_f32(kiln_reduce_kind kind,
     }
     for (; i < inner; i += 8)
       s0 = _mm256_add_ps(s0, kiln_avx2_load_n(x + i, inner - i));
-    const __m256 s = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    const __m256 s =
+        _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
+    __m128 h =
+        _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
     h = _mm_add_ps(h, _mm_movehl_ps(h, h));
     h = _mm_add_ss(h, _mm_movehdup_ps(h));
     const float sum = _mm_cvtss_f32(h);

@@ -43,7 +43,7 @@ kiln_status kiln_gemm_f32(const kiln_gemm_params *params, const float *a,
   const kiln_avx2_strided_b bm = {b, params->trans_b ? 1 : n,
                                   params->trans_b ? k : 1};
   kiln_x86_gemm(m, n, k, a, params->trans_a ? 1 : k, params->trans_a ? m : 1,
-                 kiln_avx2_pack_strided_b, &bm, y, n, &ep);
+                kiln_avx2_pack_strided_b, &bm, y, n, &ep);
   return KILN_OK;
 }
 #endif /* KILN_HAVE_AVX2 */

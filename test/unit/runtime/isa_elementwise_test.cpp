@@ -126,15 +126,15 @@ TEST(IsaBinary, FastPathsAndBroadcastFallback) {
   const std::vector<std::pair<std::vector<int32_t>, std::vector<int32_t>>>
       shapes = {{{2, 3, 5, 7}, {2, 3, 5, 7}}, // same shape, tail of 2
                 {{1}, {1}},
-                {{17}, {}},                // scalar b
-                {{1, 1}, {4, 9}},          // one-element a
-                {{2, 3, 4, 5}, {3, 1, 1}}, // per-channel runs
+                {{17}, {}},                   // scalar b
+                {{1, 1}, {4, 9}},             // one-element a
+                {{2, 3, 4, 5}, {3, 1, 1}},    // per-channel runs
                 {{1, 3, 9, 9}, {1, 3, 1, 1}}, // squeeze-excite scale
-                {{1, 1}, {5, 1, 1}},       // one element, broadcast up
-                {{4, 9}, {9}},             // bias row
-                {{3, 1, 1}, {2, 3, 4, 5}}, // per-channel a
+                {{1, 1}, {5, 1, 1}},          // one element, broadcast up
+                {{4, 9}, {9}},                // bias row
+                {{3, 1, 1}, {2, 3, 4, 5}},    // per-channel a
                 {{2, 3, 4, 5}, {1, 3, 4, 1}}, // middle axes: reference
-                {{6, 1}, {1, 7}}};         // two-sided: reference
+                {{6, 1}, {1, 7}}};            // two-sided: reference
   uint32_t seed = 1;
   for (const auto &[fn, ref] : ops)
     for (const auto &[ad, bd] : shapes)
@@ -181,26 +181,26 @@ TEST(IsaReduce, TrailingAxesWithinToleranceOthersExact) {
     std::vector<int32_t> dims;
     uint32_t mask;
   };
-  const Case cases[] = {{{1, 32, 7, 7}, 0xc},   {{2, 5, 13, 11}, 0xc},
-                        {{3, 1000}, 0x2},       {{4, 3, 2}, 0x7},
-                        {{2, 3, 4, 5}, 0x2},    {{2, 3, 4, 5}, 0x5},
-                        {{6, 0, 3}, 0x4},       {{2, 3}, 0x0}};
+  const Case cases[] = {{{1, 32, 7, 7}, 0xc}, {{2, 5, 13, 11}, 0xc},
+                        {{3, 1000}, 0x2},     {{4, 3, 2}, 0x7},
+                        {{2, 3, 4, 5}, 0x2},  {{2, 3, 4, 5}, 0x5},
+                        {{6, 0, 3}, 0x4},     {{2, 3}, 0x0}};
   uint32_t seed = 700;
   for (const Case &c : cases) {
     for (kiln_reduce_kind kind :
          {KILN_REDUCE_SUM, KILN_REDUCE_MEAN, KILN_REDUCE_MAX}) {
-      auto x = random_floats(std::max<size_t>(size_t(numel(c.dims)), 1),
-                             ++seed);
+      auto x =
+          random_floats(std::max<size_t>(size_t(numel(c.dims)), 1), ++seed);
       const kiln_shape s = shape(c.dims);
       int64_t out_n = 1;
       for (size_t d = 0; d < c.dims.size(); ++d)
         if (!(c.mask & (1u << d)))
           out_n *= c.dims[d];
       std::vector<float> got(size_t(out_n) + 1, 9.0f), want(got);
-      ASSERT_EQ(kiln_internal_reduce_f32(kind, &s, x.data(), c.mask,
-                                         got.data()),
-                kiln_internal_reduce_f32_ref(kind, &s, x.data(), c.mask,
-                                             want.data()));
+      ASSERT_EQ(
+          kiln_internal_reduce_f32(kind, &s, x.data(), c.mask, got.data()),
+          kiln_internal_reduce_f32_ref(kind, &s, x.data(), c.mask,
+                                       want.data()));
       EXPECT_TRUE(matches_ref(got, want))
           << c.dims.size() << "-d, mask " << c.mask << ", kind " << kind;
     }

@@ -56,8 +56,8 @@ TEST(IsaGemm, EdgeShapesTransposesAndCForms) {
   // chunk, degenerate sizes, and a classifier head (m <= 4 with B
   // transposed takes the dot-product path).
   const GemmCase cases[] = {
-      {1, 1, 1},  {5, 7, 3}, {6, 16, 1}, {7, 17, 257}, {13, 31, 513},
-      {64, 3, 9}, {0, 5, 3}, {4, 0, 3},  {3, 4, 0},    {12, 32, 256},
+      {1, 1, 1},      {5, 7, 3},  {6, 16, 1},  {7, 17, 257}, {13, 31, 513},
+      {64, 3, 9},     {0, 5, 3},  {4, 0, 3},   {3, 4, 0},    {12, 32, 256},
       {1, 1000, 512}, {2, 9, 17}, {25, 33, 40}};
   const kiln_activation none{};
   uint32_t seed = 1;
@@ -72,8 +72,7 @@ TEST(IsaGemm, EdgeShapesTransposesAndCForms) {
 
 TEST(IsaGemm, EveryFusedActivation) {
   uint32_t seed = 100;
-  for (const kiln_activation &act : all_activations())
-  {
+  for (const kiln_activation &act : all_activations()) {
     EXPECT_TRUE(gemm_matches(11, 37, 300, false, false, 5, act, ++seed))
         << "activation kind " << act.kind;
     EXPECT_TRUE(gemm_matches(1, 37, 300, false, true, 2, act, ++seed))
