@@ -9,12 +9,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "NpyIO.h"
+#include "RunnerSupport.h"
 
 #include "kiln/driver/Subcommands.h"
 #include "kiln/target/TargetRunner.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -260,19 +260,12 @@ std::string readFileOrEmpty(llvm::StringRef file) {
   return buf ? (*buf)->getBuffer().str() : std::string();
 }
 
-/// `kiln compile` in a child process (the pipeline reads its options from
-/// the command line); its diagnostics become the error message.
+/// `kiln compile` in a child process (see compileCommand); its diagnostics
+/// become the error message.
 llvm::Error compileForBench(const BenchOptions &opts, const target::Target &tgt,
                             const BenchItem &item, llvm::StringRef libDir,
                             llvm::StringRef name, llvm::StringRef logFile) {
-  std::string self = fs::getMainExecutable(nullptr, (void *)&compileForBench);
-  std::vector<std::string> args = {self,         "compile",      item.path,
-                                   "--target",   tgt.name.str(), "-o",
-                                   libDir.str(), "--name",       name.str()};
-  if (tgt.bareMetal) {
-    args.push_back("--max-ram=" + std::to_string(tgt.memory.ramBytes));
-    args.push_back("--max-flash=" + std::to_string(tgt.memory.flashBytes));
-  }
+  std::vector<std::string> args = compileCommand(item.path, tgt, libDir, name);
   args.insert(args.end(), opts.compileArgs.begin(), opts.compileArgs.end());
   if (opts.verbose)
     llvm::errs() << llvm::join(args, " ") << "\n";
@@ -280,8 +273,8 @@ llvm::Error compileForBench(const BenchOptions &opts, const target::Target &tgt,
   std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), logFile,
                                                 logFile};
   std::string err;
-  int rc = llvm::sys::ExecuteAndWait(self, argv, std::nullopt, redirects, 0, 0,
-                                     &err);
+  int rc = llvm::sys::ExecuteAndWait(args[0], argv, std::nullopt, redirects, 0,
+                                     0, &err);
   std::string log = llvm::StringRef(readFileOrEmpty(logFile)).trim().str();
   if (rc != 0)
     return llvm::createStringError("compiling " + item.path + " for '" +
@@ -323,14 +316,6 @@ struct SplitMix {
     return z ^ (z >> 31);
   }
 };
-
-std::string shapeString(llvm::ArrayRef<int64_t> shape) {
-  return "[" +
-         llvm::join(llvm::map_range(
-                        shape, [](int64_t d) { return std::to_string(d); }),
-                    ", ") +
-         "]";
-}
 
 /// The bytes of each model input: from --input files where given, seeded
 /// uniform [-1, 1) floats (and zero integers, valid as indices) elsewhere.
@@ -389,15 +374,6 @@ makeInputs(const BenchOptions &opts, const target::LibraryInfo &lib) {
     }
   }
   return bytes;
-}
-
-llvm::Error writeBytes(llvm::StringRef file, llvm::StringRef data) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(file, ec);
-  if (ec)
-    return fileError("cannot write " + file, ec);
-  os << data;
-  return llvm::Error::success();
 }
 
 /// Splits the harness's `kiln-bench: <kind> key value key value ...` lines.
@@ -546,23 +522,19 @@ llvm::Expected<BenchResult> benchOne(const BenchOptions &opts,
   if (!inputs)
     return inputs.takeError();
 
-  target::BuildOptions build;
-  build.buildDir = (workDir + "/" + tgt.name).str();
-  build.optLevel = opts.optLevel;
-  build.jobs = opts.jobs;
-  build.verbose = opts.verbose;
+  target::BuildOptions build =
+      makeBuildOptions((workDir + "/" + tgt.name).str(), opts.optLevel,
+                       opts.jobs, opts.verbose);
   build.harness = target::HarnessKind::Bench;
   llvm::Expected<std::string> program = target::buildRunner(tgt, *lib, build);
   if (!program)
     return program.takeError();
 
   std::string ioDir = (workDir + "/io").str();
-  fs::remove_directories(ioDir);
-  if (std::error_code ec = fs::create_directories(ioDir))
-    return fileError("cannot create " + ioDir, ec);
+  if (auto e = makeEmptyDirectory(ioDir))
+    return std::move(e);
   for (size_t i = 0; i < inputs->size(); ++i)
-    if (auto e = writeBytes(ioDir + "/in" + std::to_string(i) + "_0.bin",
-                            (*inputs)[i]))
+    if (auto e = writeFile(ioFileName(ioDir, "in", i, 0), (*inputs)[i]))
       return std::move(e);
 
   // Cold: fresh processes. The spawn time is only comparable with the
@@ -586,16 +558,13 @@ llvm::Expected<BenchResult> benchOne(const BenchOptions &opts,
         return fileError("cannot create " + opts.saveOutputs, ec);
       for (size_t j = 0; j < lib->outputs.size(); ++j) {
         const target::TensorInfo &info = lib->outputs[j];
-        std::string file = ioDir + "/out" + std::to_string(j) + "_0.bin";
-        auto buf = llvm::MemoryBuffer::getFile(file, false, false);
-        if (!buf || (*buf)->getBufferSize() != info.byteSize())
-          return llvm::createStringError("the bench program did not write " +
-                                         std::to_string(info.byteSize()) +
-                                         " bytes to " + file);
         HostTensor out;
         out.dtype = info.dtype;
         out.shape = info.shape;
-        out.data.assign((*buf)->getBufferStart(), (*buf)->getBufferEnd());
+        out.data.resize(info.byteSize());
+        if (auto e = readOutputFile(ioFileName(ioDir, "out", j, 0), out.data,
+                                    "bench program"))
+          return std::move(e);
         if (auto e = writeNpy(opts.saveOutputs + "/output_" +
                                   std::to_string(j) + ".npy",
                               out))
@@ -633,7 +602,7 @@ llvm::Expected<BenchResult> benchOne(const BenchOptions &opts,
     std::string text;
     for (double us : r.samplesUs)
       text += llvm::formatv("{0:F3}\n", us).str();
-    if (auto e = writeBytes(opts.samplesOut, text))
+    if (auto e = writeFile(opts.samplesOut, text))
       return std::move(e);
   }
   r.latency = distribution(r.samplesUs);
@@ -800,17 +769,10 @@ int kiln::driver::benchMain(int argc, char **argv) {
                 "but " +
                 opts.model + " holds " + std::to_string(items->size()));
 
-  bool keepBuild = !opts.buildDir.empty();
-  llvm::SmallString<128> buildDir(opts.buildDir);
-  if (!keepBuild) {
-    if (std::error_code ec = fs::createUniqueDirectory("kiln-bench", buildDir))
-      return fail("cannot create a temporary directory: " + ec.message());
-  }
-  fs::make_absolute(buildDir);
-  llvm::scope_exit cleanup([&] {
-    if (!keepBuild)
-      fs::remove_directories(buildDir);
-  });
+  WorkDirectory work;
+  if (auto e = work.init(opts.buildDir, "kiln-bench"))
+    return fail(std::move(e));
+  llvm::StringRef buildDir = work.path();
 
   json all = json::array();
   unsigned failures = 0;

@@ -1,15 +1,14 @@
 //===- Run.cpp - `kiln run`: compile, build for a target, run on tensors --===//
 
 #include "NpyIO.h"
+#include "RunnerSupport.h"
 
 #include "kiln/driver/Subcommands.h"
 #include "kiln/target/TargetRunner.h"
 
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -130,32 +129,18 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
   return "";
 }
 
-std::string shapeString(llvm::ArrayRef<int64_t> shape) {
-  return "[" +
-         llvm::join(llvm::map_range(shape, [](int64_t d) { return std::to_string(d); }),
-                    ", ") +
-         "]";
-}
-
-/// Compiles MODEL for the run's target into `libDir` through `kiln compile`
-/// (this same binary, in a child process: the compile pipeline reads its
-/// options from the command line); bare-metal targets get the board's budgets
-/// so a model that cannot fit fails at compile time, naming the budget.
+/// Compiles MODEL for the run's target into `libDir` through a child
+/// `kiln compile` (see compileCommand).
 llvm::Error compileForRun(const RunOptions &opts, const target::Target &tgt,
                           llvm::StringRef libDir) {
-  std::string self = fs::getMainExecutable(nullptr, (void *)&compileForRun);
-  std::vector<std::string> args = {self,         "compile",  opts.model,
-                                   "--target",   tgt.name.str(), "-o",
-                                   libDir.str(), "--name",   opts.name};
-  if (tgt.bareMetal) {
-    args.push_back("--max-ram=" + std::to_string(tgt.memory.ramBytes));
-    args.push_back("--max-flash=" + std::to_string(tgt.memory.flashBytes));
-  }
+  std::vector<std::string> args =
+      compileCommand(opts.model, tgt, libDir, opts.name);
   if (opts.verbose)
     llvm::errs() << llvm::join(args, " ") << "\n";
   llvm::SmallVector<llvm::StringRef> argv(args.begin(), args.end());
   std::string err;
-  int rc = llvm::sys::ExecuteAndWait(self, argv, std::nullopt, {}, 0, 0, &err);
+  int rc =
+      llvm::sys::ExecuteAndWait(args[0], argv, std::nullopt, {}, 0, 0, &err);
   if (rc != 0)
     return llvm::createStringError("compiling " + opts.model + " for '" +
                                    tgt.name + "' failed" +
@@ -249,15 +234,6 @@ llvm::Expected<unsigned> bindInputs(const RunOptions &opts,
     samples = n;
   }
   return samples.value_or(1);
-}
-
-llvm::Error writeBytes(llvm::StringRef file, const char *data, size_t size) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(file, ec);
-  if (ec)
-    return llvm::createStringError("cannot write " + file + ": " + ec.message());
-  os.write(data, size);
-  return llvm::Error::success();
 }
 
 /// A file name for output `name`: ONNX names may hold '/', ':' and the like.
@@ -393,17 +369,10 @@ int kiln::driver::runMain(int argc, char **argv) {
 
   // Everything intermediate lives in the build directory: a temporary one
   // unless --build-dir asks to keep it.
-  bool keepBuild = !opts.buildDir.empty();
-  llvm::SmallString<128> buildDir(opts.buildDir);
-  if (!keepBuild) {
-    if (std::error_code ec = fs::createUniqueDirectory("kiln-run", buildDir))
-      return fail("cannot create a temporary directory: " + ec.message());
-  }
-  fs::make_absolute(buildDir);
-  llvm::scope_exit cleanup([&] {
-    if (!keepBuild)
-      fs::remove_directories(buildDir);
-  });
+  WorkDirectory work;
+  if (auto e = work.init(opts.buildDir, "kiln-run"))
+    return fail(std::move(e));
+  llvm::StringRef buildDir = work.path();
 
   std::string libDir = opts.model;
   if (!fs::is_directory(opts.model)) {
@@ -423,25 +392,22 @@ int kiln::driver::runMain(int argc, char **argv) {
   if (!samples)
     return fail(samples.takeError());
 
-  target::BuildOptions build;
-  build.buildDir = (buildDir + "/" + tgt->name).str();
-  build.optLevel = opts.optLevel;
-  build.jobs = opts.jobs;
-  build.verbose = opts.verbose;
+  target::BuildOptions build = makeBuildOptions(
+      (buildDir + "/" + tgt->name).str(), opts.optLevel, opts.jobs,
+      opts.verbose);
   llvm::Expected<std::string> program = target::buildRunner(*tgt, *lib, build);
   if (!program)
     return fail(program.takeError());
 
   std::string ioDir = (buildDir + "/io").str();
-  fs::remove_directories(ioDir);
-  if (std::error_code ec = fs::create_directories(ioDir))
-    return fail("cannot create " + ioDir + ": " + ec.message());
+  if (auto e = makeEmptyDirectory(ioDir))
+    return fail(std::move(e));
   for (size_t i = 0; i < inputs.size(); ++i) {
     uint64_t bytes = lib->inputs[i].byteSize();
     for (unsigned s = 0; s < *samples; ++s)
-      if (auto e = writeBytes(ioDir + "/in" + std::to_string(i) + "_" +
-                                  std::to_string(s) + ".bin",
-                              inputs[i].data.data() + s * bytes, bytes))
+      if (auto e = writeFile(
+              ioFileName(ioDir, "in", i, s),
+              llvm::StringRef(inputs[i].data.data() + s * bytes, bytes)))
         return fail(std::move(e));
   }
 
@@ -470,15 +436,12 @@ int kiln::driver::runMain(int argc, char **argv) {
       out.shape[0] = *samples;
     uint64_t bytes = info.byteSize();
     out.data.resize(bytes * *samples);
-    for (unsigned s = 0; s < *samples; ++s) {
-      std::string file =
-          ioDir + "/out" + std::to_string(j) + "_" + std::to_string(s) + ".bin";
-      auto buf = llvm::MemoryBuffer::getFile(file, false, false);
-      if (!buf || (*buf)->getBufferSize() != bytes)
-        return fail("the runner did not write " + std::to_string(bytes) +
-                    " bytes to " + file);
-      std::memcpy(out.data.data() + s * bytes, (*buf)->getBufferStart(), bytes);
-    }
+    for (unsigned s = 0; s < *samples; ++s)
+      if (auto e = readOutputFile(
+              ioFileName(ioDir, "out", j, s),
+              llvm::MutableArrayRef(out.data).slice(s * bytes, bytes),
+              "runner"))
+        return fail(std::move(e));
     std::string fileName = outputFileName(info.name, j, usedNames);
     llvm::SmallString<256> outPath(opts.outDir);
     llvm::sys::path::append(outPath, fileName);

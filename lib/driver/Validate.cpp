@@ -12,6 +12,7 @@
 #include "Dataset.h"
 #include "NpyIO.h"
 #include "Quantize.h"
+#include "RunnerSupport.h"
 
 #include "kiln/driver/Subcommands.h"
 #include "kiln/quant/Calibration.h"
@@ -19,7 +20,6 @@
 #include "kiln/target/TargetRunner.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -232,16 +232,6 @@ int fail(const llvm::Twine &msg) {
 }
 int fail(llvm::Error e) { return fail(llvm::toString(std::move(e))); }
 
-llvm::Error writeBytes(llvm::StringRef file, const char *data, size_t size) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(file, ec);
-  if (ec)
-    return llvm::createStringError("cannot write " + file + ": " +
-                                   ec.message());
-  os.write(data, size);
-  return llvm::Error::success();
-}
-
 /// Compiles with `kiln compile` in a child process (its pass pipeline reads
 /// command-line options), builds the runner and runs every sample.
 llvm::Expected<std::vector<std::vector<Tensor>>>
@@ -253,20 +243,15 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
     return tgt.takeError();
   if (llvm::Error e = target::checkToolsAvailable(*tgt, /*forRun=*/true))
     return std::move(e);
-  llvm::SmallString<128> dir;
-  if (std::error_code ec = fs::createUniqueDirectory("kiln-validate", dir))
-    return llvm::createStringError("cannot create a temporary directory: " +
-                                   ec.message());
-  llvm::scope_exit cleanup([&] { fs::remove_directories(dir); });
+  WorkDirectory work;
+  if (llvm::Error e = work.init("", "kiln-validate"))
+    return std::move(e);
+  llvm::StringRef dir = work.path();
   std::string libDir = (dir + "/lib").str();
 
-  std::string self = fs::getMainExecutable(nullptr, (void *)&runCompiled);
-  std::vector<std::string> args = {
-      self,        "compile",
-      c.modelPath, "--target",
-      c.target,    "-o",
-      libDir,      "--name",
-      "model",     "-O" + std::to_string(c.optLevel)};
+  std::vector<std::string> args =
+      compileCommand(c.modelPath, *tgt, libDir, "model");
+  args.push_back("-O" + std::to_string(c.optLevel));
   if (!c.quantize.empty())
     args.push_back("--quantize=" + c.quantize);
   if (!c.calibrationData.empty())
@@ -279,16 +264,12 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
     args.push_back("--weights=" + c.weightType);
   if (!c.exclude.empty())
     args.push_back("--exclude=" + llvm::join(c.exclude, ","));
-  if (tgt->bareMetal) {
-    args.push_back("--max-ram=" + std::to_string(tgt->memory.ramBytes));
-    args.push_back("--max-flash=" + std::to_string(tgt->memory.flashBytes));
-  }
   if (o.verbose)
     llvm::errs() << llvm::join(args, " ") << "\n";
   llvm::SmallVector<llvm::StringRef> argv(args.begin(), args.end());
   std::string err;
   if (int rc =
-          llvm::sys::ExecuteAndWait(self, argv, std::nullopt, {}, 0, 0, &err))
+          llvm::sys::ExecuteAndWait(args[0], argv, std::nullopt, {}, 0, 0, &err))
     return llvm::createStringError("compiling " + c.modelPath +
                                    " failed (exit " + std::to_string(rc) + ")" +
                                    (err.empty() ? "" : ": " + err));
@@ -312,13 +293,13 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
   if (!program)
     return program.takeError();
   std::string io = (dir + "/io").str();
-  if (std::error_code ec = fs::create_directories(io))
-    return llvm::createStringError("cannot create " + io + ": " + ec.message());
+  if (llvm::Error e = makeEmptyDirectory(io))
+    return std::move(e);
   for (auto [s, sample] : llvm::enumerate(samples))
     for (auto [i, t] : llvm::enumerate(sample))
-      if (llvm::Error e = writeBytes(io + "/in" + std::to_string(i) + "_" +
-                                         std::to_string(s) + ".bin",
-                                     t.bytes.data(), t.bytes.size()))
+      if (llvm::Error e =
+              writeFile(ioFileName(io, "in", i, s),
+                        llvm::StringRef(t.bytes.data(), t.bytes.size())))
         return std::move(e);
   llvm::Expected<target::RunResult> run =
       target::runRunner(*tgt, *program, io, samples.size(), o.timeout);
@@ -327,16 +308,11 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
   std::vector<std::vector<Tensor>> outputs(samples.size());
   for (size_t s = 0; s < samples.size(); ++s)
     for (unsigned j = 0; j < reference.getNumResults(); ++j) {
-      std::string file =
-          io + "/out" + std::to_string(j) + "_" + std::to_string(s) + ".bin";
       Tensor t = evaluator::makeTensor(
           cast<RankedTensorType>(reference.getResultTypes()[j]));
-      auto buf = llvm::MemoryBuffer::getFile(file, false, false);
-      if (!buf || (*buf)->getBufferSize() != t.bytes.size())
-        return llvm::createStringError("the runner did not write " +
-                                       std::to_string(t.bytes.size()) +
-                                       " bytes to " + file);
-      std::memcpy(t.bytes.data(), (*buf)->getBufferStart(), t.bytes.size());
+      if (llvm::Error e =
+              readOutputFile(ioFileName(io, "out", j, s), t.bytes, "runner"))
+        return std::move(e);
       outputs[s].push_back(std::move(t));
     }
   return outputs;

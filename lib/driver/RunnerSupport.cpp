@@ -1,0 +1,107 @@
+//===- RunnerSupport.cpp - Shared steps of run, bench and validate --------===//
+
+#include "RunnerSupport.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+using namespace kiln;
+using namespace kiln::driver;
+namespace fs = llvm::sys::fs;
+
+std::string kiln::driver::shapeString(llvm::ArrayRef<int64_t> shape) {
+  return "[" +
+         llvm::join(llvm::map_range(
+                        shape, [](int64_t d) { return std::to_string(d); }),
+                    ", ") +
+         "]";
+}
+
+llvm::Error kiln::driver::writeFile(llvm::StringRef file,
+                                    llvm::StringRef data) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(file, ec);
+  if (ec)
+    return llvm::createStringError("cannot write " + file + ": " +
+                                   ec.message());
+  os << data;
+  return llvm::Error::success();
+}
+
+std::vector<std::string> kiln::driver::compileCommand(llvm::StringRef model,
+                                                      const target::Target &tgt,
+                                                      llvm::StringRef libDir,
+                                                      llvm::StringRef name) {
+  std::string self = fs::getMainExecutable(nullptr, (void *)&compileCommand);
+  std::vector<std::string> args = {self,         "compile",      model.str(),
+                                   "--target",   tgt.name.str(), "-o",
+                                   libDir.str(), "--name",       name.str()};
+  if (tgt.bareMetal) {
+    args.push_back("--max-ram=" + std::to_string(tgt.memory.ramBytes));
+    args.push_back("--max-flash=" + std::to_string(tgt.memory.flashBytes));
+  }
+  return args;
+}
+
+WorkDirectory::~WorkDirectory() {
+  if (temporary)
+    fs::remove_directories(dir);
+}
+
+llvm::Error WorkDirectory::init(llvm::StringRef requested,
+                                llvm::StringRef prefix) {
+  dir = requested;
+  if (requested.empty()) {
+    if (std::error_code ec = fs::createUniqueDirectory(prefix, dir))
+      return llvm::createStringError("cannot create a temporary directory: " +
+                                     ec.message());
+    temporary = true;
+  }
+  fs::make_absolute(dir);
+  return llvm::Error::success();
+}
+
+target::BuildOptions kiln::driver::makeBuildOptions(llvm::StringRef buildDir,
+                                                    llvm::StringRef optLevel,
+                                                    unsigned jobs,
+                                                    bool verbose) {
+  target::BuildOptions build;
+  build.buildDir = buildDir.str();
+  build.optLevel = optLevel.str();
+  build.jobs = jobs;
+  build.verbose = verbose;
+  return build;
+}
+
+llvm::Error kiln::driver::makeEmptyDirectory(llvm::StringRef dir) {
+  fs::remove_directories(dir);
+  if (std::error_code ec = fs::create_directories(dir))
+    return llvm::createStringError("cannot create " + dir + ": " +
+                                   ec.message());
+  return llvm::Error::success();
+}
+
+std::string kiln::driver::ioFileName(llvm::StringRef ioDir,
+                                     llvm::StringRef kind, size_t index,
+                                     size_t sample) {
+  return (ioDir + "/" + kind + std::to_string(index) + "_" +
+          std::to_string(sample) + ".bin")
+      .str();
+}
+
+llvm::Error kiln::driver::readOutputFile(llvm::StringRef file,
+                                         llvm::MutableArrayRef<char> into,
+                                         llvm::StringRef program) {
+  auto buf = llvm::MemoryBuffer::getFile(file, false, false);
+  if (!buf || (*buf)->getBufferSize() != into.size())
+    return llvm::createStringError("the " + program + " did not write " +
+                                   std::to_string(into.size()) + " bytes to " +
+                                   file);
+  std::memcpy(into.data(), (*buf)->getBufferStart(), into.size());
+  return llvm::Error::success();
+}

@@ -1,0 +1,81 @@
+//===- RunnerSupport.h - Shared steps of run, bench and validate -*- C++
+//-*-===//
+//
+// `kiln run`, `kiln bench` and `kiln validate` all compile a model in a child
+// `kiln compile`, build a program for the target in a work directory, and
+// exchange raw tensors with it through files; these are those steps, once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_DRIVER_RUNNERSUPPORT_H
+#define KILN_DRIVER_RUNNERSUPPORT_H
+
+#include "kiln/target/TargetRunner.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace kiln::driver {
+
+/// `[1, 3, 224, 224]`, for messages.
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
+
+/// Writes `data` to `file`, replacing it.
+llvm::Error writeFile(llvm::StringRef file, llvm::StringRef data);
+
+/// The command line of a child `kiln compile` (this same binary: the compile
+/// pipeline reads its options from the command line) of `model` for `tgt`
+/// into `libDir` with symbol prefix `name`. Bare-metal targets get the
+/// board's budgets, so a model that cannot fit fails at compile time naming
+/// the budget. Element 0 is the program to execute.
+std::vector<std::string> compileCommand(llvm::StringRef model,
+                                        const target::Target &tgt,
+                                        llvm::StringRef libDir,
+                                        llvm::StringRef name);
+
+/// A work directory: the one the user asked to keep, or a fresh temporary
+/// one that is removed with this object.
+class WorkDirectory {
+public:
+  WorkDirectory() = default;
+  WorkDirectory(const WorkDirectory &) = delete;
+  WorkDirectory &operator=(const WorkDirectory &) = delete;
+  ~WorkDirectory();
+
+  /// Uses `requested` when it is not empty, otherwise creates a temporary
+  /// directory named after `prefix`; the path is made absolute.
+  llvm::Error init(llvm::StringRef requested, llvm::StringRef prefix);
+
+  llvm::StringRef path() const { return dir; }
+
+private:
+  llvm::SmallString<128> dir;
+  bool temporary = false;
+};
+
+/// Build options for a runner or bench program in `buildDir`.
+target::BuildOptions makeBuildOptions(llvm::StringRef buildDir,
+                                      llvm::StringRef optLevel, unsigned jobs,
+                                      bool verbose);
+
+/// Removes and re-creates `dir`, so no file of an earlier run is read back.
+llvm::Error makeEmptyDirectory(llvm::StringRef dir);
+
+/// `<ioDir>/<kind><index>_<sample>.bin`, the harness's raw tensor files
+/// (kind `in` or `out`).
+std::string ioFileName(llvm::StringRef ioDir, llvm::StringRef kind,
+                       size_t index, size_t sample);
+
+/// Reads exactly `into.size()` bytes from `file`, which `program` (named in
+/// the error) should have written.
+llvm::Error readOutputFile(llvm::StringRef file,
+                           llvm::MutableArrayRef<char> into,
+                           llvm::StringRef program);
+
+} // namespace kiln::driver
+
+#endif // KILN_DRIVER_RUNNERSUPPORT_H
