@@ -82,6 +82,26 @@ std::optional<ConstantWeights> getConstantWeights(Value v,
   return ConstantWeights{scast.getResult(), storage, type};
 }
 
+/// The float values of `dequantize(quant.scast(kiln.constant))`, computed by
+/// the host evaluator (the same arithmetic as the runtime), or failure when
+/// `dq` does not read a constant.
+FailureOr<evaluator::Tensor> evaluateDequantizedConstant(DequantizeOp dq) {
+  auto scast = dq.getInput().getDefiningOp<quant::StorageCastOp>();
+  auto storage =
+      scast ? scast.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
+  if (!storage)
+    return failure();
+  FailureOr<evaluator::Tensor> t = evaluator::readElements(storage.getValue());
+  if (failed(t))
+    return failure();
+  t->type = cast<RankedTensorType>(scast.getType());
+  FailureOr<SmallVector<evaluator::Tensor>> out =
+      evaluator::evaluateOp(dq, {*t});
+  if (failed(out))
+    return failure();
+  return std::move((*out)[0]);
+}
+
 /// The float values of a constant that broadcasts along `channels` (a conv
 /// bias, a gemm C of shape [N], [1, N] or a scalar): a float `kiln.constant`
 /// or a dequantised integer one, as QDQ models store int32 biases.
@@ -103,22 +123,11 @@ std::optional<SmallVector<double>> getChannelValues(Value v, int64_t channels) {
     for (int64_t i = 0; i < n; ++i)
       values.push_back(t->data<float>()[i]);
   } else if (auto dq = v.getDefiningOp<DequantizeOp>()) {
-    auto scast = dq.getInput().getDefiningOp<quant::StorageCastOp>();
-    auto storage =
-        scast ? scast.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
-    if (!storage)
-      return std::nullopt;
-    FailureOr<evaluator::Tensor> t =
-        evaluator::readElements(storage.getValue());
+    FailureOr<evaluator::Tensor> t = evaluateDequantizedConstant(dq);
     if (failed(t))
       return std::nullopt;
-    t->type = cast<RankedTensorType>(scast.getType());
-    FailureOr<SmallVector<evaluator::Tensor>> out =
-        evaluator::evaluateOp(dq, {*t});
-    if (failed(out))
-      return std::nullopt;
     for (int64_t i = 0; i < n; ++i)
-      values.push_back((*out)[0].data<float>()[i]);
+      values.push_back(t->data<float>()[i]);
   } else {
     return std::nullopt;
   }
@@ -470,6 +479,23 @@ template <typename OpTy> struct SinkDequantize final : OpRewritePattern<OpTy> {
   }
 };
 
+/// The per-tensor uint8 quantisation of `type`'s elements, or null.
+quant::UniformQuantizedType getPerTensorUint8(Type type) {
+  auto u8 = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(type));
+  if (!u8 || u8.isSigned() || u8.getStorageTypeIntegralWidth() != 8)
+    return {};
+  return u8;
+}
+
+/// The int8 type holding the same real values as uint8 `u8`: the zero point
+/// and range moved by -128 (q_s8 = q_u8 - 128 exactly).
+quant::UniformQuantizedType asInt8(quant::UniformQuantizedType u8) {
+  return quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, u8.getStorageType(),
+      u8.getExpressedType(), u8.getScale(), u8.getZeroPoint() - 128,
+      u8.getStorageTypeMin() - 128, u8.getStorageTypeMax() - 128);
+}
+
 /// quantize to per-tensor uint8 read only by dequantize -> the same values
 /// as int8 with the zero point moved by -128 (q_s8 = q_u8 - 128 exactly), so
 /// uint8 QDQ models reach the int8 kernels.
@@ -477,18 +503,13 @@ struct QuantizeUint8AsInt8 final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(QuantizeOp q,
                                 PatternRewriter &rewriter) const override {
-    auto u8 = dyn_cast<quant::UniformQuantizedType>(
-        getElementTypeOrSelf(q.getType()));
-    if (!u8 || u8.isSigned() || u8.getStorageTypeIntegralWidth() != 8 ||
-        q->use_empty() || !llvm::all_of(q->getUsers(), [](Operation *u) {
+    quant::UniformQuantizedType u8 = getPerTensorUint8(q.getType());
+    if (!u8 || q->use_empty() || !llvm::all_of(q->getUsers(), [](Operation *u) {
           return isa<DequantizeOp>(u);
         }))
       return rewriter.notifyMatchFailure(q,
                                          "not uint8 read only by dequantize");
-    auto s8 = quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, u8.getStorageType(),
-        u8.getExpressedType(), u8.getScale(), u8.getZeroPoint() - 128,
-        u8.getStorageTypeMin() - 128, u8.getStorageTypeMax() - 128);
+    quant::UniformQuantizedType s8 = asInt8(u8);
     auto intQ = QuantizeOp::create(rewriter, q.getLoc(),
                                    withElement(q.getType(), s8), q.getInput());
     for (Operation *user : llvm::make_early_inc_range(q->getUsers()))
@@ -507,15 +528,10 @@ template <typename OpTy> struct MoveUint8AsInt8 final : OpRewritePattern<OpTy> {
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     Value x = op->getOperand(0);
-    auto u8 = dyn_cast<quant::UniformQuantizedType>(
-        getElementTypeOrSelf(x.getType()));
-    if (op->getNumOperands() != 1 || !u8 || u8.isSigned() ||
-        u8.getStorageTypeIntegralWidth() != 8 || !(u8.getScale() > 0))
+    quant::UniformQuantizedType u8 = getPerTensorUint8(x.getType());
+    if (op->getNumOperands() != 1 || !u8 || !(u8.getScale() > 0))
       return rewriter.notifyMatchFailure(op, "input is not per-tensor uint8");
-    auto s8 = quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, u8.getStorageType(),
-        u8.getExpressedType(), u8.getScale(), u8.getZeroPoint() - 128,
-        u8.getStorageTypeMin() - 128, u8.getStorageTypeMax() - 128);
+    quant::UniformQuantizedType s8 = asInt8(u8);
     Location loc = op.getLoc();
     Type expressed = u8.getExpressedType();
     Value xf = DequantizeOp::create(rewriter, loc,
@@ -538,23 +554,12 @@ struct FoldDequantizedConstant final : OpRewritePattern<DequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DequantizeOp dq,
                                 PatternRewriter &rewriter) const override {
-    auto scast = dq.getInput().getDefiningOp<quant::StorageCastOp>();
-    auto storage =
-        scast ? scast.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
-    if (!storage)
-      return rewriter.notifyMatchFailure(dq, "not a dequantised constant");
-    FailureOr<evaluator::Tensor> t =
-        evaluator::readElements(storage.getValue());
+    FailureOr<evaluator::Tensor> t = evaluateDequantizedConstant(dq);
     if (failed(t))
-      return rewriter.notifyMatchFailure(dq, "unreadable constant");
-    t->type = cast<RankedTensorType>(scast.getType());
-    FailureOr<SmallVector<evaluator::Tensor>> out =
-        evaluator::evaluateOp(dq, {*t});
-    if (failed(out))
-      return rewriter.notifyMatchFailure(dq,
-                                         "no host kernel for this dequantize");
+      return rewriter.notifyMatchFailure(
+          dq, "not a dequantised constant the host evaluator can compute");
     rewriter.replaceOpWithNewOp<ConstantOp>(
-        dq, evaluator::toElementsAttr((*out)[0], "dequantized"));
+        dq, evaluator::toElementsAttr(*t, "dequantized"));
     return success();
   }
 };
