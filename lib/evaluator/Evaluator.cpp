@@ -193,6 +193,17 @@ FailureOr<SmallVector<Tensor>> evaluator::evaluateOp(Operation *op,
 FailureOr<SmallVector<Tensor>>
 evaluator::evaluateFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
                             std::string *error) {
+  return evaluateFunction(
+      func, inputs, error,
+      [](Operation *op, ArrayRef<Tensor> operands, std::string *error) {
+        return evaluateOp(op, operands, error);
+      });
+}
+
+FailureOr<SmallVector<Tensor>>
+evaluator::evaluateFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
+                            std::string *error, OpEvaluator evaluate,
+                            ValueObserver observe) {
   if (func.getNumArguments() != inputs.size())
     return report(error, "'" + func.getSymName() + "' takes " +
                              Twine(func.getNumArguments()) + " inputs, got " +
@@ -203,6 +214,8 @@ evaluator::evaluateFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
       return report(error, "input " + Twine(arg.getArgNumber()) +
                                " has the wrong type for '" + func.getSymName() + "'");
     values[arg] = input;
+    if (observe)
+      observe(arg, input);
   }
   SmallVector<Tensor> outputs;
   for (Operation &op : func.getBody().front()) {
@@ -221,11 +234,14 @@ evaluator::evaluateFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
     SmallVector<Tensor> operands;
     for (Value v : op.getOperands())
       operands.push_back(values.lookup(v));
-    FailureOr<SmallVector<Tensor>> results = evaluateOp(&op, operands, error);
+    FailureOr<SmallVector<Tensor>> results = evaluate(&op, operands, error);
     if (failed(results))
       return failure();
-    for (auto [v, t] : llvm::zip(op.getResults(), *results))
+    for (auto [v, t] : llvm::zip(op.getResults(), *results)) {
+      if (observe)
+        observe(v, t);
       values[v] = std::move(t);
+    }
     // Free tensors no later op reads, so large models fit in memory.
     for (Value v : op.getOperands())
       if (llvm::all_of(v.getUsers(), [&](Operation *user) {

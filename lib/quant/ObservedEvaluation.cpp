@@ -131,62 +131,22 @@ bool isF32(Type t) {
 FailureOr<SmallVector<Tensor>>
 kiln::ptq::evaluateObserved(func::FuncOp func, ArrayRef<Tensor> inputs,
                             Observer observe, std::string *error) {
-  if (func.getNumArguments() != inputs.size())
-    return report(error, "'" + func.getSymName() + "' takes " +
-                             Twine(func.getNumArguments()) + " inputs, got " +
-                             Twine(inputs.size()));
-  llvm::DenseMap<Value, Tensor> values;
-  for (auto [arg, input] : llvm::zip(func.getArguments(), inputs)) {
-    if (arg.getType() != input.type)
-      return report(error, "input " + Twine(arg.getArgNumber()) +
-                               " has the wrong type for '" + func.getSymName() +
-                               "'");
-    values[arg] = input;
-    if (isF32(arg.getType()))
-      observe(arg, input);
-  }
-  for (Operation &op : func.getBody().front()) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      SmallVector<Tensor> outputs;
-      for (Value v : ret.getOperands())
-        outputs.push_back(values.lookup(v));
-      return outputs;
-    }
-    if (auto constant = dyn_cast<ConstantOp>(op)) {
-      FailureOr<Tensor> t = evaluator::readElements(constant.getValue());
-      if (failed(t))
-        return report(error, "cannot read the constant " + describe(&op));
-      values[constant.getResult()] = std::move(*t);
-      continue;
-    }
-    SmallVector<Tensor> operands;
-    for (Value v : op.getOperands())
-      operands.push_back(values.lookup(v));
-    SmallVector<Tensor> results;
+  // QDQ ops the evaluator has no kernel for run on the runtime's reference
+  // quantisation kernels.
+  auto evaluate = [](Operation *op, ArrayRef<Tensor> operands,
+                     std::string *error) -> FailureOr<SmallVector<Tensor>> {
     if (isa<QuantizeOp, DequantizeOp, mlir::quant::StorageCastOp>(op) &&
-        !evaluator::canEvaluate(&op)) {
-      FailureOr<Tensor> t = evaluateQuantOp(&op, operands[0], error);
+        !evaluator::canEvaluate(op)) {
+      FailureOr<Tensor> t = evaluateQuantOp(op, operands[0], error);
       if (failed(t))
         return failure();
-      results.push_back(std::move(*t));
-    } else {
-      FailureOr<SmallVector<Tensor>> r =
-          evaluator::evaluateOp(&op, operands, error);
-      if (failed(r))
-        return failure();
-      results = std::move(*r);
+      return SmallVector<Tensor>{std::move(*t)};
     }
-    for (auto [v, t] : llvm::zip(op.getResults(), results)) {
-      if (isF32(v.getType()))
-        observe(v, t);
-      values[v] = std::move(t);
-    }
-    // Free what no later op reads: large models then fit in memory.
-    for (Value v : op.getOperands())
-      if (llvm::all_of(v.getUsers(), [&](Operation *user) {
-            return user == &op || user->isBeforeInBlock(&op);
-          }))
-        values.erase(v);
-  }
-  return report(error, "'" + func.getSymName() + "' has no return");
+    return evaluator::evaluateOp(op, operands, error);
+  };
+  return evaluator::evaluateFunction(func, inputs, error, evaluate,
+                                     [&](Value v, const Tensor &t) {
+                                       if (isF32(v.getType()))
+                                         observe(v, t);
+                                     });
 }

@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <string>
 #include <vector>
@@ -59,6 +60,21 @@ evaluateOp(mlir::Operation *op, llvm::ArrayRef<Tensor> operands,
 llvm::FailureOr<llvm::SmallVector<Tensor>>
 evaluateFunction(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs,
                  std::string *error = nullptr);
+
+/// Computes one op of a function walk (evaluateOp, or a caller's variant).
+using OpEvaluator = llvm::function_ref<llvm::FailureOr<llvm::SmallVector<Tensor>>(
+    mlir::Operation *, llvm::ArrayRef<Tensor>, std::string *)>;
+
+/// Sees each argument and op result as it is computed.
+using ValueObserver = llvm::function_ref<void(mlir::Value, const Tensor &)>;
+
+/// evaluateFunction with every non-constant op computed by `evaluate` and,
+/// when given, every argument and op result shown to `observe` (calibration
+/// walks the graph this way). Tensors no later op reads are freed as it goes.
+llvm::FailureOr<llvm::SmallVector<Tensor>>
+evaluateFunction(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs,
+                 std::string *error, OpEvaluator evaluate,
+                 ValueObserver observe = nullptr);
 
 } // namespace kiln::evaluator
 
