@@ -315,14 +315,8 @@ Error kiln::compileModel(const CompileModelOptions &options) {
       llvm::SHA256::hash(llvm::arrayRefFromStringRef((*bytes)->getBuffer())),
       /*LowerCase=*/true);
 
-  DialectRegistry registry;
-  registry.insert<KilnDialect, func::FuncDialect, quant::QuantDialect,
-                  emitc::EmitCDialect>();
-#ifdef KILN_HAVE_ONNX_FRONTEND
-  frontend::registerOnnxImportDialects(registry);
-#endif
-  MLIRContext ctx(registry);
-  ctx.loadAllAvailableDialects();
+  std::unique_ptr<MLIRContext> context = driver::createModelContext();
+  MLIRContext &ctx = *context;
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*bytes), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
