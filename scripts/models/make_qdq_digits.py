@@ -65,6 +65,21 @@ def act_params(lo, hi, uint8):
     return scale, zp
 
 
+def quantize_weights(w, axis=0):
+    """Per-channel symmetric int8 (qmin -127) along `axis`: (int8 array, float32 scales)."""
+    ch = w.shape[axis]
+    amax = np.abs(np.moveaxis(w, axis, 0).reshape(ch, -1)).max(axis=1)
+    scale = (np.maximum(amax, 1e-8) / 127.0).astype(np.float32)
+    shape = [1] * w.ndim
+    shape[axis] = ch
+    return np.clip(np.round(w / scale.reshape(shape)), -127, 127).astype(np.int8), scale
+
+
+def quantize_bias(b, scales):
+    """int32 bias at scale input_scale * weight_scale[c]."""
+    return np.round(b / scales).astype(np.int32)
+
+
 def write_qoperator(model, inits, lo, hi, args):
     """The same network in QOperator form; 8-bit tensors flow between ops."""
     act_np = np.uint8 if args.uint8 else np.int8
@@ -201,11 +216,7 @@ def main():
         """Per-channel symmetric int8 weights and their int32 bias scales."""
         w = inits[name]
         ch = w.shape[axis]
-        amax = np.abs(np.moveaxis(w, axis, 0).reshape(ch, -1)).max(axis=1)
-        scale = (np.maximum(amax, 1e-8) / 127.0).astype(np.float32)
-        shape = [1] * w.ndim
-        shape[axis] = ch
-        q = np.clip(np.round(w / scale.reshape(shape)), -127, 127).astype(np.int8)
+        q, scale = quantize_weights(w, axis)
         add_init(name + "_q", q)
         add_init(name + "_scale", scale)
         add_init(name + "_zp", np.zeros(ch, np.int8))
@@ -214,8 +225,7 @@ def main():
         return name + "_dq", (np.float32(in_scale) * scale).astype(np.float32)
 
     def bias(name, scales):
-        b = inits[name]
-        q = np.round(b / scales).astype(np.int32)
+        q = quantize_bias(inits[name], scales)
         add_init(name + "_q", q)
         add_init(name + "_scale", scales)
         nodes.append(helper.make_node("DequantizeLinear", [name + "_q", name + "_scale"],
