@@ -1,6 +1,7 @@
 //===- Dataset.cpp - Calibration and validation data: .npy, .npz, .pb -----===//
 
 #include "Dataset.h"
+#include "RunnerSupport.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -46,14 +47,6 @@ llvm::Expected<std::string> inflateRaw(llvm::StringRef in, uint64_t size) {
   if (rc != Z_STREAM_END || produced != size)
     return error("corrupt deflate data");
   return out;
-}
-
-std::string shapeString(llvm::ArrayRef<int64_t> shape) {
-  return "[" +
-         llvm::join(llvm::map_range(
-                        shape, [](int64_t d) { return std::to_string(d); }),
-                    ", ") +
-         "]";
 }
 
 std::optional<DType> dtypeOf(Type t) {
