@@ -6,7 +6,7 @@
 /* Same contract as the reference (kiln_conv2d_f32.c); needs no scratch. 1x1
  * stride-1 unpadded convolutions read the input as B in place; other shapes
  * gather B panels from the input on the fly; one input channel per group
- * goes to the direct depthwise loop. */
+ * (with groups > 1) goes to the direct depthwise loop. */
 kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
                             const kiln_shape *in_shape, const float *input,
                             const kiln_shape *filter_shape,
@@ -19,7 +19,11 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
       params, in_shape, input, filter_shape, weights, out_shape, output, &g);
   if (st != KILN_OK)
     return st;
-  if (g.c_per_g == 1) {
+  /* Depthwise only when there are groups: a single-channel image into many
+   * filters (an audio front end's first conv) is a GEMM with k = kh * kw,
+   * which the tile keeps busy; the direct loop would walk the plane once per
+   * filter. */
+  if (g.c_per_g == 1 && params->groups > 1) {
 #if KILN_HAVE_AVX512
     if (params->dilation[0] == 1 && params->dilation[1] == 1 &&
         params->stride[1] <= 2) {

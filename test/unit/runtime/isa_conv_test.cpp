@@ -79,6 +79,7 @@ const ConvCase kCases[] = {
     {1, 3, 14, 14, 3, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3, 3},  // dw 7x7
     {1, 2, 6, 40, 2, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2},   // dw s2, pad at end
     {1, 13, 8, 70, 29, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, // 13 x 33+ tiles
+    {1, 1, 49, 10, 64, 10, 4, 2, 2, 1, 1, 5, 1, 4, 1, 1}, // DS-CNN stem: GEMM
 };
 
 TEST(IsaConv, EdgeShapesWithBiasResidualAndActivation) {
