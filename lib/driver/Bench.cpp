@@ -47,8 +47,7 @@ struct BenchOptions {
   double minSeconds = 2.0;
   unsigned warmup = 10;
   unsigned coldRuns = 5;
-  std::vector<std::pair<std::string, std::string>>
-      inputs; // name ("" = next) -> file
+  InputFiles inputs;
   std::string saveOutputs;
   std::string samplesOut;
   std::string buildDir;
@@ -135,11 +134,7 @@ std::string parseArgs(int argc, char **argv, BenchOptions &opts, bool &help) {
     } else if (a == "--input" || a == "-i") {
       if (!value(v))
         return "--input needs NAME=FILE or FILE";
-      auto [name, file] = llvm::StringRef(v).split('=');
-      if (file.empty())
-        opts.inputs.push_back({"", v});
-      else
-        opts.inputs.push_back({name.str(), file.str()});
+      addInputFile(v, opts.inputs);
     } else if (a == "--seed") {
       if (!value(v) || llvm::StringRef(v).getAsInteger(10, opts.seed))
         return "--seed needs a number";
@@ -321,31 +316,15 @@ struct SplitMix {
 /// uniform [-1, 1) floats (and zero integers, valid as indices) elsewhere.
 llvm::Expected<std::vector<std::string>>
 makeInputs(const BenchOptions &opts, const target::LibraryInfo &lib) {
+  llvm::Expected<std::vector<std::string>> files =
+      assignInputFiles(opts.inputs, lib);
+  if (!files)
+    return files.takeError();
   std::vector<std::string> bytes(lib.inputs.size());
   std::vector<bool> given(lib.inputs.size(), false);
-  size_t positional = 0;
-  for (const auto &[name, file] : opts.inputs) {
-    size_t index;
-    if (name.empty()) {
-      while (positional < given.size() && given[positional])
-        ++positional;
-      if (positional >= given.size())
-        return llvm::createStringError("more input files than model inputs (" +
-                                       std::to_string(lib.inputs.size()) + ")");
-      index = positional;
-    } else {
-      auto it = llvm::find_if(lib.inputs, [&](const target::TensorInfo &t) {
-        return t.name == name;
-      });
-      if (it == lib.inputs.end()) {
-        std::string names;
-        for (const target::TensorInfo &t : lib.inputs)
-          names += " '" + t.name + "'";
-        return llvm::createStringError("the model has no input named '" + name +
-                                       "'; its inputs are" + names);
-      }
-      index = it - lib.inputs.begin();
-    }
+  for (auto [index, file] : llvm::enumerate(*files)) {
+    if (file.empty())
+      continue;
     const target::TensorInfo &want = lib.inputs[index];
     llvm::Expected<HostTensor> t = readTensorFile(file);
     if (!t)

@@ -29,7 +29,7 @@ namespace {
 struct RunOptions {
   std::string model;
   std::string targetName = "host";
-  std::vector<std::pair<std::string, std::string>> inputs; // name (may be "") -> file
+  InputFiles inputs;
   std::string outDir = "kiln-out";
   std::string name = "model";
   std::string buildDir;
@@ -99,11 +99,7 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
     } else if (a == "--input" || a == "-i") {
       if (!value(v))
         return "--input needs NAME=FILE or FILE";
-      auto [name, file] = llvm::StringRef(v).split('=');
-      if (file.empty())
-        opts.inputs.push_back({"", v});
-      else
-        opts.inputs.push_back({name.str(), file.str()});
+      addInputFile(v, opts.inputs);
     } else if (a == "--timeout") {
       if (!number(opts.timeout))
         return "--timeout needs a number of seconds";
@@ -154,34 +150,15 @@ llvm::Error compileForRun(const RunOptions &opts, const target::Target &tgt,
 llvm::Expected<unsigned> bindInputs(const RunOptions &opts,
                                     const target::LibraryInfo &lib,
                                     std::vector<HostTensor> &bound) {
+  llvm::Expected<std::vector<std::string>> files =
+      assignInputFiles(opts.inputs, lib);
+  if (!files)
+    return files.takeError();
   bound.assign(lib.inputs.size(), {});
   std::vector<bool> seen(lib.inputs.size(), false);
-  size_t positional = 0;
-  std::string expected;
-  for (const target::TensorInfo &t : lib.inputs)
-    expected += "  '" + t.name + "' " + shapeString(t.shape) + " " +
-                target::getDTypeName(t.dtype).str() + "\n";
-  for (const auto &[name, file] : opts.inputs) {
-    size_t index;
-    if (name.empty()) {
-      while (positional < seen.size() && seen[positional])
-        ++positional;
-      if (positional >= seen.size())
-        return llvm::createStringError("more input files than model inputs; "
-                                       "the model takes:\n" + expected);
-      index = positional;
-    } else {
-      auto it = llvm::find_if(lib.inputs, [&](const target::TensorInfo &t) {
-        return t.name == name;
-      });
-      if (it == lib.inputs.end())
-        return llvm::createStringError("the model has no input named '" + name +
-                                       "'; its inputs are:\n" + expected);
-      index = it - lib.inputs.begin();
-    }
-    if (seen[index])
-      return llvm::createStringError("input '" + lib.inputs[index].name +
-                                     "' is given twice");
+  for (auto [index, file] : llvm::enumerate(*files)) {
+    if (file.empty())
+      continue;
     llvm::Expected<HostTensor> t = readTensorFile(file);
     if (!t)
       return t.takeError();

@@ -22,6 +22,50 @@ std::string kiln::driver::shapeString(llvm::ArrayRef<int64_t> shape) {
          "]";
 }
 
+void kiln::driver::addInputFile(llvm::StringRef arg, InputFiles &files) {
+  auto [name, file] = arg.split('=');
+  if (file.empty())
+    files.push_back({"", arg.str()});
+  else
+    files.push_back({name.str(), file.str()});
+}
+
+llvm::Expected<std::vector<std::string>>
+kiln::driver::assignInputFiles(const InputFiles &files,
+                               const target::LibraryInfo &lib) {
+  std::vector<std::string> assigned(lib.inputs.size());
+  size_t positional = 0;
+  std::string expected;
+  for (const target::TensorInfo &t : lib.inputs)
+    expected += "  '" + t.name + "' " + shapeString(t.shape) + " " +
+                target::getDTypeName(t.dtype).str() + "\n";
+  for (const auto &[name, file] : files) {
+    size_t index;
+    if (name.empty()) {
+      while (positional < assigned.size() && !assigned[positional].empty())
+        ++positional;
+      if (positional >= assigned.size())
+        return llvm::createStringError("more input files than model inputs; "
+                                       "the model takes:\n" +
+                                       expected);
+      index = positional;
+    } else {
+      auto it = llvm::find_if(lib.inputs, [&](const target::TensorInfo &t) {
+        return t.name == name;
+      });
+      if (it == lib.inputs.end())
+        return llvm::createStringError("the model has no input named '" + name +
+                                       "'; its inputs are:\n" + expected);
+      index = it - lib.inputs.begin();
+    }
+    if (!assigned[index].empty())
+      return llvm::createStringError("input '" + lib.inputs[index].name +
+                                     "' is given twice");
+    assigned[index] = file;
+  }
+  return assigned;
+}
+
 llvm::Error kiln::driver::writeFile(llvm::StringRef file,
                                     llvm::StringRef data) {
   std::error_code ec;

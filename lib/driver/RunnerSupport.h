@@ -21,6 +21,18 @@
 
 namespace kiln::driver {
 
+/// `--input` arguments in order: (NAME, FILE), NAME empty for a bare FILE.
+using InputFiles = std::vector<std::pair<std::string, std::string>>;
+
+/// Adds one `--input NAME=FILE` or `--input FILE` argument.
+void addInputFile(llvm::StringRef arg, InputFiles &files);
+
+/// For each input of `lib`, the file given for it ("" when none): a named
+/// file goes to the input of that name, a bare one to the next input not yet
+/// given. The errors list the model's inputs.
+llvm::Expected<std::vector<std::string>>
+assignInputFiles(const InputFiles &files, const target::LibraryInfo &lib);
+
 /// `[1, 3, 224, 224]`, for messages.
 std::string shapeString(llvm::ArrayRef<int64_t> shape);
 
