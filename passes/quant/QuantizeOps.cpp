@@ -201,6 +201,14 @@ template <typename OpTy> OpTy getQuantizedProducer(QuantizeOp q) {
   return op;
 }
 
+/// Replaces `q` by `intOp`, whose single result takes `q`'s int8 type.
+LogicalResult replaceByInt8Op(PatternRewriter &rewriter, QuantizeOp q,
+                              Operation *intOp) {
+  intOp->getResult(0).setType(q.getType());
+  rewriter.replaceOp(q, intOp->getResult(0));
+  return success();
+}
+
 /// quantize(conv2d(dequantize(x), dequantize(w), bias)) -> int8 conv2d.
 struct QuantizeConv final : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -235,9 +243,7 @@ struct QuantizeConv final : OpRewritePattern<QuantizeOp> {
     intConv.getFilterMutable().assign(w->quantized);
     if (bias)
       intConv.getBiasMutable().assign(bias);
-    intConv.getResult().setType(q.getType());
-    rewriter.replaceOp(q, intConv.getResult());
-    return success();
+    return replaceByInt8Op(rewriter, q, intConv);
   }
 };
 
@@ -345,10 +351,8 @@ struct QuantizeAdd final : OpRewritePattern<QuantizeOp> {
     if (!a || !b)
       return rewriter.notifyMatchFailure(add, "an operand is not int8 QDQ");
     rewriter.setInsertionPoint(q);
-    auto intAdd = AddOp::create(rewriter, add.getLoc(), a, b);
-    intAdd.getResult().setType(q.getType());
-    rewriter.replaceOp(q, intAdd.getResult());
-    return success();
+    return replaceByInt8Op(rewriter, q,
+                           AddOp::create(rewriter, add.getLoc(), a, b));
   }
 };
 
@@ -401,10 +405,8 @@ struct QuantizeGlobalAvgPool final : OpRewritePattern<QuantizeOp> {
       return rewriter.notifyMatchFailure(
           q, "not a single-use int8 global_avg_pool");
     rewriter.setInsertionPoint(q);
-    auto intPool = GlobalAvgPoolOp::create(rewriter, pool.getLoc(), x);
-    intPool.getResult().setType(q.getType());
-    rewriter.replaceOp(q, intPool.getResult());
-    return success();
+    return replaceByInt8Op(rewriter, q,
+                           GlobalAvgPoolOp::create(rewriter, pool.getLoc(), x));
   }
 };
 
