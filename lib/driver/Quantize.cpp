@@ -43,7 +43,7 @@ std::unique_ptr<MLIRContext> kiln::driver::createModelContext() {
 
 llvm::Expected<OwningOpRef<ModuleOp>>
 kiln::driver::loadOptimizedModel(llvm::StringRef path, unsigned optLevel,
-                                 MLIRContext &ctx) {
+                                 MLIRContext &ctx, bool int8Epilogues) {
   OwningOpRef<ModuleOp> module;
   if (path.ends_with(".onnx")) {
 #ifdef KILN_HAVE_ONNX_FRONTEND
@@ -69,6 +69,7 @@ kiln::driver::loadOptimizedModel(llvm::StringRef path, unsigned optLevel,
   PassManager pm(&ctx);
   OptimizeOptions optimize;
   optimize.level = optLevel;
+  optimize.int8Epilogues = int8Epilogues;
   buildKilnOptimizePipeline(pm, optimize);
   if (failed(pm.run(*module)))
     return fail("the optimisation pipeline failed on '" + path + "'");

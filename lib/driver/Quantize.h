@@ -17,9 +17,11 @@ std::unique_ptr<mlir::MLIRContext> createModelContext();
 
 /// Imports MODEL (.onnx or kiln .mlir) and runs the optimisation pipeline at
 /// `optLevel`: the float graph that is calibrated and used as the reference.
+/// `int8Epilogues` fuses only what int8 kernels apply (as `kiln compile
+/// --quantize int8` does), so the graph quantises the same way.
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 loadOptimizedModel(llvm::StringRef path, unsigned optLevel,
-                   mlir::MLIRContext &ctx);
+                   mlir::MLIRContext &ctx, bool int8Epilogues = false);
 
 /// Checks the quantisation flags of `options` (mode, calibrator, that int8
 /// has calibration data, weight type) without doing any work.

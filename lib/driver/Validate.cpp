@@ -391,7 +391,8 @@ int kiln::driver::validateMain(int argc, char **argv) {
 
   std::unique_ptr<MLIRContext> ctx = createModelContext();
   llvm::Expected<OwningOpRef<ModuleOp>> refModule =
-      loadOptimizedModel(c.modelPath, c.optLevel, *ctx);
+      loadOptimizedModel(c.modelPath, c.optLevel, *ctx,
+                         /*int8Epilogues=*/c.quantize == "int8");
   if (!refModule)
     return fail(refModule.takeError());
   FailureOr<func::FuncOp> ref = codegen::getEntryFunction(refModule->get());
