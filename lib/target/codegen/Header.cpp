@@ -38,6 +38,33 @@ static std::string ioName(func::FuncOp func, StringRef list, StringRef fallback,
   return (fallback + Twine(i)).str();
 }
 
+LogicalResult codegen::checkBoundaryTypes(func::FuncOp func) {
+  auto carried = [](Type t) {
+    Type elem = getStorageElementType(cast<ShapedType>(t).getElementType());
+    return elem.isF32() || elem.isInteger(1) || elem.isInteger(8) ||
+           elem.isInteger(32) || elem.isInteger(64);
+  };
+  std::string bad;
+  FunctionType type = func.getFunctionType();
+  auto note = [&](StringRef kind, StringRef list, size_t i, Type t) {
+    if (carried(t))
+      return;
+    llvm::raw_string_ostream os(bad);
+    os << (bad.empty() ? "" : ", ") << kind << " " << i << " '"
+       << ioName(func, list, kind, i) << "' is "
+       << cast<ShapedType>(t).getElementType();
+  };
+  for (auto [i, t] : llvm::enumerate(type.getInputs()))
+    note("input", "kiln.input_names", i, t);
+  for (auto [i, t] : llvm::enumerate(type.getResults()))
+    note("output", "kiln.output_names", i, t);
+  if (bad.empty())
+    return success();
+  return func.emitError("the generated API carries f32, int32, int64, int8, "
+                        "uint8 and bool tensors only: ")
+         << bad;
+}
+
 ModelInfo codegen::describeModel(func::FuncOp func,
                                  const WeightsBlob &weights) {
   ModelInfo info;

@@ -60,6 +60,8 @@ std::string codegen::emitCMakeLists(const LibraryOptions &options) {
 FailureOr<FileMap> codegen::generateLibrary(func::FuncOp func,
                                             const LibraryOptions &options,
                                             int64_t *weightBytes) {
+  if (failed(checkBoundaryTypes(func)))
+    return failure();
   FailureOr<WeightsBlob> weights = collectWeights(func, options.alignment);
   if (failed(weights))
     return failure();

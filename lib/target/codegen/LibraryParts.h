@@ -1,4 +1,5 @@
-//===- LibraryParts.h - Writers of the generated library's files -*- C++ -*-===//
+//===- LibraryParts.h - Writers of the generated library's files -*- C++
+//-*-===//
 
 #ifndef KILN_LIB_TARGET_CODEGEN_LIBRARYPARTS_H
 #define KILN_LIB_TARGET_CODEGEN_LIBRARYPARTS_H
@@ -23,6 +24,9 @@ struct ModelInfo {
 };
 
 ModelInfo describeModel(mlir::func::FuncOp func, const WeightsBlob &weights);
+/// Fails, naming each one, when an input or output has an element type the
+/// generated API and the runners do not carry (e.g. f16).
+mlir::LogicalResult checkBoundaryTypes(mlir::func::FuncOp func);
 /// `KILN_DTYPE_F32` etc. for an element type.
 llvm::StringRef getDTypeMacro(mlir::Type elementType);
 
