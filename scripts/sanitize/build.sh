@@ -22,8 +22,11 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
 fi
 ninja -C "$BUILD_DIR" kiln-translate
 # The whole point is the instrumentation: refuse a binary without it.
+# ldd is read once into a variable: `ldd | grep -q` under pipefail fails at
+# random when grep exits at its first match and ldd dies of SIGPIPE.
+libs=$(ldd "$BUILD_DIR/bin/kiln-translate")
 for rt in libasan libubsan; do
-  if ! ldd "$BUILD_DIR/bin/kiln-translate" | grep -q "$rt"; then
+  if ! grep -q "$rt" <<<"$libs"; then
     echo "sanitize: $BUILD_DIR/bin/kiln-translate is not linked with $rt" >&2
     exit 1
   fi
