@@ -23,15 +23,7 @@ kiln_status kiln_internal_conv_s8_geometry(
       p->stride[1] < 1 || p->dilation[0] < 1 || p->dilation[1] < 1 ||
       p->pad[0] < 0 || p->pad[1] < 0 || p->pad[2] < 0 || p->pad[3] < 0)
     return KILN_ERR_ARG;
-  g->batch = in_shape->dims[0];
-  g->ch = in_shape->dims[1];
-  g->h = in_shape->dims[2];
-  g->w = in_shape->dims[3];
-  g->m = out_shape->dims[1];
-  g->oh = out_shape->dims[2];
-  g->ow = out_shape->dims[3];
-  g->kh = filter_shape->dims[2];
-  g->kw = filter_shape->dims[3];
+  kiln_internal_conv_dims(in_shape, filter_shape, out_shape, g);
   for (int32_t d = 0; d < 4; ++d)
     if (in_shape->dims[d] < 0 || out_shape->dims[d] < 0 ||
         filter_shape->dims[d] < 0)

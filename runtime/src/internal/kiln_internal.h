@@ -95,6 +95,12 @@ typedef struct {
 } kiln_conv_geometry;
 
 /* Checks Conv/ConvTranspose arguments and fills `g`. */
+/* Copies the NCHW dims of a rank-4 conv into g (ranks already checked);
+ * shared by the float and int8 geometry checks. */
+void kiln_internal_conv_dims(const kiln_shape *in_shape,
+                             const kiln_shape *filter_shape,
+                             const kiln_shape *out_shape,
+                             kiln_conv_geometry *g);
 kiln_status kiln_internal_conv_geometry(
     const kiln_conv_params *params, const kiln_shape *in_shape,
     const float *input, const kiln_shape *filter_shape, const float *weights,
