@@ -132,7 +132,8 @@ std::string codegen::formatInitializer(const kiln_activation &a) {
   static const char *const kNames[] = {
       "KILN_ACT_NONE",         "KILN_ACT_RELU",       "KILN_ACT_CLIP",
       "KILN_ACT_LEAKY_RELU",   "KILN_ACT_SIGMOID",    "KILN_ACT_TANH",
-      "KILN_ACT_HARD_SIGMOID", "KILN_ACT_HARD_SWISH", "KILN_ACT_GELU"};
+      "KILN_ACT_HARD_SIGMOID", "KILN_ACT_HARD_SWISH", "KILN_ACT_GELU",
+      "KILN_ACT_SILU"};
   return std::string("{") + kNames[a.kind] + ", " +
          codegen::formatFloat(a.alpha) + ", " + codegen::formatFloat(a.beta) +
          ", " + codegen::formatFloat(a.min) + ", " +

@@ -11,7 +11,7 @@ extern "C" {
 /* Bump whenever a struct layout, enum value or signature below changes, so that
  * generated code built against another version fails to compile instead of
  * silently misreading parameters. Generated code checks it with #if. */
-#define KILN_RUNTIME_ABI_VERSION 2
+#define KILN_RUNTIME_ABI_VERSION 3
 
 /* Largest tensor rank any kernel accepts; bounded so iteration state fits on
  * the stack without VLAs. */
@@ -27,7 +27,8 @@ typedef enum {
   KILN_ERR_UNSUPPORTED = -3 /* valid request this build cannot serve */
 } kiln_status;
 
-/* Row-major dims, outermost first; images are NCHW as imported from ONNX.
+/* Row-major dims, outermost first; images are NCHW as imported from ONNX,
+ * or NHWC for the kernels named *_nhwc_* (after kiln-convert-layout).
  * rank 0 is a scalar (one element). Dims beyond rank are ignored. */
 typedef struct {
   int32_t rank;
@@ -58,7 +59,8 @@ typedef enum {
   KILN_ACT_TANH = 5,
   KILN_ACT_HARD_SIGMOID = 6, /* max(0, min(1, alpha * x + beta)) as ONNX */
   KILN_ACT_HARD_SWISH = 7,   /* x * max(0, min(1, x / 6 + 0.5)) */
-  KILN_ACT_GELU = 8          /* exact: 0.5 x (1 + erf(x / sqrt 2)) */
+  KILN_ACT_GELU = 8,         /* exact: 0.5 x (1 + erf(x / sqrt 2)) */
+  KILN_ACT_SILU = 9          /* x * sigmoid(x) (swish) */
 } kiln_act_kind;
 
 /* Fused epilogue. Unused fields are ignored; {0} is "no activation". */
@@ -280,6 +282,45 @@ kiln_status kiln_global_avg_pool_f32(const kiln_shape *in_shape,
                                      const float *input, float *output);
 kiln_status kiln_global_max_pool_f32(const kiln_shape *in_shape,
                                      const float *input, float *output);
+
+/* ------------------------------------------------------------------------ */
+/* Channels-last (NHWC) convolution and pooling: the layout kiln-convert-layout
+ * gives a graph for targets that prefer it (Cortex-M, and wherever these
+ * kernels beat the NCHW ones). Same parameter structs and epilogue as the
+ * NCHW kernels; only the dimension order differs. */
+
+/* Conv: in N,H,W,C; filter kH,kW,C/groups,M (HWIO: M innermost, so a filter
+ * row is a GEMM B row and depthwise taps are contiguous over channels); bias
+ * [M] or NULL; residual NULL or out-shaped, added before act; out N,OH,OW,M.
+ * scratch may be NULL when kiln_conv2d_nhwc_f32_scratch_size() returns 0. */
+kiln_status kiln_conv2d_nhwc_f32(const kiln_conv_params *params,
+                                 const kiln_shape *in_shape, const float *input,
+                                 const kiln_shape *filter_shape,
+                                 const float *weights, const float *bias,
+                                 const float *residual,
+                                 const kiln_shape *out_shape, float *output,
+                                 void *scratch);
+int32_t kiln_conv2d_nhwc_f32_scratch_size(const kiln_conv_params *params,
+                                          const kiln_shape *in_shape,
+                                          const kiln_shape *filter_shape,
+                                          const kiln_shape *out_shape);
+
+/* Pools: in N,H,W,C; out N,OH,OW,C. */
+kiln_status kiln_max_pool2d_nhwc_f32(const kiln_pool_params *params,
+                                     const kiln_shape *in_shape,
+                                     const float *input,
+                                     const kiln_shape *out_shape,
+                                     float *output);
+kiln_status kiln_avg_pool2d_nhwc_f32(const kiln_pool_params *params,
+                                     const kiln_shape *in_shape,
+                                     const float *input,
+                                     const kiln_shape *out_shape,
+                                     float *output);
+/* Global pools: N,H,W,C (rank 4) -> N,1,1,C. */
+kiln_status kiln_global_avg_pool_nhwc_f32(const kiln_shape *in_shape,
+                                          const float *input, float *output);
+kiln_status kiln_global_max_pool_nhwc_f32(const kiln_shape *in_shape,
+                                          const float *input, float *output);
 
 /* ------------------------------------------------------------------------ */
 /* Data movement, generic over elem_size (bytes per element, 1..8). */

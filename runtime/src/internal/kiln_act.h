@@ -42,6 +42,8 @@ static inline float kiln_act_apply(const kiln_activation *act, float x) {
     return x * kiln_clampf(x * (1.0f / 6.0f) + 0.5f, 0.0f, 1.0f);
   case KILN_ACT_GELU:
     return kiln_geluf(x);
+  case KILN_ACT_SILU:
+    return x * kiln_sigmoidf(x);
   case KILN_ACT_NONE:
   default:
     return x;

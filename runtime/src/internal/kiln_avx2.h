@@ -142,6 +142,8 @@ static inline __m256 kiln_avx2_act(const kiln_activation *act, __m256 x) {
                            zero, one));
   case KILN_ACT_GELU:
     return kiln_avx2_gelu(x);
+  case KILN_ACT_SILU:
+    return _mm256_mul_ps(x, kiln_avx2_sigmoid(x));
   case KILN_ACT_NONE:
   default:
     return x;

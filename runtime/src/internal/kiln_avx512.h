@@ -92,6 +92,8 @@ kiln_avx512_act(const kiln_activation *act, __m512 x) {
                                                  _mm512_set1_ps(0.5f)))));
   case KILN_ACT_SIGMOID:
     return kiln_avx512_sigmoid(x);
+  case KILN_ACT_SILU:
+    return _mm512_mul_ps(x, kiln_avx512_sigmoid(x));
   default:
     return kiln_avx512_act_slow(act, x);
   }

@@ -24,7 +24,7 @@ inline ::testing::AssertionResult matches_ref(const std::vector<float> &got,
 // Every activation kind with non-trivial parameters.
 inline std::vector<kiln_activation> all_activations() {
   std::vector<kiln_activation> acts;
-  for (int kind = KILN_ACT_NONE; kind <= KILN_ACT_GELU; ++kind)
+  for (int kind = KILN_ACT_NONE; kind <= KILN_ACT_SILU; ++kind)
     acts.push_back(
         {static_cast<kiln_act_kind>(kind), 0.2f, 0.4f, -0.5f, 0.75f});
   return acts;
