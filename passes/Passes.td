@@ -168,7 +168,9 @@ def KilnFuseEpiloguePass : Pass<"kiln-fuse-epilogue", "mlir::func::FuncOp"> {
     - `add(conv2d, r)` with `r` of the result's shape becomes the conv's
       residual operand;
     - relu, clip, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish and
-      gelu become the producer's activation.
+      gelu become the producer's activation;
+    - `mul(p, sigmoid(p))` (SiLU, either operand order) becomes activation
+      `silu` when the sigmoid and the mul are p's only users.
 
     Each rewrite requires that the producer has no other user and that
     nothing that would run after it (an activation) is fused already.

@@ -56,7 +56,8 @@ def Kiln_ActivationKind : I32EnumAttr<"ActivationKind",
   I32EnumAttrCase<"tanh", 5>,
   I32EnumAttrCase<"hard_sigmoid", 6>,
   I32EnumAttrCase<"hard_swish", 7>,
-  I32EnumAttrCase<"gelu", 8>
+  I32EnumAttrCase<"gelu", 8>,
+  I32EnumAttrCase<"silu", 9>
 ]> {
   let cppNamespace = "::kiln";
   let genSpecializedAttr = 0;

@@ -172,6 +172,40 @@ template <typename OpTy> struct FuseActivation final : OpRewritePattern<OpTy> {
   }
 };
 
+/// mul(p, sigmoid(p)) (either operand order) with p a conv2d/gemm/matmul
+/// result whose only users are that sigmoid and that mul: SiLU (swish, how
+/// torch exports nn.SiLU) becomes the producer's activation, so the output
+/// is written once instead of read twice by two more full-tensor passes.
+struct FuseSiluActivation final : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    for (auto [x, gate] : {std::pair(mul.getLhs(), mul.getRhs()),
+                           std::pair(mul.getRhs(), mul.getLhs())}) {
+      auto sigmoid = gate.getDefiningOp<SigmoidOp>();
+      if (!sigmoid || sigmoid.getInput() != x || !sigmoid->hasOneUse())
+        continue;
+      Operation *producer = x.getDefiningOp();
+      auto epilogue = dyn_cast_if_present<FusedEpilogueOpInterface>(producer);
+      // x's users are exactly the sigmoid and this mul (two uses).
+      if (!epilogue || producer->getNumResults() != 1 ||
+          !llvm::hasNItems(x.getUses(), 2) ||
+          epilogue.getEpilogueActivation() != ActivationKind::none ||
+          x.getType() != mul.getType() ||
+          !cast<RankedTensorType>(mul.getType()).getElementType().isF32())
+        continue;
+      rewriter.modifyOpInPlace(producer, [&] {
+        epilogue.setEpilogueActivation(ActivationKind::silu, {});
+      });
+      rewriter.replaceOp(mul, x);
+      rewriter.eraseOp(sigmoid);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(
+        mul, "not x * sigmoid(x) of a producer used by nothing else");
+  }
+};
+
 struct KilnFuseEpiloguePass final
     : kiln::impl::KilnFuseEpiloguePassBase<KilnFuseEpiloguePass> {
   using Base::Base;
@@ -199,5 +233,6 @@ void kiln::populateFuseEpiloguePatterns(RewritePatternSet &patterns,
   patterns.add<FuseResidualAdd, FuseActivation<LeakyReluOp>,
                FuseActivation<SigmoidOp>, FuseActivation<TanhOp>,
                FuseActivation<HardSigmoidOp>, FuseActivation<HardSwishOp>,
-               FuseActivation<GeluOp>>(patterns.getContext());
+               FuseActivation<GeluOp>, FuseSiluActivation>(
+      patterns.getContext());
 }

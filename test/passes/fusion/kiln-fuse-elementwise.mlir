@@ -162,3 +162,19 @@ func.func @too_many_inputs(%a: tensor<4xf32>, %b: tensor<4xf32>, %c: tensor<4xf3
   %7 = kiln.add %6, %i : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %7 : tensor<4xf32>
 }
+
+// -----
+
+// SiLU of a value no conv/gemm produced (kiln-fuse-epilogue fuses the others
+// into their producer): the sigmoid and the mul become one pass over x.
+// CHECK-LABEL: func.func @standalone_silu
+// CHECK: kiln.fused_elementwise %arg0
+// CHECK-NEXT: ^bb0(%[[A:.*]]: tensor<f32>):
+// CHECK-NEXT: %[[S:.*]] = kiln.sigmoid %[[A]]
+// CHECK-NEXT: kiln.mul %[[A]], %[[S]]
+// CHECK-NOT: kiln.sigmoid
+func.func @standalone_silu(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = kiln.sigmoid %x : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %1 = kiln.mul %x, %0 : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %1 : tensor<1x8x4x4xf32>
+}

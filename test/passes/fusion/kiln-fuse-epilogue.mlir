@@ -92,3 +92,63 @@ func.func @broadcasting_residual(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32
   %1 = kiln.add %0, %r : (tensor<1x2x4x4xf32>, tensor<3x2x4x4xf32>) -> tensor<3x2x4x4xf32>
   return %1 : tensor<3x2x4x4xf32>
 }
+
+// -----
+
+// SiLU, x * sigmoid(x), lands in conv2d (after its bias), gemm and matmul in
+// either operand order.
+// CHECK-LABEL: func.func @silu
+// CHECK: %[[C:.*]] = kiln.conv2d %arg0, %arg1 bias(%{{.*}}) {activation = #kiln<activation silu>}
+// CHECK: %[[G:.*]] = kiln.gemm %arg2, %arg3 {activation = #kiln<activation silu>}
+// CHECK: %[[M:.*]] = kiln.matmul %arg2, %arg3 {activation = #kiln<activation silu>}
+// CHECK-NOT: kiln.sigmoid
+// CHECK-NOT: kiln.mul
+// CHECK: return %[[C]], %[[G]], %[[M]]
+func.func @silu(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %a: tensor<3x4xf32>, %b: tensor<4x5xf32>) -> (tensor<1x2x4x4xf32>, tensor<3x5xf32>, tensor<3x5xf32>) {
+  %bias = kiln.constant dense<[[[0.5]], [[1.0]]]> : tensor<2x1x1xf32>
+  %0 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = kiln.add %0, %bias : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %2 = kiln.sigmoid %1 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %3 = kiln.mul %1, %2 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %4 = kiln.gemm %a, %b : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  %5 = kiln.sigmoid %4 : (tensor<3x5xf32>) -> tensor<3x5xf32>
+  %6 = kiln.mul %5, %4 : (tensor<3x5xf32>, tensor<3x5xf32>) -> tensor<3x5xf32>
+  %7 = kiln.matmul %a, %b : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  %8 = kiln.sigmoid %7 : (tensor<3x5xf32>) -> tensor<3x5xf32>
+  %9 = kiln.mul %7, %8 : (tensor<3x5xf32>, tensor<3x5xf32>) -> tensor<3x5xf32>
+  return %3, %6, %9 : tensor<1x2x4x4xf32>, tensor<3x5xf32>, tensor<3x5xf32>
+}
+
+// -----
+
+// Not SiLU of a fusable producer: the sigmoid has another user; the conv has
+// a third user; the mul multiplies the sigmoid of another value; the conv
+// already has an activation. Every sigmoid and mul stays.
+// CHECK-LABEL: func.func @silu_must_not_fuse
+// CHECK: kiln.conv2d %arg0, %arg1 :
+// CHECK-NEXT: kiln.sigmoid
+// CHECK-NEXT: kiln.mul
+// CHECK-NEXT: kiln.conv2d %arg0, %arg1 :
+// CHECK-NEXT: kiln.sigmoid
+// CHECK-NEXT: kiln.mul
+// CHECK-NEXT: kiln.conv2d %arg0, %arg1 :
+// CHECK-NEXT: kiln.sigmoid %arg2
+// CHECK-NEXT: kiln.mul
+// CHECK-NEXT: kiln.conv2d %arg0, %arg1 {activation = #kiln<activation tanh>}
+// CHECK-NEXT: kiln.sigmoid
+// CHECK-NEXT: kiln.mul
+func.func @silu_must_not_fuse(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %y: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %c0 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %s0 = kiln.sigmoid %c0 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %m0 = kiln.mul %c0, %s0 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %c1 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %s1 = kiln.sigmoid %c1 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %m1 = kiln.mul %c1, %s1 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %c2 = kiln.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %s2 = kiln.sigmoid %y : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %m2 = kiln.mul %c2, %s2 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %c3 = kiln.conv2d %x, %w {activation = #kiln<activation tanh>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %s3 = kiln.sigmoid %c3 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %m3 = kiln.mul %c3, %s3 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %s0, %m0, %m1, %c1, %m2, %m3 : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}
