@@ -88,6 +88,70 @@ RC_GTEST_PROP(TransposeProperty, MatchesNaiveAndInverts, ()) {
   RC_ASSERT(back == x);
 }
 
+// The copy loop collapses size-1 axes and axes that continue each other into
+// runs; wider axes than the property above (which keeps sizes tiny) reach
+// runs longer than one element, stride-1 runs (memcpy) and strided runs.
+RC_GTEST_PROP(TransposeProperty, WideAxesMatchNaive, ()) {
+  const int32_t rank = *rc::gen::inRange(1, 6);
+  std::vector<int32_t> dims, perm(static_cast<size_t>(rank));
+  for (int32_t d = 0; d < rank; ++d)
+    dims.push_back(*rc::gen::element(1, 1, 2, 3, 5, 7));
+  std::iota(perm.begin(), perm.end(), 0);
+  for (int32_t d = rank - 1; d > 0; --d)
+    std::swap(perm[d], perm[*rc::gen::inRange(0, d + 1)]);
+  const int32_t elem = *rc::gen::element(1, 2, 4, 8);
+  auto x8 = iota_vec<int64_t>(size_t(numel(dims)), 7);
+  std::vector<uint8_t> x(x8.size() * elem), y(x.size());
+  for (size_t i = 0; i < x8.size(); ++i)
+    std::memcpy(&x[i * elem], &x8[i], size_t(elem));
+  kiln_shape s = shape(dims);
+  RC_ASSERT(kiln_transpose(&s, x.data(), perm.data(), y.data(), elem) == KILN_OK);
+  auto want = ref_transpose(dims, x8, perm);
+  for (size_t i = 0; i < want.size(); ++i)
+    RC_ASSERT(std::memcmp(&y[i * elem], &want[i], size_t(elem)) == 0);
+}
+
+// ShuffleNet's channel shuffle: [1, 2, C/2, H, W] -> [1, C/2, 2, H, W].
+TEST(Transpose, ChannelShuffle) {
+  std::vector<int32_t> dims = {1, 2, 6, 3, 5};
+  auto x = iota_vec<int64_t>(size_t(numel(dims)));
+  std::vector<float> xf(x.begin(), x.end()), yf(xf.size());
+  const int32_t perm[5] = {0, 2, 1, 3, 4};
+  kiln_shape s = shape(dims);
+  ASSERT_EQ(kiln_transpose(&s, xf.data(), perm, yf.data(), 4), KILN_OK);
+  auto want = ref_transpose(dims, x, {0, 2, 1, 3, 4});
+  EXPECT_EQ(yf, std::vector<float>(want.begin(), want.end()));
+}
+
+// Slices with any start and step (negative steps reverse) against index maths.
+RC_GTEST_PROP(SliceProperty, MatchesNaive, ()) {
+  const int32_t rank = *rc::gen::inRange(1, 5);
+  std::vector<int32_t> in_dims, out_dims, starts, steps;
+  for (int32_t d = 0; d < rank; ++d) {
+    const int32_t n = *rc::gen::inRange(1, 8);
+    const int32_t step = *rc::gen::element(-3, -1, 1, 1, 2);
+    const int32_t start = *rc::gen::inRange(0, n);
+    // Elements reachable from start with this step inside [0, n).
+    const int32_t room = step > 0 ? (n - 1 - start) / step + 1 : start / -step + 1;
+    in_dims.push_back(n);
+    starts.push_back(start);
+    steps.push_back(step);
+    out_dims.push_back(*rc::gen::inRange(1, room + 1));
+  }
+  auto x = iota_vec<int32_t>(size_t(numel(in_dims)));
+  std::vector<int32_t> y(size_t(numel(out_dims)));
+  kiln_shape is = shape(in_dims), os = shape(out_dims);
+  RC_ASSERT(kiln_slice(&is, x.data(), starts.data(), steps.data(), &os, y.data(),
+                       4) == KILN_OK);
+  for (int64_t i = 0; i < numel(out_dims); ++i) {
+    auto oi = unravel(i, out_dims);
+    int64_t flat = 0;
+    for (int32_t d = 0; d < rank; ++d)
+      flat = flat * in_dims[d] + starts[d] + int64_t(oi[d]) * steps[d];
+    RC_ASSERT(y[size_t(i)] == x[size_t(flat)]);
+  }
+}
+
 TEST(ConcatSplit, Axis1RoundTrip) {
   kiln_shape shapes[3] = {shape({2, 1, 3}), shape({2, 2, 3}), shape({2, 0, 3})};
   auto a = iota_vec<float>(6, 0), b = iota_vec<float>(12, 100);
