@@ -1,0 +1,66 @@
+/* Internals of the channels-last (NHWC) conv and pool kernels. */
+#ifndef KILN_INTERNAL_NHWC_H
+#define KILN_INTERNAL_NHWC_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include "kiln_internal.h"
+
+/* Checks NHWC Conv arguments (in N,H,W,C; filter kH,kW,C/g,M HWIO; out
+ * N,OH,OW,M) through the NCHW kiln_internal_conv_geometry on NCHW views of
+ * the shapes, so both layouts accept and reject exactly the same calls, and
+ * fills `g` with the same fields. */
+kiln_status kiln_internal_conv_geometry_nhwc(
+    const kiln_conv_params *params, const kiln_shape *in_shape,
+    const float *input, const kiln_shape *filter_shape, const float *weights,
+    const kiln_shape *out_shape, const float *output, kiln_conv_geometry *g);
+
+/* One NHWC pool window, clipped to the input: rows [ih0, ih1) and columns
+ * [iw0, iw1) in dilation steps (ih = h0 + kh * dilation for kh in [kh0, kh1)),
+ * and the AveragePool divisor for count_include_pad as set in params. */
+typedef struct {
+  int32_t kh0, kh1, kw0, kw1; /* valid tap range per axis */
+  int32_t h0, w0;             /* input position of tap (0, 0) */
+  int32_t count;              /* AveragePool divisor (0: empty window) */
+} kiln_pool_window;
+
+void kiln_internal_pool_window_nhwc(const kiln_pool_params *p, int32_t h,
+                                    int32_t w, int32_t oh, int32_t ow,
+                                    kiln_pool_window *win);
+
+/* MaxPool (is_max) / AveragePool on N,H,W,C; the public pools wrap it. */
+kiln_status
+kiln_internal_pool2d_nhwc_f32(int is_max, const kiln_pool_params *params,
+                              const kiln_shape *in_shape, const float *input,
+                              const kiln_shape *out_shape, float *output);
+
+/* GlobalMaxPool / GlobalAveragePool on N,H,W,C (rank 4). */
+kiln_status kiln_internal_global_pool_nhwc_f32(kiln_reduce_kind kind,
+                                               const kiln_shape *in_shape,
+                                               const float *input,
+                                               float *output);
+
+#if KILN_HAVE_AVX2
+/* The references beside the ISA variants (KILN_REF names), for the
+ * variants' fallbacks and the ISA tests. */
+kiln_status kiln_conv2d_nhwc_f32_ref(
+    const kiln_conv_params *params, const kiln_shape *in_shape,
+    const float *input, const kiln_shape *filter_shape, const float *weights,
+    const float *bias, const float *residual, const kiln_shape *out_shape,
+    float *output, void *scratch);
+kiln_status kiln_internal_pool2d_nhwc_f32_ref(
+    int is_max, const kiln_pool_params *params, const kiln_shape *in_shape,
+    const float *input, const kiln_shape *out_shape, float *output);
+kiln_status kiln_internal_global_pool_nhwc_f32_ref(kiln_reduce_kind kind,
+                                                   const kiln_shape *in_shape,
+                                                   const float *input,
+                                                   float *output);
+#endif
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* KILN_INTERNAL_NHWC_H */
