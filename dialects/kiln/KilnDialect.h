@@ -42,15 +42,21 @@ llvm::LogicalResult inferPoolType(std::optional<mlir::Location> loc, mlir::Type 
                                   llvm::ArrayRef<int64_t> strides,
                                   llvm::ArrayRef<int64_t> pads,
                                   llvm::ArrayRef<int64_t> dilations, bool ceilMode,
+                                  ImageLayout layout,
                                   llvm::SmallVectorImpl<mlir::Type> &results);
 
 llvm::LogicalResult inferGlobalPoolType(std::optional<mlir::Location> loc,
-                                        mlir::Type input,
+                                        mlir::Type input, ImageLayout layout,
                                         llvm::SmallVectorImpl<mlir::Type> &results);
 
 llvm::LogicalResult inferReduceType(std::optional<mlir::Location> loc, mlir::Type input,
                                     llvm::ArrayRef<int64_t> axes, bool keepdims,
                                     llvm::SmallVectorImpl<mlir::Type> &results);
+
+/// Fails with "<what> in layout nhwc has no integer form ..." when an NHWC op
+/// carries quantised types (the int8 kernels are NCHW only).
+llvm::LogicalResult verifyLayoutElementTypes(mlir::Operation *op,
+                                             ImageLayout layout);
 } // namespace kiln::detail
 
 #include "dialects/kiln/KilnInterfaces.h.inc"

@@ -64,6 +64,18 @@ def Kiln_ActivationKind : I32EnumAttr<"ActivationKind",
 }
 def Kiln_ActivationAttr : EnumAttr<Kiln_Dialect, Kiln_ActivationKind, "activation">;
 
+// Image layout of conv/pool operands. Kept apart from the activation enum so
+// the two can grow independently.
+def Kiln_ImageLayout : I32EnumAttr<"ImageLayout",
+    "memory order of the image tensors of conv and pool ops", [
+  I32EnumAttrCase<"nchw", 0>,
+  I32EnumAttrCase<"nhwc", 1>
+]> {
+  let cppNamespace = "::kiln";
+  let genSpecializedAttr = 0;
+}
+def Kiln_ImageLayoutAttr : EnumAttr<Kiln_Dialect, Kiln_ImageLayout, "layout">;
+
 def Kiln_PadMode : I32EnumAttr<"PadMode", "how kiln.pad fills the border", [
   I32EnumAttrCase<"constant", 0>,
   I32EnumAttrCase<"reflect", 1>,

@@ -90,7 +90,37 @@ static LogicalResult verifyIntegerForm(Operation *op, Value input, Value weights
   return success();
 }
 
+LogicalResult kiln::detail::verifyLayoutElementTypes(Operation *op,
+                                                     ImageLayout layout) {
+  if (layout != ImageLayout::nhwc)
+    return success();
+  auto isQuant = [](Type t) {
+    return isa<quant::QuantizedType>(getElementTypeOrSelf(t));
+  };
+  // The int8 kernels are NCHW only; kiln-convert-layout leaves them alone.
+  if (llvm::any_of(op->getOperandTypes(), isQuant) ||
+      llvm::any_of(op->getResultTypes(), isQuant))
+    return op->emitOpError("layout nhwc has no integer form: quantised operands "
+                           "and results must stay nchw");
+  return success();
+}
+
+LogicalResult MaxPool2DOp::verify() {
+  return detail::verifyLayoutElementTypes(*this, getLayout());
+}
+LogicalResult AvgPool2DOp::verify() {
+  return detail::verifyLayoutElementTypes(*this, getLayout());
+}
+LogicalResult GlobalAvgPoolOp::verify() {
+  return detail::verifyLayoutElementTypes(*this, getLayout());
+}
+LogicalResult GlobalMaxPoolOp::verify() {
+  return detail::verifyLayoutElementTypes(*this, getLayout());
+}
+
 LogicalResult Conv2DOp::verify() {
+  if (failed(detail::verifyLayoutElementTypes(*this, getLayout())))
+    return failure();
   if (Value residual = getResidual()) {
     if (rankedOf(residual.getType()).getShape() != getOutput().getType().getShape())
       return emitOpError("residual of type ")

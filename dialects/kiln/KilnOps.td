@@ -39,6 +39,11 @@ defvar EpilogueAttrs = (ins
   DefaultValuedAttr<Kiln_ActivationAttr, "::kiln::ActivationKind::none">:$activation,
   OptionalAttr<DenseF32ArrayAttr>:$activation_params);
 
+// Image layout of conv and pool ops; NCHW (ONNX's) unless kiln-convert-layout
+// rewrote the op.
+defvar LayoutAttr = (ins
+  DefaultValuedAttr<Kiln_ImageLayoutAttr, "::kiln::ImageLayout::nchw">:$layout);
+
 //===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
@@ -106,13 +111,26 @@ def Kiln_Conv2DOp : Kiln_InferOp<"conv2d", [AttrSizedOperandSegments,
         : (tensor<1x3x32x32xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>)
         -> tensor<1x16x16x16xf32>
     ```
+
+    With `layout = #kiln<layout nhwc>` (written by `kiln-convert-layout`)
+    the input is `[N, H, W, C]`, the filter HWIO `[kH, kW, C/group, M]`
+    (depthwise: `[kH, kW, 1, M]`), the residual and result `[N, OH, OW, M]`.
+    Strides, pads and dilations keep their meaning. Float only for now.
+
+    ```mlir
+    %y = kiln.conv2d %x, %w bias(%b) {layout = #kiln<layout nhwc>,
+                                      strides = array<i64: 2, 2>,
+                                      pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x32x32x3xf32>, tensor<3x3x3x16xf32>, tensor<16xf32>)
+        -> tensor<1x16x16x16xf32>
+    ```
   }];
   let arguments = !con((ins Kiln_Tensor:$input, Kiln_Tensor:$filter,
       Optional<Kiln_Tensor>:$bias, Optional<Kiln_Tensor>:$residual,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
-      DefaultValuedAttr<Kiln_I64Attr, "1">:$group), EpilogueAttrs);
+      DefaultValuedAttr<Kiln_I64Attr, "1">:$group), EpilogueAttrs, LayoutAttr);
   let results = (outs Kiln_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $filter (`bias` `(` $bias^ `)`)? (`residual` `(` $residual^ `)`)?
@@ -436,30 +454,37 @@ def Kiln_ReduceMinOp : Kiln_ReduceOp<"reduce_min", "the minimum">;
 
 class Kiln_PoolOp<string mnemonic, string math, dag extra = (ins)>
     : Kiln_InferOp<mnemonic> {
-  let summary = "2-D " # math # " pooling over NCHW windows";
+  let summary = "2-D " # math # " pooling over NCHW or NHWC windows";
   let description = [{
     Slides a `kernel` window with `strides`, `dilations` and `pads`
     (`[top, left, bottom, right]`) over the two spatial dimensions. With
-    `ceil_mode` the output size rounds up, as in ONNX.
+    `ceil_mode` the output size rounds up, as in ONNX. The input is
+    `[N, C, H, W]`, or `[N, H, W, C]` with `layout = #kiln<layout nhwc>`
+    (float only).
 
     ```mlir
     %y = kiln.}] # mnemonic # [{ %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
         : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+    %z = kiln.}] # mnemonic # [{ %t {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+                                   layout = #kiln<layout nhwc>}
+        : (tensor<1x8x8x16xf32>) -> tensor<1x4x4x16xf32>
     ```
   }];
   let arguments = !con((ins Kiln_Tensor:$input, DenseI64ArrayAttr:$kernel,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
-      DefaultValuedAttr<BoolAttr, "false">:$ceil_mode), extra);
+      DefaultValuedAttr<BoolAttr, "false">:$ceil_mode), extra, LayoutAttr);
   let results = (outs Kiln_Tensor:$output);
+  let hasVerifier = 1;
   let inferBody = [{
     ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *,
         std::optional<::mlir::Location> loc, Adaptor adaptor,
         ::llvm::SmallVectorImpl<::mlir::Type> &types) {
       return ::kiln::detail::inferPoolType(loc, adaptor.getInput().getType(),
           adaptor.getKernel(), adaptor.getStrides(), adaptor.getPads(),
-          adaptor.getDilations(), adaptor.getCeilMode(), types);
+          adaptor.getDilations(), adaptor.getCeilMode(), adaptor.getLayout(),
+          types);
     }
   }];
 }
@@ -471,20 +496,25 @@ def Kiln_AvgPool2DOp : Kiln_PoolOp<"avg_pool2d", "average",
 class Kiln_GlobalPoolOp<string mnemonic, string math> : Kiln_InferOp<mnemonic> {
   let summary = "global " # math # " pooling over all spatial dimensions";
   let description = [{
-    Reduces every dimension after the channel axis to size 1.
+    Reduces every dimension after the channel axis to size 1. With
+    `layout = #kiln<layout nhwc>` the input is `[N, H, W, C]` (rank 4, float
+    only) and the result `[N, 1, 1, C]`.
 
     ```mlir
     %y = kiln.}] # mnemonic # [{ %x : (tensor<1x64x7x7xf32>) -> tensor<1x64x1x1xf32>
+    %z = kiln.}] # mnemonic # [{ %t {layout = #kiln<layout nhwc>}
+        : (tensor<1x7x7x64xf32>) -> tensor<1x1x1x64xf32>
     ```
   }];
-  let arguments = (ins Kiln_Tensor:$input);
+  let arguments = !con((ins Kiln_Tensor:$input), LayoutAttr);
   let results = (outs Kiln_Tensor:$output);
+  let hasVerifier = 1;
   let inferBody = [{
     ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *,
         std::optional<::mlir::Location> loc, Adaptor adaptor,
         ::llvm::SmallVectorImpl<::mlir::Type> &types) {
       return ::kiln::detail::inferGlobalPoolType(loc, adaptor.getInput().getType(),
-                                                 types);
+                                                 adaptor.getLayout(), types);
     }
   }];
 }

@@ -115,33 +115,44 @@ LogicalResult kiln::detail::inferPoolType(std::optional<Location> loc, Type inpu
                                           ArrayRef<int64_t> strides,
                                           ArrayRef<int64_t> pads,
                                           ArrayRef<int64_t> dilations, bool ceilMode,
+                                          ImageLayout layout,
                                           SmallVectorImpl<Type> &results) {
   auto type = rankedOf(input);
+  bool nhwc = layout == ImageLayout::nhwc;
   if (type.getRank() != 4)
-    return emitOptionalError(loc, "expects an NCHW input of rank 4, got rank ",
-                             type.getRank());
+    return emitOptionalError(loc, "expects an ", nhwc ? "NHWC" : "NCHW",
+                             " input of rank 4, got rank ", type.getRank());
   if (failed(checkPositive(loc, "kernel", kernel, 2)) ||
       failed(checkPositive(loc, "strides", strides, 2)) ||
       failed(checkPositive(loc, "dilations", dilations, 2)) ||
       failed(checkPads(loc, pads, 4)))
     return failure();
   SmallVector<int64_t> shape(type.getShape());
+  int64_t firstSpatial = nhwc ? 1 : 2;
   for (int i = 0; i < 2; ++i) {
-    auto out = windowOutputSize(loc, shape[2 + i], kernel[i], strides[i], pads[i],
-                                pads[2 + i], dilations[i], ceilMode,
+    auto out = windowOutputSize(loc, shape[firstSpatial + i], kernel[i], strides[i],
+                                pads[i], pads[2 + i], dilations[i], ceilMode,
                                 i == 0 ? "height" : "width");
     if (failed(out))
       return failure();
-    shape[2 + i] = *out;
+    shape[firstSpatial + i] = *out;
   }
   results.push_back(type.clone(shape));
   return success();
 }
 
 LogicalResult kiln::detail::inferGlobalPoolType(std::optional<Location> loc,
-                                                Type input,
+                                                Type input, ImageLayout layout,
                                                 SmallVectorImpl<Type> &results) {
   auto type = rankedOf(input);
+  if (layout == ImageLayout::nhwc) {
+    // The NHWC kernels are 2-D only: N, H, W, C.
+    if (type.getRank() != 4)
+      return emitOptionalError(loc, "layout nhwc expects a rank-4 [N, H, W, C] input, "
+                                    "got rank ", type.getRank());
+    results.push_back(type.clone({type.getDimSize(0), 1, 1, type.getDimSize(3)}));
+    return success();
+  }
   if (type.getRank() < 3)
     return emitOptionalError(loc, "expects an input of rank >= 3 (N, C, spatial...), got rank ",
                              type.getRank());
@@ -185,36 +196,53 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                                          SmallVectorImpl<Type> &types) {
   auto input = rankedOf(adaptor.getInput().getType());
   auto filter = rankedOf(adaptor.getFilter().getType());
+  bool nhwc = adaptor.getLayout() == ImageLayout::nhwc;
   if (input.getRank() != 4 || filter.getRank() != 4)
-    return emitOptionalError(loc, "expects rank-4 input (NCHW) and filter (MCkHkW), got ranks ",
+    return emitOptionalError(loc, "expects rank-4 input (", nhwc ? "NHWC" : "NCHW",
+                             ") and filter (", nhwc ? "HWIO" : "MCkHkW", "), got ranks ",
                              input.getRank(), " and ", filter.getRank());
   if (failed(checkPositive(loc, "strides", adaptor.getStrides(), 2)) ||
       failed(checkPositive(loc, "dilations", adaptor.getDilations(), 2)) ||
       failed(checkPads(loc, adaptor.getPads(), 4)))
     return failure();
+  // NCHW: input [N, C, H, W], filter [M, C/g, kH, kW].
+  // NHWC: input [N, H, W, C], filter HWIO [kH, kW, C/g, M].
+  int64_t channelDim = nhwc ? 3 : 1, firstSpatial = nhwc ? 1 : 2;
+  int64_t filterOutDim = nhwc ? 3 : 0, filterInDim = nhwc ? 2 : 1,
+          filterSpatial = nhwc ? 0 : 2;
   int64_t group = adaptor.getGroup();
-  int64_t channels = input.getDimSize(1), filters = filter.getDimSize(0);
+  int64_t channels = input.getDimSize(channelDim),
+          filters = filter.getDimSize(filterOutDim);
   if (group < 1 || channels % group != 0 || filters % group != 0)
     return emitOptionalError(loc, "group ", group, " must be positive and divide both the ",
                              channels, " input channels and the ", filters, " filters");
-  if (filter.getDimSize(1) * group != channels)
+  if (filter.getDimSize(filterInDim) * group != channels) {
+    if (nhwc)
+      return emitOptionalError(loc, "HWIO filter has ", filter.getDimSize(filterInDim),
+                               " input channels per group (dimension 2) but the NHWC "
+                               "input has ",
+                               channels, " channels (dimension 3) in ", group, " groups");
     return emitOptionalError(loc, "filter has ", filter.getDimSize(1),
                              " channels per group but the input has ", channels,
                              " channels in ", group, " groups");
+  }
   if (Value bias = adaptor.getBias()) {
     auto biasType = rankedOf(bias.getType());
     if (biasType.getRank() != 1 || biasType.getDimSize(0) != filters)
       return emitOptionalError(loc, "bias must have shape [", filters, "], got ", biasType);
   }
-  SmallVector<int64_t> shape = {input.getDimSize(0), filters, 0, 0};
+  SmallVector<int64_t> shape(4, 0);
+  shape[0] = input.getDimSize(0);
+  shape[channelDim] = filters;
   for (int i = 0; i < 2; ++i) {
-    auto out = windowOutputSize(loc, input.getDimSize(2 + i), filter.getDimSize(2 + i),
+    auto out = windowOutputSize(loc, input.getDimSize(firstSpatial + i),
+                                filter.getDimSize(filterSpatial + i),
                                 adaptor.getStrides()[i], adaptor.getPads()[i],
                                 adaptor.getPads()[2 + i], adaptor.getDilations()[i],
                                 /*ceilMode=*/false, i == 0 ? "height" : "width");
     if (failed(out))
       return failure();
-    shape[2 + i] = *out;
+    shape[firstSpatial + i] = *out;
   }
   types.push_back(input.clone(shape));
   return success();

@@ -72,7 +72,8 @@ Conv2DOp fusion::replaceWithConv(PatternRewriter &rewriter, Operation *root,
   auto fused = Conv2DOp::create(
       rewriter, conv.getLoc(), conv.getType(), conv.getInput(), filter, bias, residual,
       conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-      conv.getGroupAttr(), conv.getActivationAttr(), conv.getActivationParamsAttr());
+      conv.getGroupAttr(), conv.getActivationAttr(), conv.getActivationParamsAttr(),
+      conv.getLayoutAttr());
   rewriter.replaceOp(root, fused.getResult());
   rewriter.eraseOp(conv);
   return fused;

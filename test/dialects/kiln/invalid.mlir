@@ -683,3 +683,82 @@ func.func @requantize_per_axis(%x: tensor<2x4x!quant.uniform<i8:f32:0, {0.5, 0.2
   %0 = kiln.requantize %x : (tensor<2x4x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.5>>
   return
 }
+
+// -----
+
+func.func @nhwc_conv_quantised(%x: tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5>>, %w: tensor<1x1x1x2x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{layout nhwc has no integer form: quantised operands and results must stay nchw}}
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5>>, tensor<1x1x1x2x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x4x4x2x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @nhwc_max_pool_quantised(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{'kiln.max_pool2d' op layout nhwc has no integer form}}
+  %0 = kiln.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, layout = #kiln<layout nhwc>} : (tensor<1x4x4x8x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2x2x8x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @nhwc_global_avg_pool_quantised(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{'kiln.global_avg_pool' op layout nhwc has no integer form}}
+  %0 = kiln.global_avg_pool %x {layout = #kiln<layout nhwc>} : (tensor<1x4x4x8x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1x1x8x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @nhwc_global_pool_rank3(%x: tensor<1x16x8xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{layout nhwc expects a rank-4 [N, H, W, C] input, got rank 3}}
+  %0 = kiln.global_max_pool %x {layout = #kiln<layout nhwc>} : (tensor<1x16x8xf32>) -> tensor<1x1x8xf32>
+  return
+}
+
+// -----
+
+func.func @nhwc_pool_rank3(%x: tensor<1x8x8xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expects an NHWC input of rank 4, got rank 3}}
+  %0 = kiln.avg_pool2d %x {kernel = array<i64: 2, 2>, layout = #kiln<layout nhwc>} : (tensor<1x8x8xf32>) -> tensor<1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @nhwc_conv_rank3(%x: tensor<1x8x8xf32>, %w: tensor<3x3x8x4xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{expects rank-4 input (NHWC) and filter (HWIO), got ranks 3 and 4}}
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x8x8xf32>, tensor<3x3x8x4xf32>) -> tensor<1x6x6x4xf32>
+  return
+}
+
+// -----
+
+// An OIHW filter given to an NHWC conv: dimension 2 (I) is 3, not the 8 channels.
+func.func @nhwc_conv_filter_channels(%x: tensor<1x8x8x8xf32>, %w: tensor<4x8x3x3xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{HWIO filter has 3 input channels per group (dimension 2) but the NHWC input has 8 channels (dimension 3) in 1 groups}}
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x8x8x8xf32>, tensor<4x8x3x3xf32>) -> tensor<1x6x6x3xf32>
+  return
+}
+
+// -----
+
+func.func @nhwc_conv_result_shape(%x: tensor<1x8x8x3xf32>, %w: tensor<3x3x3x4xf32>) {
+  // expected-error @+2 {{'kiln.conv2d' op inferred type(s) 'tensor<1x6x6x4xf32>' are incompatible with return type(s) of operation 'tensor<1x4x6x6xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @unknown_layout(%x: tensor<1x8x8x8xf32>) {
+  // expected-error @+2 {{expected ::kiln::ImageLayout to be one of: nchw, nhwc}}
+  // expected-error @+1 {{failed to parse Kiln_ImageLayoutAttr parameter 'value'}}
+  %0 = kiln.global_max_pool %x {layout = #kiln<layout nwhc>} : (tensor<1x8x8x8xf32>) -> tensor<1x1x1x8xf32>
+  return
+}

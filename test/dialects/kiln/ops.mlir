@@ -150,6 +150,38 @@ func.func @reductions_and_pools(%x: tensor<1x8x8x8xf32>) {
   return
 }
 
+// The NHWC forms: input [N, H, W, C], conv filter HWIO [kH, kW, C/g, M].
+// CHECK-LABEL: func @nhwc_layout
+func.func @nhwc_layout(%x: tensor<1x32x32x3xf32>, %w: tensor<3x3x3x16xf32>,
+                       %b: tensor<16xf32>, %r: tensor<1x16x16x16xf32>,
+                       %dw: tensor<3x3x1x16xf32>) {
+  // CHECK: kiln.conv2d %{{.*}}, %{{.*}} bias(%{{.*}}) residual(%{{.*}}) {layout = #kiln<layout nhwc>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x32x32x3xf32>, tensor<3x3x3x16xf32>, tensor<16xf32>, tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  %0 = kiln.conv2d %x, %w bias(%b) residual(%r) {layout = #kiln<layout nhwc>,
+      strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x32x32x3xf32>, tensor<3x3x3x16xf32>, tensor<16xf32>,
+         tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  // CHECK: kiln.conv2d %{{.*}}, %{{.*}} {group = 16 : i64, layout = #kiln<layout nhwc>} : (tensor<1x16x16x16xf32>, tensor<3x3x1x16xf32>) -> tensor<1x14x14x16xf32>
+  %1 = kiln.conv2d %0, %dw {group = 16 : i64, layout = #kiln<layout nhwc>}
+      : (tensor<1x16x16x16xf32>, tensor<3x3x1x16xf32>) -> tensor<1x14x14x16xf32>
+  // CHECK: kiln.max_pool2d %{{.*}} {kernel = array<i64: 2, 2>, layout = #kiln<layout nhwc>, strides = array<i64: 2, 2>} : (tensor<1x14x14x16xf32>) -> tensor<1x7x7x16xf32>
+  %2 = kiln.max_pool2d %1 {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+      layout = #kiln<layout nhwc>} : (tensor<1x14x14x16xf32>) -> tensor<1x7x7x16xf32>
+  // CHECK: kiln.avg_pool2d %{{.*}} {kernel = array<i64: 3, 3>, layout = #kiln<layout nhwc>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  %3 = kiln.avg_pool2d %2 {kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>,
+      layout = #kiln<layout nhwc>} : (tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  // CHECK: kiln.global_avg_pool %{{.*}} {layout = #kiln<layout nhwc>} : (tensor<1x7x7x16xf32>) -> tensor<1x1x1x16xf32>
+  %4 = kiln.global_avg_pool %3 {layout = #kiln<layout nhwc>}
+      : (tensor<1x7x7x16xf32>) -> tensor<1x1x1x16xf32>
+  // CHECK: kiln.global_max_pool %{{.*}} {layout = #kiln<layout nhwc>} : (tensor<1x7x7x16xf32>) -> tensor<1x1x1x16xf32>
+  %5 = kiln.global_max_pool %3 {layout = #kiln<layout nhwc>}
+      : (tensor<1x7x7x16xf32>) -> tensor<1x1x1x16xf32>
+  // The default layout is not printed.
+  // CHECK: kiln.global_max_pool %{{.*}} : (tensor<1x7x7x16xf32>) -> tensor<1x7x1x1xf32>
+  %6 = kiln.global_max_pool %3 {layout = #kiln<layout nchw>}
+      : (tensor<1x7x7x16xf32>) -> tensor<1x7x1x1xf32>
+  return
+}
+
 // CHECK-LABEL: func @data_movement
 func.func @data_movement(%x: tensor<1x8x4x4xf32>, %t: tensor<100x64xf32>,
                          %i: tensor<1x16xi64>, %v: tensor<1x1x64xf32>) {

@@ -60,6 +60,27 @@ TEST_F(ShapeInferenceTest, DepthwiseConvKeepsChannels) {
   EXPECT_EQ(shapeOf(conv), ArrayRef<int64_t>({1, 8, 7, 7}));
 }
 
+TEST_F(ShapeInferenceTest, NhwcConvTakesHwioFilter) {
+  auto conv = kiln::Conv2DOp::create(
+      builder, loc, tensor({1, 32, 32, 3}), tensor({3, 3, 3, 16}), tensor({16}),
+      Value(), {2, 2}, {1, 1, 1, 1}, {1, 1}, /*group=*/1, kiln::ActivationKind::none,
+      /*activation_params=*/nullptr, kiln::ImageLayout::nhwc);
+  EXPECT_EQ(shapeOf(conv), ArrayRef<int64_t>({1, 16, 16, 16}));
+  EXPECT_EQ(conv.getLayout(), kiln::ImageLayout::nhwc);
+}
+
+TEST_F(ShapeInferenceTest, NhwcPoolsKeepChannelsLast) {
+  auto pool = kiln::MaxPool2DOp::create(builder, loc, tensor({1, 9, 7, 5}),
+                                        ArrayRef<int64_t>{3, 3}, ArrayRef<int64_t>{2, 2},
+                                        ArrayRef<int64_t>{0, 0, 0, 0},
+                                        ArrayRef<int64_t>{1, 1}, false,
+                                        kiln::ImageLayout::nhwc);
+  EXPECT_EQ(shapeOf(pool), ArrayRef<int64_t>({1, 4, 3, 5}));
+  auto global = kiln::GlobalAvgPoolOp::create(builder, loc, tensor({1, 9, 7, 5}),
+                                              kiln::ImageLayout::nhwc);
+  EXPECT_EQ(shapeOf(global), ArrayRef<int64_t>({1, 1, 1, 5}));
+}
+
 TEST_F(ShapeInferenceTest, BroadcastingAdd) {
   auto add = kiln::AddOp::create(builder, loc, tensor({1, 8, 4, 4}), tensor({8, 1, 1}));
   EXPECT_EQ(shapeOf(add), ArrayRef<int64_t>({1, 8, 4, 4}));
