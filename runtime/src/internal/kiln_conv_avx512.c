@@ -327,6 +327,95 @@ kiln_avx512_dw5x5_s1(const kiln_conv_params *pr, const kiln_conv_geometry *g,
   kiln_avx512_dw_plane_s1(pr, g, plane, taps, bias, res, out, 5);
 }
 
+/* Small planes at stride 1 with the output as wide as the input (DS-CNN's
+ * 25x5, the 7x7 and 14x14 stages of MobileNet and EfficientNet): a row of
+ * w < 16 columns would fill w of the 16 lanes, so the plane is walked as one
+ * flat run of outputs instead. Output j = oh * w + ow reads input
+ * j + (ki - pad_top) * w + (kj - pad_left) for tap (ki, kj): one shifted load
+ * per tap and 16 outputs, whose lane mask (taps that fall in the padding
+ * read as zero, never touching memory) depends only on the geometry, so it is
+ * computed once per call and shared by every channel. */
+#define KILN_AVX512_FLAT_BLOCKS 16
+
+typedef struct {
+  int32_t blocks, count;
+  ptrdiff_t off[49];
+  __mmask16 mask[KILN_AVX512_FLAT_BLOCKS * 49];
+} kiln_avx512_flat_plan;
+
+static int kiln_avx512_flat_ok(const kiln_conv_params *pr,
+                               const kiln_conv_geometry *g) {
+  return pr->stride[0] == 1 && pr->stride[1] == 1 && g->ow == g->w &&
+         g->w < 16 && g->oh * g->ow <= 16 * KILN_AVX512_FLAT_BLOCKS;
+}
+
+static void kiln_avx512_flat_prepare(const kiln_conv_params *pr,
+                                     const kiln_conv_geometry *g, int K,
+                                     kiln_avx512_flat_plan *plan) {
+  plan->count = g->oh * g->ow;
+  plan->blocks = (plan->count + 15) / 16;
+  for (int t = 0; t < K * K; ++t) {
+    const int32_t ki = t / K, kj = t % K;
+    plan->off[t] = (ptrdiff_t)(ki - pr->pad[0]) * g->w + (kj - pr->pad[1]);
+    for (int32_t b = 0; b < plan->blocks; ++b) {
+      uint32_t m = 0;
+      for (int32_t l = 0; l < 16; ++l) {
+        const int32_t j = b * 16 + l, oh = j / g->ow, ow = j % g->ow;
+        const int32_t ih = oh - pr->pad[0] + ki, iw = ow - pr->pad[1] + kj;
+        if (j < plan->count && ih >= 0 && ih < g->h && iw >= 0 && iw < g->w)
+          m |= 1u << l;
+      }
+      plan->mask[b * K * K + t] = (__mmask16)m;
+    }
+  }
+}
+
+static inline __attribute__((always_inline)) void
+kiln_avx512_dw_flat(const kiln_avx512_flat_plan *plan, const float *plane,
+                    const float *taps, __m512 bias, const float *res,
+                    float *out, const kiln_activation *act, const int K) {
+  __m512 t[49];
+#pragma GCC unroll 49
+  for (int i = 0; i < K * K; ++i)
+    t[i] = _mm512_set1_ps(taps[i]);
+  for (int32_t b = 0; b < plan->blocks; ++b) {
+    const __mmask16 *m = plan->mask + b * K * K;
+    const float *src = plane + (ptrdiff_t)b * 16;
+    /* Three chains so the FMAs of one block overlap. */
+    __m512 acc[3] = {bias, _mm512_setzero_ps(), _mm512_setzero_ps()};
+#pragma GCC unroll 49
+    for (int i = 0; i < K * K; ++i)
+      acc[i % 3] = _mm512_fmadd_ps(
+          t[i], _mm512_maskz_loadu_ps(m[i], src + plan->off[i]), acc[i % 3]);
+    __m512 v = _mm512_add_ps(acc[0], _mm512_add_ps(acc[1], acc[2]));
+    const __mmask16 keep = kiln_avx512_mask(plan->count - b * 16);
+    if (res != NULL)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(keep, res + b * 16));
+    _mm512_mask_storeu_ps(out + b * 16, keep, kiln_avx512_act(act, v));
+  }
+}
+
+static __attribute__((noinline)) void
+kiln_avx512_dw_flat3(const kiln_avx512_flat_plan *plan, const float *plane,
+                     const float *taps, __m512 bias, const float *res,
+                     float *out, const kiln_activation *act) {
+  kiln_avx512_dw_flat(plan, plane, taps, bias, res, out, act, 3);
+}
+
+static __attribute__((noinline)) void
+kiln_avx512_dw_flat5(const kiln_avx512_flat_plan *plan, const float *plane,
+                     const float *taps, __m512 bias, const float *res,
+                     float *out, const kiln_activation *act) {
+  kiln_avx512_dw_flat(plan, plane, taps, bias, res, out, act, 5);
+}
+
+static __attribute__((noinline)) void
+kiln_avx512_dw_flat7(const kiln_avx512_flat_plan *plan, const float *plane,
+                     const float *taps, __m512 bias, const float *res,
+                     float *out, const kiln_activation *act) {
+  kiln_avx512_dw_flat(plan, plane, taps, bias, res, out, act, 7);
+}
+
 /* Square 3x3, 5x5 and 7x7 kernels at stride 1 or 2 get a specialised loop;
  * dilated, wider or other shapes go to the AVX2 kernel. */
 void kiln_avx512_conv_depthwise(const kiln_conv_params *pr,
@@ -340,6 +429,10 @@ void kiln_avx512_conv_depthwise(const kiln_conv_params *pr,
     return;
   }
   const ptrdiff_t plane_out = (ptrdiff_t)g->oh * g->ow;
+  kiln_avx512_flat_plan flat;
+  const int use_flat = kiln_avx512_flat_ok(pr, g);
+  if (use_flat)
+    kiln_avx512_flat_prepare(pr, g, k, &flat);
   for (int32_t n = 0; n < g->batch; ++n) {
     for (int32_t oc = 0; oc < g->m; ++oc) {
       const float *plane =
@@ -349,6 +442,15 @@ void kiln_avx512_conv_depthwise(const kiln_conv_params *pr,
       const float *res = residual ? residual + off : NULL;
       const __m512 b = _mm512_set1_ps(bias ? bias[oc] : 0.0f);
       float *out = output + off;
+      if (use_flat) {
+        if (k == 3)
+          kiln_avx512_dw_flat3(&flat, plane, taps, b, res, out, &pr->act);
+        else if (k == 5)
+          kiln_avx512_dw_flat5(&flat, plane, taps, b, res, out, &pr->act);
+        else
+          kiln_avx512_dw_flat7(&flat, plane, taps, b, res, out, &pr->act);
+        continue;
+      }
       if (sw == 1 && pr->stride[0] == 1 && pr->pad[1] == k / 2 && k < 7) {
         if (k == 3)
           kiln_avx512_dw3x3_s1(pr, g, plane, taps, b, res, out);

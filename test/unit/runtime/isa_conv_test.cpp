@@ -80,6 +80,10 @@ const ConvCase kCases[] = {
     {1, 2, 6, 40, 2, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2},   // dw s2, pad at end
     {1, 13, 8, 70, 29, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, // 13 x 33+ tiles
     {1, 1, 49, 10, 64, 10, 4, 2, 2, 1, 1, 5, 1, 4, 1, 1}, // DS-CNN stem: GEMM
+    {1, 3, 25, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3},   // DS-CNN dw: flat
+    {1, 4, 7, 7, 4, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 4},    // 7x7 plane, 5x5 flat
+    {1, 2, 14, 14, 4, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3, 2},  // 14x14 7x7 flat x2
+    {1, 3, 16, 15, 3, 3, 3, 1, 1, 1, 1, 0, 2, 2, 0, 3},  // flat, 240 outputs
 };
 
 TEST(IsaConv, EdgeShapesWithBiasResidualAndActivation) {
@@ -138,6 +142,31 @@ RC_GTEST_PROP(IsaConv, RandomShapesMatchReference, ()) {
                 span_w = (cc.kw - 1) * cc.dw + 1;
   cc.h = std::max(span_h - cc.pt - cc.pb, 1) + *rc::gen::inRange(0, 30);
   cc.w = std::max(span_w - cc.pl - cc.pr, 1) + *rc::gen::inRange(0, 40);
+  const auto acts = all_activations();
+  const kiln_activation act = acts[*rc::gen::inRange<size_t>(0, acts.size())];
+  const Residual res = static_cast<Residual>(*rc::gen::inRange(0, 3));
+  RC_ASSERT(conv_matches(cc, *rc::gen::arbitrary<bool>(), res, act,
+                         *rc::gen::arbitrary<uint32_t>()));
+}
+
+// Depthwise at stride 1 on planes narrower than 16 columns with the output
+// as wide as the input: the AVX-512 build walks the plane flat (one shifted
+// load per tap for 16 outputs across rows), with any split of the padding.
+RC_GTEST_PROP(IsaConv, SmallPlaneDepthwiseMatchesReference, ()) {
+  ConvCase cc{};
+  const int32_t k = *rc::gen::element(3, 5, 7);
+  cc.groups = *rc::gen::inRange(1, 5);
+  cc.n = *rc::gen::inRange(1, 3);
+  cc.c = cc.groups;
+  cc.m = cc.groups * *rc::gen::inRange(1, 3);
+  cc.kh = cc.kw = k;
+  cc.sh = cc.sw = cc.dh = cc.dw = 1;
+  cc.pl = *rc::gen::inRange(0, k);
+  cc.pr = k - 1 - cc.pl;
+  cc.pt = *rc::gen::inRange(0, k);
+  cc.pb = *rc::gen::inRange(0, k);
+  cc.w = *rc::gen::inRange(1, 16);
+  cc.h = std::max(k - cc.pt - cc.pb, 1) + *rc::gen::inRange(0, 20);
   const auto acts = all_activations();
   const kiln_activation act = acts[*rc::gen::inRange<size_t>(0, acts.size())];
   const Residual res = static_cast<Residual>(*rc::gen::inRange(0, 3));
