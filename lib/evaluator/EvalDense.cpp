@@ -9,26 +9,44 @@ using namespace kiln;
 using namespace kiln::evaluator;
 using codegen::toKilnShape;
 
+using PoolFn = kiln_status(const kiln_pool_params *, const kiln_shape *,
+                           const float *, const kiln_shape *, float *);
+using GlobalPoolFn = kiln_status(const kiln_shape *, const float *, float *);
+
 static const float *optional(ArrayRef<Tensor> in, Value v, unsigned index) {
   return v ? in[index].data<float>() : nullptr;
 }
 
 template <typename ConvOp, typename Fn, typename ScratchFn>
-static EvalFn conv(Fn fn, ScratchFn scratchSize) {
-  return [fn, scratchSize](Operation *op, ArrayRef<Tensor> in,
-                           MutableArrayRef<Tensor> out) {
-    auto c = cast<ConvOp>(op);
-    kiln_conv_params params = codegen::toConvParams(c);
-    kiln_shape is = toKilnShape(in[0].type), fs = toKilnShape(in[1].type),
-               os = toKilnShape(out[0].type);
-    std::vector<char> scratch(std::max(0, scratchSize(&params, &is, &fs, &os)));
-    const float *residual = nullptr;
-    if constexpr (std::is_same_v<ConvOp, Conv2DOp>)
-      residual = optional(in, c.getResidual(), 2 + (c.getBias() ? 1 : 0));
-    return fn(&params, &is, in[0].data<float>(), &fs, in[1].data<float>(),
-              optional(in, c.getBias(), 2), residual, &os, out[0].data<float>(),
-              scratch.empty() ? nullptr : scratch.data());
-  };
+static kiln_status runConv(ConvOp c, Fn fn, ScratchFn scratchSize,
+                           ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+  kiln_conv_params params = codegen::toConvParams(c);
+  kiln_shape is = toKilnShape(in[0].type), fs = toKilnShape(in[1].type),
+             os = toKilnShape(out[0].type);
+  std::vector<char> scratch(std::max(0, scratchSize(&params, &is, &fs, &os)));
+  const float *residual = nullptr;
+  if constexpr (std::is_same_v<ConvOp, Conv2DOp>)
+    residual = optional(in, c.getResidual(), 2 + (c.getBias() ? 1 : 0));
+  return fn(&params, &is, in[0].data<float>(), &fs, in[1].data<float>(),
+            optional(in, c.getBias(), 2), residual, &os, out[0].data<float>(),
+            scratch.empty() ? nullptr : scratch.data());
+}
+
+/// conv2d in either layout: the NHWC kernel takes HWIO filters and the same
+/// parameter struct, so only the entry point differs.
+static kiln_status conv2d(Operation *op, ArrayRef<Tensor> in,
+                          MutableArrayRef<Tensor> out) {
+  auto c = cast<Conv2DOp>(op);
+  if (c.getLayout() == ImageLayout::nhwc)
+    return runConv(c, kiln_conv2d_nhwc_f32, kiln_conv2d_nhwc_f32_scratch_size,
+                   in, out);
+  return runConv(c, kiln_conv2d_f32, kiln_conv2d_f32_scratch_size, in, out);
+}
+
+static kiln_status convTranspose2d(Operation *op, ArrayRef<Tensor> in,
+                                   MutableArrayRef<Tensor> out) {
+  return runConv(cast<ConvTranspose2DOp>(op), kiln_conv_transpose2d_f32,
+                 kiln_conv_transpose2d_f32_scratch_size, in, out);
 }
 
 static kiln_status matmul(Operation *op, ArrayRef<Tensor> in,
@@ -68,20 +86,25 @@ static EvalFn softmaxLike(Fn fn) {
   };
 }
 
-template <typename PoolOp, typename Fn>
-static EvalFn pool(Fn fn) {
-  return [fn](Operation *op, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
-    kiln_pool_params params = codegen::toPoolParams(cast<PoolOp>(op));
+/// A pool in the op's layout: `nchw` or `nhwc` is the runtime entry point.
+template <typename PoolOp> static EvalFn pool(PoolFn *nchw, PoolFn *nhwc) {
+  return [nchw, nhwc](Operation *op, ArrayRef<Tensor> in,
+                      MutableArrayRef<Tensor> out) {
+    auto p = cast<PoolOp>(op);
+    kiln_pool_params params = codegen::toPoolParams(p);
     kiln_shape is = toKilnShape(in[0].type), os = toKilnShape(out[0].type);
-    return fn(&params, &is, in[0].data<float>(), &os, out[0].data<float>());
+    return (p.getLayout() == ImageLayout::nhwc ? nhwc : nchw)(
+        &params, &is, in[0].data<float>(), &os, out[0].data<float>());
   };
 }
 
-template <typename Fn>
-static EvalFn globalPool(Fn fn) {
-  return [fn](Operation *, ArrayRef<Tensor> in, MutableArrayRef<Tensor> out) {
+template <typename PoolOp>
+static EvalFn globalPool(GlobalPoolFn *nchw, GlobalPoolFn *nhwc) {
+  return [nchw, nhwc](Operation *op, ArrayRef<Tensor> in,
+                      MutableArrayRef<Tensor> out) {
     kiln_shape is = toKilnShape(in[0].type);
-    return fn(&is, in[0].data<float>(), out[0].data<float>());
+    return (cast<PoolOp>(op).getLayout() == ImageLayout::nhwc ? nhwc : nchw)(
+        &is, in[0].data<float>(), out[0].data<float>());
   };
 }
 
@@ -98,11 +121,8 @@ static EvalFn reduce(kiln_reduce_f32_fn *fn) {
 }
 
 void evaluator::populateDenseKernels(EvalKernelTable &table) {
-  addKernel<Conv2DOp>(table, conv<Conv2DOp>(kiln_conv2d_f32,
-                                            kiln_conv2d_f32_scratch_size));
-  addKernel<ConvTranspose2DOp>(
-      table, conv<ConvTranspose2DOp>(kiln_conv_transpose2d_f32,
-                                     kiln_conv_transpose2d_f32_scratch_size));
+  addKernel<Conv2DOp>(table, conv2d);
+  addKernel<ConvTranspose2DOp>(table, convTranspose2d);
   addKernel<MatMulOp>(table, matmul);
   addKernel<GemmOp>(table, gemm);
   addKernel<BatchNormOp>(table, [](Operation *op, ArrayRef<Tensor> in,
@@ -126,11 +146,18 @@ void evaluator::populateDenseKernels(EvalKernelTable &table) {
                                product(shape, axis, shape.size()));
   });
   addKernel<SoftmaxOp>(table, softmaxLike<SoftmaxOp>(kiln_softmax_f32));
-  addKernel<LogSoftmaxOp>(table, softmaxLike<LogSoftmaxOp>(kiln_log_softmax_f32));
-  addKernel<MaxPool2DOp>(table, pool<MaxPool2DOp>(kiln_max_pool2d_f32));
-  addKernel<AvgPool2DOp>(table, pool<AvgPool2DOp>(kiln_avg_pool2d_f32));
-  addKernel<GlobalAvgPoolOp>(table, globalPool(kiln_global_avg_pool_f32));
-  addKernel<GlobalMaxPoolOp>(table, globalPool(kiln_global_max_pool_f32));
+  addKernel<LogSoftmaxOp>(table,
+                          softmaxLike<LogSoftmaxOp>(kiln_log_softmax_f32));
+  addKernel<MaxPool2DOp>(
+      table, pool<MaxPool2DOp>(kiln_max_pool2d_f32, kiln_max_pool2d_nhwc_f32));
+  addKernel<AvgPool2DOp>(
+      table, pool<AvgPool2DOp>(kiln_avg_pool2d_f32, kiln_avg_pool2d_nhwc_f32));
+  addKernel<GlobalAvgPoolOp>(
+      table, globalPool<GlobalAvgPoolOp>(kiln_global_avg_pool_f32,
+                                         kiln_global_avg_pool_nhwc_f32));
+  addKernel<GlobalMaxPoolOp>(
+      table, globalPool<GlobalMaxPoolOp>(kiln_global_max_pool_f32,
+                                         kiln_global_max_pool_nhwc_f32));
   addKernel<ReduceSumOp>(table, reduce<ReduceSumOp>(kiln_reduce_sum_f32));
   addKernel<ReduceMeanOp>(table, reduce<ReduceMeanOp>(kiln_reduce_mean_f32));
   addKernel<ReduceMaxOp>(table, reduce<ReduceMaxOp>(kiln_reduce_max_f32));

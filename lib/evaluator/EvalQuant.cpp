@@ -213,8 +213,10 @@ template <typename OpTy> void addInt8Form(EvalKernelTable &table, EvalFn int8) {
                               : floatKernel.eval(op, in, out);
                  },
                  [floatKernel](Operation *op) {
-                   return codegen::isQuantizedOp(op) ? allInt8Data(op)
-                                                     : floatKernel.accepts(op);
+                   // The int8 kernels are NCHW only (the verifier says so too).
+                   return codegen::isQuantizedOp(op)
+                              ? !codegen::isNhwc(op) && allInt8Data(op)
+                              : floatKernel.accepts(op);
                  }};
 }
 } // namespace

@@ -2,6 +2,8 @@
 
 #include "EvalKernels.h"
 
+#include "kiln/target/RuntimeParams.h"
+
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
@@ -176,8 +178,12 @@ FailureOr<SmallVector<Tensor>> evaluator::evaluateOp(Operation *op,
                                                      ArrayRef<Tensor> operands,
                                                      std::string *error) {
   if (!canEvaluate(op))
-    return report(error, "the evaluator has no host kernel for " + describe(op) +
-                             " with these element types");
+    return report(error, "the evaluator has no host kernel for " +
+                             describe(op) +
+                             (codegen::isNhwc(op)
+                                  ? " in layout nhwc with these element types "
+                                    "(the NHWC kernels are float32 only)"
+                                  : " with these element types"));
   if (operands.size() != op->getNumOperands())
     return report(error, "wrong operand count for " + describe(op));
   SmallVector<Tensor> results;

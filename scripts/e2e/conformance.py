@@ -2,7 +2,7 @@
 """ONNX conformance for Kiln: compile each model, run it on its test data, compare.
 
 Usage:
-  conformance.py [SUITE_DIR ...] [--kiln PATH] [--target T] [-j N] [--filter RE]
+  conformance.py [SUITE_DIR ...] [--kiln PATH] [--target T] [--layout L] [-j N] [--filter RE]
                  [--overrides FILE] [--work DIR] [--scale-relative] [--json OUT]
 
 SUITE_DIR holds one directory per test with model.onnx and test_data_set_*/
@@ -188,6 +188,8 @@ def run_test(test_dir, args, override):
     t0 = time.time()
     cmd = [args.kiln, "compile", os.path.join(test_dir, "model.onnx"),
            "--target", args.target, "-o", lib, "--name", "model"]
+    if args.layout:
+        cmd += ["--layout", args.layout]
     if args.compare_O0:
         cmd += ["-O3", "--mlir-print-ir-after-all", "--mlir-print-ir-after-change"]
     rc, out, err = run(cmd, args.timeout)
@@ -249,6 +251,8 @@ def main():
     ap.add_argument("suites", nargs="*", default=DEFAULT_SUITES)
     ap.add_argument("--kiln", default=os.path.join(ROOT, "build", "bin", "kiln"))
     ap.add_argument("--target", default="host")
+    ap.add_argument("--layout", choices=("nchw", "nhwc"),
+                    help="kiln compile --layout (default: the target's preferred layout)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--filter", default="", help="regex on test names")
     ap.add_argument("--overrides", default=os.path.join(ROOT, "test", "e2e", "conformance_overrides.json"))
@@ -332,7 +336,8 @@ def main():
     print(f"{counts['pass']} passed, {counts['fail']} failed, "
           f"{counts['unsupported']} unsupported, {counts['xfail']} expected failures, "
           f"{counts['xpass']} unexpected passes, {counts['skip']} skipped "
-          f"({len(tests)} tests, target {args.target}, {elapsed:.0f} s)")
+          f"({len(tests)} tests, target {args.target}"
+          f"{', layout ' + args.layout if args.layout else ''}, {elapsed:.0f} s)")
     if args.compare_O0:
         print(f"-O0 vs -O3: {level_counts['compared']} compared where the optimiser "
               f"changed the IR, {level_counts['same']} with unchanged IR, "

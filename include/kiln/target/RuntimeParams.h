@@ -25,6 +25,11 @@ kiln_pool_params toPoolParams(MaxPool2DOp op);
 kiln_pool_params toPoolParams(AvgPool2DOp op);
 kiln_gemm_params toGemmParams(GemmOp op);
 
+/// True when `op` is a conv/pool op with `layout = #kiln<layout nhwc>`: its
+/// image operands are [N, H, W, C] (conv filters HWIO) and it runs the
+/// runtime's *_nhwc_f32 kernels.
+bool isNhwc(mlir::Operation *op);
+
 /// C initialisers, e.g. `{4, {1, 3, 8, 8}}`; floats print exactly (%a-free,
 /// round-trip decimal) so the generated code is byte-stable.
 std::string formatInitializer(const kiln_shape &shape);

@@ -60,6 +60,12 @@ static LogicalResult checkSupported(func::FuncOp func,
       op.emitError("no code generation for '")
           << name << "': the runtime has no kernel call for it yet";
       ok = false;
+    } else if (isNhwc(&op) && !allF32(&op)) {
+      op.emitError("no code generation for '")
+          << name
+          << "' in layout nhwc on non-f32 tensors: the runtime's NHWC kernels "
+             "are float32 only (int8 ops stay NCHW)";
+      ok = false;
     } else if (!isElementSizeGeneric(&op) && !allF32(&op) &&
                !isInt8Lowerable(&op) && !isCastLowerable(&op)) {
       op.emitError("no code generation for '")

@@ -27,7 +27,9 @@ void codegen::populateConvLowerings(KernelLoweringTable &table) {
   table[Conv2DOp::getOperationName()] = [](Operation *op,
                                            LoweringContext &ctx) {
     auto conv = cast<Conv2DOp>(op);
-    return lowerConv(conv, ctx, conv.getResidual(), "kiln_conv2d_f32");
+    // Same arguments in NHWC: the shapes carry the layout (HWIO filter).
+    return lowerConv(conv, ctx, conv.getResidual(),
+                     isNhwc(op) ? "kiln_conv2d_nhwc_f32" : "kiln_conv2d_f32");
   };
   table[ConvTranspose2DOp::getOperationName()] = [](Operation *op,
                                                     LoweringContext &ctx) {

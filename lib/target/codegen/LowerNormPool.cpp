@@ -55,11 +55,14 @@ static LogicalResult lowerLayerNorm(Operation *op, LoweringContext &ctx) {
   return success();
 }
 
-template <typename PoolOp> static KernelLowering pool(StringRef callee) {
-  return [callee = callee.str()](Operation *op, LoweringContext &ctx) {
+/// `nchw` or `nhwc` by the op's layout; both kernels take the same arguments.
+template <typename PoolOp>
+static KernelLowering pool(StringRef nchw, StringRef nhwc) {
+  return [nchw = nchw.str(), nhwc = nhwc.str()](Operation *op,
+                                                LoweringContext &ctx) {
     auto pool = cast<PoolOp>(op);
     ctx.callKernel(
-        op->getLoc(), callee,
+        op->getLoc(), isNhwc(op) ? nhwc : nchw,
         {ctx.params("kiln_pool_params", "pool",
                     formatInitializer(toPoolParams(pool))),
          ctx.shape(pool.getInput().getType()), ctx.pointer(pool.getInput()),
@@ -68,10 +71,11 @@ template <typename PoolOp> static KernelLowering pool(StringRef callee) {
   };
 }
 
-static KernelLowering globalPool(StringRef callee) {
-  return [callee = callee.str()](Operation *op, LoweringContext &ctx) {
+static KernelLowering globalPool(StringRef nchw, StringRef nhwc) {
+  return [nchw = nchw.str(), nhwc = nhwc.str()](Operation *op,
+                                                LoweringContext &ctx) {
     Value input = op->getOperand(0);
-    ctx.callKernel(op->getLoc(), callee,
+    ctx.callKernel(op->getLoc(), isNhwc(op) ? nhwc : nchw,
                    {ctx.shape(input.getType()), ctx.pointer(input),
                     ctx.resultPointer(op)});
     return success();
@@ -101,13 +105,13 @@ void codegen::populateNormPoolLowerings(KernelLoweringTable &table) {
   table[BatchNormOp::getOperationName()] = lowerBatchNorm;
   table[LayerNormOp::getOperationName()] = lowerLayerNorm;
   table[MaxPool2DOp::getOperationName()] =
-      pool<MaxPool2DOp>("kiln_max_pool2d_f32");
+      pool<MaxPool2DOp>("kiln_max_pool2d_f32", "kiln_max_pool2d_nhwc_f32");
   table[AvgPool2DOp::getOperationName()] =
-      pool<AvgPool2DOp>("kiln_avg_pool2d_f32");
+      pool<AvgPool2DOp>("kiln_avg_pool2d_f32", "kiln_avg_pool2d_nhwc_f32");
   table[GlobalAvgPoolOp::getOperationName()] =
-      globalPool("kiln_global_avg_pool_f32");
+      globalPool("kiln_global_avg_pool_f32", "kiln_global_avg_pool_nhwc_f32");
   table[GlobalMaxPoolOp::getOperationName()] =
-      globalPool("kiln_global_max_pool_f32");
+      globalPool("kiln_global_max_pool_f32", "kiln_global_max_pool_nhwc_f32");
   table[ReduceSumOp::getOperationName()] =
       reduce<ReduceSumOp>("kiln_reduce_sum_f32");
   table[ReduceMeanOp::getOperationName()] =

@@ -199,7 +199,8 @@ bool codegen::isInt8Lowerable(Operation *op) {
     return true;
   if (isa<RequantizeOp>(op))
     return true;
-  if (!isQuantizedOp(op) ||
+  // The int8 kernels are NCHW only.
+  if (!isQuantizedOp(op) || isNhwc(op) ||
       !isa<Conv2DOp, GemmOp, AddOp, MaxPool2DOp, AvgPool2DOp, GlobalAvgPoolOp>(
           op))
     return false;

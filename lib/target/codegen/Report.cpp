@@ -3,6 +3,7 @@
 #include "LibraryParts.h"
 
 #include "dialects/kiln/KilnDialect.h"
+#include "kiln/target/RuntimeParams.h"
 
 #include "mlir/IR/Location.h"
 
@@ -39,9 +40,10 @@ static int64_t numElements(Type type) {
 static int64_t countMacs(Operation *op) {
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     // Each output element reads one filter slice of (C/group) x kH x kW; the
-    // filter's leading dimension is the output channel count M.
+    // output channel count M leads an NCHW filter [M, C/g, kH, kW] and ends
+    // an NHWC (HWIO) one [kH, kW, C/g, M].
     Type filter = conv.getFilter().getType();
-    int64_t m = cast<RankedTensorType>(filter).getDimSize(0);
+    int64_t m = cast<RankedTensorType>(filter).getDimSize(isNhwc(op) ? 3 : 0);
     return m > 0 ? numElements(conv.getType()) * (numElements(filter) / m) : 0;
   }
   if (auto deconv = dyn_cast<ConvTranspose2DOp>(op)) {

@@ -104,6 +104,11 @@ kiln_gemm_params codegen::toGemmParams(GemmOp op) {
   return p;
 }
 
+bool codegen::isNhwc(Operation *op) {
+  auto layout = op->getAttrOfType<ImageLayoutAttr>("layout");
+  return layout && layout.getValue() == ImageLayout::nhwc;
+}
+
 std::string codegen::formatFloat(float value) {
   if (std::isinf(value))
     return value > 0 ? "INFINITY" : "-INFINITY";
