@@ -19,6 +19,20 @@
 kiln_status kiln_avg_pool2d_f32(const kiln_pool_params *params,
                                 const kiln_shape *in_shape, const float *input,
                                 const kiln_shape *out_shape, float *output) {
+  kiln_status st =
+      kiln_internal_check_nchw(params, in_shape, input, out_shape, output);
+  if (st != KILN_OK)
+    return st;
+  /* One unpadded window over the whole plane (DS-CNN's head) is a
+   * GlobalAveragePool: a contiguous reduction per channel, which the ISA
+   * builds vectorise, instead of one window walked a lane at a time. Without
+   * padding both count modes divide by H * W. */
+  if (out_shape->dims[2] == 1 && out_shape->dims[3] == 1 &&
+      params->kernel[0] == in_shape->dims[2] &&
+      params->kernel[1] == in_shape->dims[3] && params->pad[0] == 0 &&
+      params->pad[1] == 0 && params->pad[2] == 0 && params->pad[3] == 0)
+    return kiln_internal_global_pool_f32(KILN_REDUCE_MEAN, in_shape, input,
+                                         output);
   return kiln_internal_pool2d_f32(0, params, in_shape, input, out_shape,
                                   output);
 }

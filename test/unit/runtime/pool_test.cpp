@@ -127,6 +127,16 @@ TEST(AvgPool, KnownIncludePadValue) {
   EXPECT_FLOAT_EQ(y[0], 2.5f);
 }
 
+// A window over the whole unpadded plane takes the global-pool reduction.
+TEST(AvgPool, WholePlaneWindow) {
+  PoolCase k{2, 3, 25, 5, 25, 5};
+  EXPECT_TRUE(check_pool(k, false, 8));
+  k.include_pad = true;
+  EXPECT_TRUE(check_pool(k, false, 9));
+  k.sh = k.sw = 3;
+  EXPECT_TRUE(check_pool(k, false, 10));
+}
+
 TEST(GlobalPool, AvgAndMax) {
   std::vector<int32_t> dims = {2, 3, 4, 5};
   auto x = random_floats(size_t(numel(dims)), 7);
