@@ -335,6 +335,37 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return getResult();
 }
 
+namespace {
+/// A transpose that keeps the relative order of every dimension larger than 1
+/// moves no data: it is a reshape, which aliases its input and composes with
+/// neighbouring reshapes.
+struct TransposeOfUnitDimsIsReshape final : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
+    auto type = op.getInput().getType();
+    // A per-axis quantised type names its channel dimension; moving it needs
+    // a new type, not a reshape.
+    if (isa<quant::UniformQuantizedPerAxisType>(type.getElementType()))
+      return failure();
+    int64_t last = -1;
+    for (int64_t p : op.getPerm()) {
+      if (type.getDimSize(p) == 1)
+        continue;
+      if (p < last)
+        return failure();
+      last = p;
+    }
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), op.getInput());
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                              MLIRContext *context) {
+  patterns.add<TransposeOfUnitDimsIsReshape>(context);
+}
+
 OpFoldResult ConcatOp::fold(FoldAdaptor) {
   if (getInputs().size() == 1 && getInputs().front().getType() == getType())
     return getInputs().front();

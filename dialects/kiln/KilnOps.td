@@ -547,7 +547,9 @@ def Kiln_ReshapeOp : Kiln_Op<"reshape"> {
 def Kiln_TransposeOp : Kiln_InferOp<"transpose"> {
   let summary = "permutes the dimensions of a tensor";
   let description = [{
-    Output dimension `i` is input dimension `perm[i]`.
+    Output dimension `i` is input dimension `perm[i]`. A permutation that
+    only moves size-1 dimensions canonicalises to `kiln.reshape` (no data
+    moves), e.g. `[N, 1, 1, C] -> [N, C, 1, 1]` after an NHWC global pool.
 
     ```mlir
     %y = kiln.transpose %x {perm = array<i64: 0, 2, 3, 1>}
@@ -557,6 +559,7 @@ def Kiln_TransposeOp : Kiln_InferOp<"transpose"> {
   let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Kiln_Tensor:$output);
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Kiln_ConcatOp : Kiln_InferOp<"concat"> {

@@ -64,6 +64,42 @@ func.func @identity_transpose(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // -----
 
+// The NHWC global pool's [N, 1, 1, C] back to NCHW moves no data: a reshape,
+// which then merges with the flatten.
+// CHECK-LABEL: func @transpose_of_unit_dims_is_reshape
+func.func @transpose_of_unit_dims_is_reshape(%x: tensor<1x1x1x64xf32>) -> (tensor<1x64x1x1xf32>, tensor<1x64xf32>) {
+  // CHECK-NOT: kiln.transpose
+  // CHECK: %[[R:.*]] = kiln.reshape %arg0 : (tensor<1x1x1x64xf32>) -> tensor<1x64x1x1xf32>
+  // CHECK: %[[F:.*]] = kiln.reshape %arg0 : (tensor<1x1x1x64xf32>) -> tensor<1x64xf32>
+  // CHECK: return %[[R]], %[[F]]
+  %0 = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x1x1x64xf32>) -> tensor<1x64x1x1xf32>
+  %1 = kiln.reshape %0 : (tensor<1x64x1x1xf32>) -> tensor<1x64xf32>
+  return %0, %1 : tensor<1x64x1x1xf32>, tensor<1x64xf32>
+}
+
+// -----
+
+// Two dimensions larger than 1 swap places: data moves, the transpose stays.
+// CHECK-LABEL: func @transpose_moving_data_stays
+func.func @transpose_moving_data_stays(%x: tensor<1x1x4x64xf32>) -> tensor<1x64x1x4xf32> {
+  // CHECK: kiln.transpose %arg0 {perm = array<i64: 0, 3, 1, 2>}
+  // CHECK-NOT: kiln.reshape
+  %0 = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x1x4x64xf32>) -> tensor<1x64x1x4xf32>
+  return %0 : tensor<1x64x1x4xf32>
+}
+
+// -----
+
+// A per-axis quantised tensor names its channel dimension: no reshape.
+// CHECK-LABEL: func @per_axis_transpose_stays
+func.func @per_axis_transpose_stays(%x: tensor<4x1x1x1x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>>) -> tensor<1x1x1x4x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>> {
+  // CHECK: kiln.transpose
+  %0 = kiln.transpose %x {perm = array<i64: 1, 2, 3, 0>} : (tensor<4x1x1x1x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>>) -> tensor<1x1x1x4x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>>
+  return %0 : tensor<1x1x1x4x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>>
+}
+
+// -----
+
 // CHECK-LABEL: func @add_zero_mul_one
 func.func @add_zero_mul_one(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // CHECK-NOT: kiln.add
