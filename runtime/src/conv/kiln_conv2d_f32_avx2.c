@@ -54,6 +54,19 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
           0.0f,        bias ? bias + (ptrdiff_t)gi * g.m_per_g : NULL,
           &params->act};
       const float *a = weights + (ptrdiff_t)gi * g.m_per_g * k;
+      if (direct_b && hw_out == 1) {
+        /* One output position (squeeze-excite convs on a pooled 1x1 map):
+         * a GEMM tile would fill one of its 32 columns, so each output
+         * channel is a dot product of its filter row with the input
+         * vector, the filters streamed once. out = x . W^T with the bias
+         * as a per-column add. */
+        const kiln_avx2_epilogue dot = {
+            1.0f, ep.residual, 0, bias ? ep.row_bias : NULL, 0, 1, 1.0f, NULL,
+            &params->act};
+        kiln_avx2_gemm_bt_rows(1, g.m_per_g, k, in_g, k, a, k,
+                               output + out_off, g.m_per_g, &dot);
+        continue;
+      }
       if (direct_b) {
         const kiln_avx2_strided_b b = {in_g, g.h * g.w, 1};
         kiln_x86_gemm(g.m_per_g, hw_out, k, a, k, 1, kiln_avx2_pack_strided_b,

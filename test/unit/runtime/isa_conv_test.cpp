@@ -84,6 +84,8 @@ const ConvCase kCases[] = {
     {1, 4, 7, 7, 4, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 4},    // 7x7 plane, 5x5 flat
     {1, 2, 14, 14, 4, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3, 2},  // 14x14 7x7 flat x2
     {1, 3, 16, 15, 3, 3, 3, 1, 1, 1, 1, 0, 2, 2, 0, 3},  // flat, 240 outputs
+    {2, 70, 1, 1, 37, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},  // SE 1x1: dot rows
+    {1, 12, 1, 1, 10, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2},  // 1x1 spatial, groups
 };
 
 TEST(IsaConv, EdgeShapesWithBiasResidualAndActivation) {
