@@ -354,18 +354,30 @@ static void kiln_avx512_flat_prepare(const kiln_conv_params *pr,
                                      kiln_avx512_flat_plan *plan) {
   plan->count = g->oh * g->ow;
   plan->blocks = (plan->count + 15) / 16;
-  for (int t = 0; t < K * K; ++t) {
-    const int32_t ki = t / K, kj = t % K;
-    plan->off[t] = (ptrdiff_t)(ki - pr->pad[0]) * g->w + (kj - pr->pad[1]);
-    for (int32_t b = 0; b < plan->blocks; ++b) {
-      uint32_t m = 0;
-      for (int32_t l = 0; l < 16; ++l) {
-        const int32_t j = b * 16 + l, oh = j / g->ow, ow = j % g->ow;
-        const int32_t ih = oh - pr->pad[0] + ki, iw = ow - pr->pad[1] + kj;
-        if (j < plan->count && ih >= 0 && ih < g->h && iw >= 0 && iw < g->w)
-          m |= 1u << l;
+  for (int t = 0; t < K * K; ++t)
+    plan->off[t] =
+        (ptrdiff_t)(t / K - pr->pad[0]) * g->w + (t % K - pr->pad[1]);
+  for (int32_t i = 0; i < plan->blocks * K * K; ++i)
+    plan->mask[i] = 0;
+  /* Output by output with (oh, ow) stepped, not divided: this runs on every
+   * call, and DS-CNN's whole conv is a few microseconds. */
+  int32_t oh = 0, ow = 0;
+  for (int32_t j = 0; j < plan->count; ++j) {
+    __mmask16 *m = plan->mask + (j >> 4) * K * K;
+    const __mmask16 bit = (__mmask16)(1u << (j & 15));
+    for (int ki = 0; ki < K; ++ki) {
+      const int32_t ih = oh - pr->pad[0] + ki;
+      if (ih < 0 || ih >= g->h)
+        continue;
+      for (int kj = 0; kj < K; ++kj) {
+        const int32_t iw = ow - pr->pad[1] + kj;
+        if (iw >= 0 && iw < g->w)
+          m[ki * K + kj] |= bit;
       }
-      plan->mask[b * K * K + t] = (__mmask16)m;
+    }
+    if (++ow == g->ow) {
+      ow = 0;
+      ++oh;
     }
   }
 }
