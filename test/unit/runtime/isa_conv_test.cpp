@@ -86,6 +86,7 @@ const ConvCase kCases[] = {
     {1, 3, 16, 15, 3, 3, 3, 1, 1, 1, 1, 0, 2, 2, 0, 3},  // flat, 240 outputs
     {2, 70, 1, 1, 37, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},  // SE 1x1: dot rows
     {1, 12, 1, 1, 10, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2},  // 1x1 spatial, groups
+    {1, 32, 6, 9, 260, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, // 2 row blocks, k 288
 };
 
 TEST(IsaConv, EdgeShapesWithBiasResidualAndActivation) {
