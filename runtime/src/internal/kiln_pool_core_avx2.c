@@ -1,5 +1,5 @@
-/* MaxPool/AveragePool window, AVX2: 8 outputs of a row per vector. */
-#include "kiln_avx2.h"
+/* MaxPool/AveragePool windows: 8 (AVX2) or 16 (AVX-512) outputs a vector. */
+#include "kiln_avx512.h"
 #include "kiln_ref.h"
 
 #include <math.h>
@@ -24,6 +24,44 @@ static inline __m256 kiln_avx2_max_nan(__m256 acc, __m256 x) {
   return _mm256_blendv_ps(_mm256_max_ps(acc, x), acc,
                           _mm256_cmp_ps(acc, acc, _CMP_UNORD_Q));
 }
+
+#if KILN_HAVE_AVX512
+/* 16 outputs of one row whose windows lie inside the row (columns
+ * c0 + sw * lane + kj * dw), rows h0 + ki * dh inside [0, h) only, taps in
+ * the reference's order; `count` is AveragePool's divisor (0 gives 0). */
+static void kiln_avx512_pool_block(int is_max, const float *plane, int32_t w,
+                                   int32_t h0, int32_t kh, int32_t dh,
+                                   int32_t h, int32_t c0, int32_t kw,
+                                   int32_t dw, int32_t sw, int32_t count,
+                                   float *dst) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
+                                         22, 24, 26, 28, 30);
+  __m512 acc = _mm512_set1_ps(is_max ? -INFINITY : 0.0f);
+  for (int32_t ki = 0; ki < kh; ++ki) {
+    const int32_t ih = h0 + ki * dh;
+    if (ih < 0 || ih >= h)
+      continue;
+    const float *src = plane + (ptrdiff_t)ih * w + c0;
+    for (int32_t kj = 0; kj < kw; ++kj) {
+      const float *at = src + (ptrdiff_t)kj * dw;
+      const __m512 x =
+          sw == 1 ? _mm512_loadu_ps(at)
+                  : _mm512_permutex2var_ps(_mm512_loadu_ps(at), even,
+                                           _mm512_loadu_ps(at + 16));
+      if (is_max)
+        /* The reference's (v > acc || v != v) ? v : acc, as the AVX2 loop. */
+        acc = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(acc, acc, _CMP_UNORD_Q),
+                                   _mm512_max_ps(acc, x), acc);
+      else
+        acc = _mm512_add_ps(acc, x);
+    }
+  }
+  if (!is_max)
+    acc = count == 0 ? _mm512_setzero_ps()
+                     : _mm512_div_ps(acc, _mm512_set1_ps((float)count));
+  _mm512_storeu_ps(dst, acc);
+}
+#endif
 
 /* Same contract as the reference (kiln_pool_core.c). Every lane does the
  * reference's arithmetic in the reference's order (taps row by row, padding
@@ -59,6 +97,23 @@ kiln_status kiln_internal_pool2d_f32(int is_max, const kiln_pool_params *p,
       const int32_t rows_padded = kiln_avx2_taps_inside(
           h0, kh, p->dilation[0], -p->pad[0], h + p->pad[2]);
       for (int32_t ow = 0; ow < ow_n; ow += 8) {
+#if KILN_HAVE_AVX512
+        /* 16 outputs whose windows stay inside the row: the same per-lane
+         * arithmetic in the same order on zmm (SqueezeNet's 3x3 stride-2
+         * max pools are most of their rows). */
+        if (ow + 16 <= ow_n && sw <= 2) {
+          const int32_t c0 = ow * sw - p->pad[1];
+          if (c0 >= 0 && c0 + 15 * sw + (kw - 1) * dw + (sw == 2) < w) {
+            kiln_avx512_pool_block(is_max, plane, w, h0, kh, p->dilation[0],
+                                   h, c0, kw, dw, sw,
+                                   p->count_include_pad ? kw * rows_padded
+                                                        : kw * rows,
+                                   dst + (ptrdiff_t)oh * ow_n + ow);
+            ow += 8; /* and 8 more by the loop */
+            continue;
+          }
+        }
+#endif
         const int32_t n_out = ow_n - ow < 8 ? ow_n - ow : 8;
         const int32_t w0 = ow * sw - p->pad[1];
         /* Last input column any lane's window reads (+1 for stride 2's

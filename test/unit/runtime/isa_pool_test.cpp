@@ -68,6 +68,8 @@ const PoolCase kCases[] = {
     {1, 2, 11, 11, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1},   // ceil + incl
     {1, 1, 3, 3, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0},     // all-pad taps
     {1, 4, 7, 7, 7, 7, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1},     // whole plane
+    {1, 2, 27, 55, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 0},   // SqueezeNet s2
+    {1, 2, 9, 70, 3, 3, 1, 1, 1, 2, 1, 2, 1, 2, 0, 0, 1},    // zmm s1 dilated
 };
 
 TEST(IsaPool, EdgeShapesBitExact) {
