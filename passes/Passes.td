@@ -275,6 +275,42 @@ def KilnFuseElementwisePass : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"
 // layout
 //===----------------------------------------------------------------------===//
 
+def KilnConvertLayoutPass : Pass<"kiln-convert-layout", "mlir::func::FuncOp"> {
+  let summary = "rewrites float conv and pool ops to the requested image layout";
+  let description = [{
+    Every float `kiln.conv2d`, `kiln.max_pool2d`, `kiln.avg_pool2d`,
+    `kiln.global_avg_pool` and `kiln.global_max_pool` (rank 4) whose
+    `layout` differs from `layout` gets that layout: its input (and a conv's
+    residual) through `kiln.transpose` `[0, 2, 3, 1]`, a conv's filter from
+    OIHW to HWIO through `[2, 3, 1, 0]` (constant folding evaluates it on a
+    constant filter), and its result back to NCHW through `[0, 3, 1, 2]`
+    (the inverse permutations for `layout=nchw`). Between two converted ops
+    the transposes compose to the identity and disappear; the rest is left
+    to `kiln-cancel-transposes`. Quantised ops stay NCHW (the int8 kernels
+    are NCHW only).
+
+    ```mlir
+    %y = kiln.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>)
+        -> tensor<1x4x6x6xf32>
+    // becomes, with layout=nhwc
+    %t = kiln.transpose %x {perm = array<i64: 0, 2, 3, 1>} : ...
+    %f = kiln.transpose %w {perm = array<i64: 2, 3, 1, 0>} : ...
+    %c = kiln.conv2d %t, %f {layout = #kiln<layout nhwc>}
+        : (tensor<1x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<1x6x6x4xf32>
+    %y = kiln.transpose %c {perm = array<i64: 0, 3, 1, 2>} : ...
+    ```
+  }];
+  let options = [
+    Option<"layout", "layout", "::kiln::ImageLayout",
+           /*default=*/"::kiln::ImageLayout::nhwc",
+           "the image layout to convert conv and pool ops to",
+           [{::llvm::cl::values(
+               clEnumValN(::kiln::ImageLayout::nchw, "nchw", "[N, C, H, W] (ONNX's)"),
+               clEnumValN(::kiln::ImageLayout::nhwc, "nhwc", "[N, H, W, C]"))}]>,
+  ];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
 def KilnCancelTransposesPass : Pass<"kiln-cancel-transposes", "mlir::func::FuncOp"> {
   let summary = "sinks transposes through elementwise ops so that pairs cancel";
   let description = [{
@@ -286,8 +322,14 @@ def KilnCancelTransposesPass : Pass<"kiln-cancel-transposes", "mlir::func::FuncO
     mapped through the permutation: softmax and log_softmax (`axis`),
     reductions (`axes`; without keepdims the transpose then permutes only
     the kept dimensions), and a concat whose inputs all carry the same
-    permutation. Consecutive transposes then compose, and a composition
-    that is the identity disappears (the transpose folder).
+    permutation. A lower-rank or broadcast operand (squeeze-excitation's
+    `[N, C, 1, 1]` scale) takes the other layout when that moves only size-1
+    dimensions (a reshape). `kiln.pad` moves with its amounts permuted. A
+    flatten into a fully-connected layer, `gemm`/`matmul` of
+    `reshape(transpose(x))` and a constant weight, becomes `reshape(x)` with
+    the weight's contraction index permuted to x's element order (exact).
+    Consecutive transposes then compose, and a composition that is the
+    identity disappears (the transpose folder).
 
     ```mlir
     %t = kiln.transpose %x {perm = array<i64: 0, 2, 3, 1>} : ...

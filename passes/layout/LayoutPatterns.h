@@ -3,10 +3,15 @@
 #ifndef KILN_PASSES_LAYOUT_LAYOUTPATTERNS_H
 #define KILN_PASSES_LAYOUT_LAYOUTPATTERNS_H
 
+#include "dialects/kiln/KilnDialect.h"
+
 #include "mlir/IR/PatternMatch.h"
 
 namespace kiln {
 void populateCancelTransposesPatterns(mlir::RewritePatternSet &patterns);
+/// Float conv and pool ops not in `target` move to it between transposes.
+void populateConvertLayoutPatterns(mlir::RewritePatternSet &patterns,
+                                   ImageLayout target);
 } // namespace kiln
 
 #endif // KILN_PASSES_LAYOUT_LAYOUTPATTERNS_H

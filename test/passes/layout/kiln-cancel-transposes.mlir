@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s --split-input-file --kiln-cancel-transposes | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-cancel-transposes --kiln-fold-constants | FileCheck %s --check-prefix=FOLD
 
 // The transpose sinks below relu and meets its inverse.
 // CHECK-LABEL: func.func @unary
@@ -33,10 +34,16 @@ func.func @binary(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // -----
 
-// Different permutations, a transpose with a second user, and a
-// lower-rank operand (which broadcasts differently after the move) stay.
+// Different permutations and a transpose with a second user stay.
 // CHECK-LABEL: func.func @must_not_sink
-// CHECK-COUNT-4: kiln.transpose
+// CHECK-COUNT-3: kiln.transpose
+// CHECK-NOT: kiln.transpose
+// A lower-rank operand broadcasts differently after the move: it is first
+// reshaped to full rank ([2] -> [1, 1, 2]), then transposed ([2, 1, 1]).
+// CHECK: %[[V:.*]] = kiln.reshape %arg2 : (tensor<2xf32>) -> tensor<1x1x2xf32>
+// CHECK: %[[VT:.*]] = kiln.transpose %[[V]] {perm = array<i64: 2, 1, 0>} : (tensor<1x1x2xf32>) -> tensor<2x1x1xf32>
+// CHECK: %[[E:.*]] = kiln.mul %arg0, %[[VT]] : (tensor<2x3x4xf32>, tensor<2x1x1xf32>) -> tensor<2x3x4xf32>
+// CHECK: kiln.transpose %[[E]] {perm = array<i64: 2, 1, 0>}
 func.func @must_not_sink(%a: tensor<2x3x4xf32>, %b: tensor<3x2x4xf32>, %v: tensor<2xf32>) -> (tensor<3x2x4xf32>, tensor<3x2x4xf32>, tensor<4x3x2xf32>, tensor<4x3x2xf32>) {
   %ta = kiln.transpose %a {perm = array<i64: 1, 0, 2>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
   %s = kiln.add %ta, %b : (tensor<3x2x4xf32>, tensor<3x2x4xf32>) -> tensor<3x2x4xf32>
@@ -107,4 +114,125 @@ func.func @axis_ops_must_not_move(%a: tensor<1x8x4x4xf32>, %b: tensor<1x4x4x2xf3
   %c = kiln.concat %ta, %b {axis = 3 : i64} : (tensor<1x4x4x8xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x10xf32>
   %s = kiln.softmax %ta {axis = -1 : i64} : (tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
   return %c, %s, %ta : tensor<1x4x4x10xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// A pad moves below the transpose with its amounts permuted: output
+// dimension i is input dimension perm[i]. Mode and value stay.
+// CHECK-LABEL: func.func @pad_permuted
+// CHECK-NEXT: %[[P:.*]] = kiln.pad %arg0 {mode = #kiln<pad_mode reflect>, pads = array<i64: 0, 1, 2, 0, 0, 3, 4, 0>} : (tensor<1x6x6x8xf32>) -> tensor<1x10x12x8xf32>
+// CHECK-NEXT: return %[[P]]
+func.func @pad_permuted(%x: tensor<1x6x6x8xf32>) -> tensor<1x10x12x8xf32> {
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x6x6x8xf32>) -> tensor<1x8x6x6xf32>
+  %p = kiln.pad %t {pads = array<i64: 0, 0, 1, 2, 0, 0, 3, 4>, mode = #kiln<pad_mode reflect>}
+      : (tensor<1x8x6x6xf32>) -> tensor<1x8x10x12xf32>
+  %y = kiln.transpose %p {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x8x10x12xf32>) -> tensor<1x10x12x8xf32>
+  return %y : tensor<1x10x12x8xf32>
+}
+
+// -----
+
+// Squeeze-excitation: the NCHW scale [1, C, 1, 1] (and a rank-3 [C, 1, 1]
+// one) takes the NHWC layout through a reshape and a transpose that moves
+// only size-1 dimensions, so the feature map's transpose sinks and cancels.
+// CHECK-LABEL: func.func @broadcast_scale
+// CHECK: %[[S:.*]] = kiln.transpose %arg1 {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x8x1x1xf32>) -> tensor<1x1x1x8xf32>
+// CHECK: %[[M:.*]] = kiln.mul %[[S]], %arg0 : (tensor<1x1x1x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+// CHECK: %[[R:.*]] = kiln.reshape %arg2 : (tensor<8x1x1xf32>) -> tensor<1x8x1x1xf32>
+// CHECK: %[[B:.*]] = kiln.transpose %[[R]] {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x8x1x1xf32>) -> tensor<1x1x1x8xf32>
+// CHECK: %[[A:.*]] = kiln.add %[[M]], %[[B]] : (tensor<1x4x4x8xf32>, tensor<1x1x1x8xf32>) -> tensor<1x4x4x8xf32>
+// CHECK-NEXT: return %[[A]]
+func.func @broadcast_scale(%x: tensor<1x4x4x8xf32>, %s: tensor<1x8x1x1xf32>, %b: tensor<8x1x1xf32>) -> tensor<1x4x4x8xf32> {
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %m = kiln.mul %s, %t : (tensor<1x8x1x1xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %a = kiln.add %m, %b : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %y = kiln.transpose %a {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x8xf32>
+  return %y : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// Not moved: the other side is a full-size run-time tensor (moving the
+// transpose onto it would copy as much data); the transpose that moves only
+// size-1 dimensions is a reshape and stays put.
+// CHECK-LABEL: func.func @binary_must_not_sink
+// CHECK: %[[T:.*]] = kiln.transpose %arg0
+// CHECK-NEXT: kiln.add %[[T]], %arg1
+// CHECK: %[[U:.*]] = kiln.transpose %arg2
+// CHECK-NEXT: kiln.mul %[[U]], %arg3
+func.func @binary_must_not_sink(%x: tensor<1x4x4x8xf32>, %r: tensor<1x8x4x4xf32>,
+                                %u: tensor<1x1x1x8xf32>, %v: tensor<1x8x1x1xf32>)
+    -> (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) {
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %a = kiln.add %t, %r : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %tu = kiln.transpose %u {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x1x1x8xf32>) -> tensor<1x8x1x1xf32>
+  %m = kiln.mul %tu, %v : (tensor<1x8x1x1xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x1x1xf32>
+  return %a, %m : tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>
+}
+
+// -----
+
+// Flatten into a fully-connected layer: reshape(transpose(x)) becomes
+// reshape(x) and the constant weight's contraction index is permuted to x's
+// element order (evaluated by constant folding; see FOLD below).
+// CHECK-LABEL: func.func @flatten_gemm
+// CHECK: %[[WS:.*]] = kiln.constant {{.*}} : tensor<3x2x2x2xf32>
+// CHECK: %[[WT:.*]] = kiln.transpose %[[WS]] {perm = array<i64: 0, 2, 3, 1>} : (tensor<3x2x2x2xf32>) -> tensor<3x2x2x2xf32>
+// CHECK: %[[WF:.*]] = kiln.reshape %[[WT]] : (tensor<3x2x2x2xf32>) -> tensor<3x8xf32>
+// CHECK: %[[A:.*]] = kiln.reshape %arg0 : (tensor<1x2x2x2xf32>) -> tensor<1x8xf32>
+// CHECK: kiln.gemm %[[A]], %[[WF]] {trans_b = true}
+// FOLD-LABEL: func.func @flatten_gemm
+// FOLD: %[[W:.*]] = kiln.constant dense<{{\[\[}}0.000000e+00, 4.000000e+00, 1.000000e+00, 5.000000e+00, 2.000000e+00, 6.000000e+00, 3.000000e+00, 7.000000e+00], [8.{{.*}}]]> : tensor<3x8xf32>
+// FOLD-NOT: kiln.transpose
+// FOLD: %[[A:.*]] = kiln.reshape %arg0 : (tensor<1x2x2x2xf32>) -> tensor<1x8xf32>
+// FOLD: kiln.gemm %[[A]], %[[W]] {trans_b = true}
+func.func @flatten_gemm(%x: tensor<1x2x2x2xf32>) -> tensor<1x3xf32> {
+  %w = kiln.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+                            [8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0],
+                            [16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0]]> : tensor<3x8xf32>
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %f = kiln.reshape %t : (tensor<1x2x2x2xf32>) -> tensor<1x8xf32>
+  %y = kiln.gemm %f, %w {trans_b = true} : (tensor<1x8xf32>, tensor<3x8xf32>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}
+
+// -----
+
+// The same through a matmul ([K, N] weight): the rows are permuted.
+// CHECK-LABEL: func.func @flatten_matmul
+// CHECK: %[[WS:.*]] = kiln.constant dense<1.000000e+00> : tensor<3x2x2x5xf32>
+// CHECK: %[[WT:.*]] = kiln.transpose %[[WS]] {perm = array<i64: 1, 2, 0, 3>} : (tensor<3x2x2x5xf32>) -> tensor<2x2x3x5xf32>
+// CHECK: %[[WF:.*]] = kiln.reshape %[[WT]] : (tensor<2x2x3x5xf32>) -> tensor<12x5xf32>
+// CHECK: %[[A:.*]] = kiln.reshape %arg0 : (tensor<1x2x2x3xf32>) -> tensor<1x12xf32>
+// CHECK: kiln.matmul %[[A]], %[[WF]]
+func.func @flatten_matmul(%x: tensor<1x2x2x3xf32>) -> tensor<1x5xf32> {
+  %w = kiln.constant dense<1.0> : tensor<12x5xf32>
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x2x2x3xf32>) -> tensor<1x3x2x2xf32>
+  %f = kiln.reshape %t : (tensor<1x3x2x2xf32>) -> tensor<1x12xf32>
+  %y = kiln.matmul %f, %w : (tensor<1x12xf32>, tensor<12x5xf32>) -> tensor<1x5xf32>
+  return %y : tensor<1x5xf32>
+}
+
+// -----
+
+// Not moved: a run-time weight (permuting it would cost a transpose per
+// inference), and a reshape that folds the batch into the rows.
+// CHECK-LABEL: func.func @flatten_must_not_move
+// CHECK: %[[T:.*]] = kiln.transpose %arg0
+// CHECK: %[[F:.*]] = kiln.reshape %[[T]]
+// CHECK: kiln.gemm %[[F]], %arg1 {trans_b = true}
+// CHECK: %[[T2:.*]] = kiln.transpose %arg2
+// CHECK: %[[F2:.*]] = kiln.reshape %[[T2]]
+// CHECK: kiln.gemm %[[F2]], %{{.*}} {trans_b = true}
+func.func @flatten_must_not_move(%x: tensor<1x2x2x2xf32>, %w: tensor<3x8xf32>,
+                                 %z: tensor<2x2x2x2xf32>) -> (tensor<1x3xf32>, tensor<8x3xf32>) {
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %f = kiln.reshape %t : (tensor<1x2x2x2xf32>) -> tensor<1x8xf32>
+  %y = kiln.gemm %f, %w {trans_b = true} : (tensor<1x8xf32>, tensor<3x8xf32>) -> tensor<1x3xf32>
+  %c = kiln.constant dense<1.0> : tensor<3x2xf32>
+  %t2 = kiln.transpose %z {perm = array<i64: 0, 3, 1, 2>} : (tensor<2x2x2x2xf32>) -> tensor<2x2x2x2xf32>
+  %f2 = kiln.reshape %t2 : (tensor<2x2x2x2xf32>) -> tensor<8x2xf32>
+  %y2 = kiln.gemm %f2, %c {trans_b = true} : (tensor<8x2xf32>, tensor<3x2xf32>) -> tensor<8x3xf32>
+  return %y, %y2 : tensor<1x3xf32>, tensor<8x3xf32>
 }
