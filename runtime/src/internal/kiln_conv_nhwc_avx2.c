@@ -46,19 +46,53 @@ static void kiln_nhwc2_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
   acc[8] = c40, acc[9] = c41, acc[10] = c50, acc[11] = c51;
 }
 
-/* Panel rows (t, c) for taps [t0, t0 + ntaps) and channels [c0, c0 + kc):
- * HWIO row (t * c_per_g + c) is already a row of B, so this copies nc
- * columns, zero-filled to the 16 the tile multiplies. */
-static void kiln_nhwc2_pack(const float *w_cols, int32_t m, int32_t c_per_g,
+/* Panel rows (t, e) for runs [t0, t0 + ntaps), slice [c0, c0 + kc) of each:
+ * HWIO row (t * run + e) is already a row of B, so this copies nc columns,
+ * zero-filled to the 16 the tile multiplies. */
+static void kiln_nhwc2_pack(const float *w_cols, int32_t m, int32_t run,
                             int32_t t0, int32_t ntaps, int32_t c0, int32_t kc,
                             int32_t nc, float *panel) {
   for (int32_t t = 0; t < ntaps; ++t)
     for (int32_t c = 0; c < kc; ++c, panel += KILN_AVX2_NR) {
-      const float *src = w_cols + ((ptrdiff_t)(t0 + t) * c_per_g + c0 + c) * m;
+      const float *src = w_cols + ((ptrdiff_t)(t0 + t) * run + c0 + c) * m;
       _mm256_store_ps(panel, kiln_avx2_load_n(src, nc));
       _mm256_store_ps(panel + 8, nc > 8 ? kiln_avx2_load_n(src + 8, nc - 8)
                                         : _mm256_setzero_ps());
     }
+}
+
+/* Adds the tile's rows [0, mr) to the output: `first` / `last` say which
+ * k-chunk this is (later chunks add onto the partial sums earlier ones
+ * stored; the residual enters with the first, so it may be the output
+ * buffer itself; bias and activation come with the last). */
+static inline __attribute__((always_inline)) void
+kiln_nhwc2_finish(const __m256 *acc, int32_t mr, int32_t nc, int first,
+                  int last, const __m256 *bv, const float *residual, float *out,
+                  int32_t ldo, const kiln_activation *act) {
+  const int32_t halves = nc > 8 ? 2 : 1;
+  for (int32_t r = 0; r < mr; ++r, out += ldo) {
+    for (int32_t h = 0; h < halves; ++h) {
+      const int32_t cnt = nc - 8 * h;
+      __m256 v = acc[2 * r + h];
+      if (!first)
+        v = _mm256_add_ps(v, kiln_avx2_load_n(out + 8 * h, cnt));
+      else if (residual != NULL)
+        v = _mm256_add_ps(
+            v, kiln_avx2_load_n(residual + (ptrdiff_t)r * ldo + 8 * h, cnt));
+      if (last)
+        v = kiln_avx2_act(act, _mm256_add_ps(v, bv[h]));
+      kiln_avx2_store_n(out + 8 * h, v, cnt);
+    }
+  }
+}
+
+static inline void kiln_nhwc2_bias(const float *bias, int32_t nc, __m256 *bv) {
+  bv[0] = bv[1] = _mm256_setzero_ps();
+  if (bias != NULL) {
+    bv[0] = kiln_avx2_load_n(bias, nc);
+    if (nc > 8)
+      bv[1] = kiln_avx2_load_n(bias + 8, nc - 8);
+  }
 }
 
 void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *pr,
@@ -67,79 +101,85 @@ void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *pr,
                               const float *residual, float *output) {
   _Alignas(32) float panel[KILN_AVX2_KC * KILN_AVX2_NR];
   _Alignas(32) float zeros[KILN_AVX2_KC];
+  _Alignas(32) float edge[KILN_NHWC2_MR * KILN_AVX2_KC];
   memset(zeros, 0, sizeof zeros);
-  const int32_t taps = g->kh * g->kw, cg = g->c_per_g;
-  /* A chunk is whole taps of all channels when a tap fits the panel, else
-   * one tap's channels in panel-deep slices. */
-  const int32_t kc_max = cg < KILN_AVX2_KC ? cg : KILN_AVX2_KC;
-  int32_t taps_per = cg < KILN_AVX2_KC ? KILN_AVX2_KC / cg : 1;
+  kiln_nhwc_rows rows;
+  kiln_internal_nhwc_rows_init(pr, g, &rows);
+  const int32_t taps = rows.taps, run = rows.run;
+  /* A chunk is whole runs when a run fits the panel, else one run in
+   * panel-deep slices. */
+  const int32_t kc_max = run < KILN_AVX2_KC ? run : KILN_AVX2_KC;
+  int32_t taps_per = run < KILN_AVX2_KC ? KILN_AVX2_KC / run : 1;
   if (taps_per > KILN_NHWC2_TAPS)
     taps_per = KILN_NHWC2_TAPS;
   const int32_t pixels = g->oh * g->ow;
+  const int32_t panels = (g->m_per_g + KILN_AVX2_NR - 1) / KILN_AVX2_NR;
+  /* When all of B fits the panel buffer (small K), it is packed once and
+   * each tile of pixels computes all M columns from one set of row
+   * pointers. */
+  const int whole_b =
+      taps <= taps_per && (int64_t)panels * taps * run <= KILN_AVX2_KC;
   const float *ptrs[KILN_NHWC2_TAPS * KILN_NHWC2_MR];
+  __m256 acc[2 * KILN_NHWC2_MR];
   for (int32_t n = 0; n < g->batch; ++n) {
     const float *img = input + (ptrdiff_t)n * g->h * g->w * g->ch;
     const ptrdiff_t out_img = (ptrdiff_t)n * pixels * g->m;
     for (int32_t gi = 0; gi < pr->groups; ++gi) {
-      const int32_t col0 = gi * g->m_per_g, ch0 = gi * cg;
+      const int32_t col0 = gi * g->m_per_g;
+      const float *img_g = img + (ptrdiff_t)gi * g->c_per_g;
+      const float *bias_g = bias != NULL ? bias + col0 : NULL;
+      if (whole_b) {
+        const int32_t k = taps * run;
+        for (int32_t jp = 0; jp < panels; ++jp) {
+          const int32_t j0 = jp * KILN_AVX2_NR;
+          kiln_nhwc2_pack(weights + col0 + j0, g->m, run, 0, taps, 0, run,
+                          g->m_per_g - j0,
+                          panel + (ptrdiff_t)jp * k * KILN_AVX2_NR);
+        }
+        for (int32_t i0 = 0; i0 < pixels; i0 += KILN_NHWC2_MR) {
+          const int32_t mr =
+              pixels - i0 < KILN_NHWC2_MR ? pixels - i0 : KILN_NHWC2_MR;
+          kiln_internal_nhwc_rows(&rows, img_g, i0, mr, KILN_NHWC2_MR, 0, taps,
+                                  0, run, zeros, edge, ptrs);
+          for (int32_t jp = 0; jp < panels; ++jp) {
+            const int32_t j0 = jp * KILN_AVX2_NR;
+            const int32_t nc =
+                g->m_per_g - j0 < KILN_AVX2_NR ? g->m_per_g - j0 : KILN_AVX2_NR;
+            kiln_nhwc2_tile(taps, run, ptrs,
+                            panel + (ptrdiff_t)jp * k * KILN_AVX2_NR, acc);
+            __m256 bv[2];
+            kiln_nhwc2_bias(bias_g != NULL ? bias_g + j0 : NULL, nc, bv);
+            const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
+            kiln_nhwc2_finish(acc, mr, nc, 1, 1, bv,
+                              residual != NULL ? residual + o : NULL,
+                              output + o, g->m, &pr->act);
+          }
+        }
+        continue;
+      }
       for (int32_t j0 = 0; j0 < g->m_per_g; j0 += KILN_AVX2_NR) {
         const int32_t nc =
             g->m_per_g - j0 < KILN_AVX2_NR ? g->m_per_g - j0 : KILN_AVX2_NR;
-        const int32_t halves = nc > 8 ? 2 : 1;
-        __m256 bv[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
-        if (bias != NULL)
-          for (int32_t h = 0; h < halves; ++h)
-            bv[h] = kiln_avx2_load_n(bias + col0 + j0 + 8 * h, nc - 8 * h);
+        __m256 bv[2];
+        kiln_nhwc2_bias(bias_g != NULL ? bias_g + j0 : NULL, nc, bv);
         for (int32_t t0 = 0; t0 < taps; t0 += taps_per) {
           const int32_t ntaps = taps - t0 < taps_per ? taps - t0 : taps_per;
-          for (int32_t c0 = 0; c0 < cg; c0 += kc_max) {
-            const int32_t kc = cg - c0 < kc_max ? cg - c0 : kc_max;
+          for (int32_t c0 = 0; c0 < run; c0 += kc_max) {
+            const int32_t kc = run - c0 < kc_max ? run - c0 : kc_max;
             const int first = t0 == 0 && c0 == 0;
-            const int last = t0 + ntaps >= taps && c0 + kc >= cg;
-            kiln_nhwc2_pack(weights + col0 + j0, g->m, cg, t0, ntaps, c0, kc,
+            const int last = t0 + ntaps >= taps && c0 + kc >= run;
+            kiln_nhwc2_pack(weights + col0 + j0, g->m, run, t0, ntaps, c0, kc,
                             nc, panel);
             for (int32_t i0 = 0; i0 < pixels; i0 += KILN_NHWC2_MR) {
               const int32_t mr =
                   pixels - i0 < KILN_NHWC2_MR ? pixels - i0 : KILN_NHWC2_MR;
-              /* Rows past the last pixel repeat it: wasted lanes, never bad
-               * reads. */
-              for (int32_t r = 0; r < KILN_NHWC2_MR; ++r) {
-                const int32_t i = i0 + (r < mr ? r : mr - 1);
-                const int32_t oh = i / g->ow, ow = i - oh * g->ow;
-                const int32_t h0 = oh * pr->stride[0] - pr->pad[0];
-                const int32_t w0 = ow * pr->stride[1] - pr->pad[1];
-                for (int32_t t = 0; t < ntaps; ++t) {
-                  const int32_t kh = (t0 + t) / g->kw, kw = (t0 + t) % g->kw;
-                  const int32_t ih = h0 + kh * pr->dilation[0];
-                  const int32_t iw = w0 + kw * pr->dilation[1];
-                  ptrs[t * KILN_NHWC2_MR + r] =
-                      ih >= 0 && ih < g->h && iw >= 0 && iw < g->w
-                          ? img + ((ptrdiff_t)ih * g->w + iw) * g->ch + ch0 + c0
-                          : zeros;
-                }
-              }
-              __m256 acc[2 * KILN_NHWC2_MR];
+              kiln_internal_nhwc_rows(&rows, img_g, i0, mr, KILN_NHWC2_MR, t0,
+                                      ntaps, c0, kc, zeros, edge, ptrs);
               kiln_nhwc2_tile(ntaps, kc, ptrs, panel, acc);
-              for (int32_t r = 0; r < mr; ++r) {
-                const ptrdiff_t o =
-                    out_img + (ptrdiff_t)(i0 + r) * g->m + col0 + j0;
-                for (int32_t h = 0; h < halves; ++h) {
-                  const int32_t cnt = nc - 8 * h;
-                  __m256 v = acc[2 * r + h];
-                  /* Later chunks add onto the partial sums earlier ones
-                   * stored; the residual enters with the first, so it may
-                   * be the output buffer itself. */
-                  if (!first)
-                    v = _mm256_add_ps(
-                        v, kiln_avx2_load_n(output + o + 8 * h, cnt));
-                  else if (residual != NULL)
-                    v = _mm256_add_ps(
-                        v, kiln_avx2_load_n(residual + o + 8 * h, cnt));
-                  if (last)
-                    v = kiln_avx2_act(&pr->act, _mm256_add_ps(v, bv[h]));
-                  kiln_avx2_store_n(output + o + 8 * h, v, cnt);
-                }
-              }
+              const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
+              kiln_nhwc2_finish(acc, mr, nc, first, last, bv,
+                                residual != NULL ? residual + o : NULL,
+                                output + o, g->m, &pr->act);
             }
           }
         }
@@ -148,25 +188,91 @@ void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *pr,
   }
 }
 
-/* Four pixels of one 8-channel block: all taps of rows [kh0, kh1), each
- * weight vector loaded once for the four. */
+/* NP adjacent output pixels (px_step apart in the input) of one 8-channel
+ * block, every tap inside the image: kernel rows [0, nkh), K columns, then
+ * bias, residual and activation, stored. With K and NP constant the loops
+ * unroll, the NP accumulators stay in registers and each weight vector is
+ * loaded once for the NP pixels. */
 static inline __attribute__((always_inline)) void
-kiln_nhwc2_dw4(const kiln_conv_params *pr, const kiln_conv_geometry *g,
-               const float *img, const float *weights, int32_t h0, int32_t w0,
-               int32_t kh0, int32_t kh1, int32_t c, int32_t cnt, __m256 *acc) {
-  const ptrdiff_t sw = (ptrdiff_t)pr->stride[1] * g->ch;
-  for (int32_t kh = kh0; kh < kh1; ++kh) {
-    const float *row =
-        img + ((ptrdiff_t)(h0 + kh * pr->dilation[0]) * g->w + w0) * g->ch + c;
-    const float *wrow = weights + (ptrdiff_t)kh * g->kw * g->m + c;
-    for (int32_t kw = 0; kw < g->kw; ++kw) {
-      const float *x = row + (ptrdiff_t)kw * pr->dilation[1] * g->ch;
-      const __m256 wv = kiln_avx2_load_n(wrow + (ptrdiff_t)kw * g->m, cnt);
-      acc[0] = _mm256_fmadd_ps(kiln_avx2_load_n(x, cnt), wv, acc[0]);
-      acc[1] = _mm256_fmadd_ps(kiln_avx2_load_n(x + sw, cnt), wv, acc[1]);
-      acc[2] = _mm256_fmadd_ps(kiln_avx2_load_n(x + 2 * sw, cnt), wv, acc[2]);
-      acc[3] = _mm256_fmadd_ps(kiln_avx2_load_n(x + 3 * sw, cnt), wv, acc[3]);
+kiln_nhwc2_dw(const float *src, ptrdiff_t row_step, ptrdiff_t tap_step,
+              ptrdiff_t px_step, const float *wts, ptrdiff_t w_row,
+              ptrdiff_t w_tap, int32_t nkh, int32_t cnt, __m256 b0,
+              const float *res, float *out, ptrdiff_t out_step,
+              const kiln_activation *act, const int K, const int NP) {
+  __m256 acc[4];
+#pragma GCC unroll 4
+  for (int i = 0; i < NP; ++i)
+    acc[i] = b0;
+  for (int32_t kh = 0; kh < nkh; ++kh) {
+    const float *row = src + kh * row_step;
+    const float *wr = wts + kh * w_row;
+#pragma GCC unroll 7
+    for (int kw = 0; kw < K; ++kw) {
+      const __m256 wv = kiln_avx2_load_n(wr + kw * w_tap, cnt);
+#pragma GCC unroll 4
+      for (int i = 0; i < NP; ++i)
+        acc[i] = _mm256_fmadd_ps(
+            kiln_avx2_load_n(row + kw * tap_step + i * px_step, cnt), wv,
+            acc[i]);
     }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < NP; ++i) {
+    __m256 v = acc[i];
+    if (res != NULL)
+      v = _mm256_add_ps(v, kiln_avx2_load_n(res + i * out_step, cnt));
+    kiln_avx2_store_n(out + i * out_step, kiln_avx2_act(act, v), cnt);
+  }
+}
+
+/* Output columns [ow0, ow1) of one row and 8-channel block of a 3x3,
+ * stride-1 depthwise conv with all three kernel rows and every tap inside
+ * the image: the nine weight vectors stay in registers and each input
+ * vector is loaded once and used by the three outputs it feeds (a sliding
+ * window), so a pixel costs three loads instead of nine. `src` is the input
+ * at kernel row 0, column ow0's first tap. */
+static void kiln_nhwc2_dw3s1(const float *src, ptrdiff_t row_step, ptrdiff_t px,
+                             ptrdiff_t tap_step, const float *wts,
+                             ptrdiff_t w_row, ptrdiff_t w_tap, int32_t cnt,
+                             __m256 b0, const float *res, float *out,
+                             int32_t count, const kiln_activation *act) {
+  const float *r0 = src, *r1 = src + row_step, *r2 = src + 2 * row_step;
+  const __m256 w00 = kiln_avx2_load_n(wts, cnt);
+  const __m256 w01 = kiln_avx2_load_n(wts + w_tap, cnt);
+  const __m256 w02 = kiln_avx2_load_n(wts + 2 * w_tap, cnt);
+  const __m256 w10 = kiln_avx2_load_n(wts + w_row, cnt);
+  const __m256 w11 = kiln_avx2_load_n(wts + w_row + w_tap, cnt);
+  const __m256 w12 = kiln_avx2_load_n(wts + w_row + 2 * w_tap, cnt);
+  const __m256 w20 = kiln_avx2_load_n(wts + 2 * w_row, cnt);
+  const __m256 w21 = kiln_avx2_load_n(wts + 2 * w_row + w_tap, cnt);
+  const __m256 w22 = kiln_avx2_load_n(wts + 2 * w_row + 2 * w_tap, cnt);
+  /* Columns 0 and 1 of the window; dilation is tap_step / px apart. */
+  __m256 a0 = kiln_avx2_load_n(r0, cnt),
+         a1 = kiln_avx2_load_n(r0 + tap_step, cnt);
+  __m256 b0v = kiln_avx2_load_n(r1, cnt),
+         b1 = kiln_avx2_load_n(r1 + tap_step, cnt);
+  __m256 c0 = kiln_avx2_load_n(r2, cnt),
+         c1 = kiln_avx2_load_n(r2 + tap_step, cnt);
+  for (int32_t i = 0; i < count; ++i) {
+    const ptrdiff_t o = (ptrdiff_t)i * px;
+    const __m256 a2 = kiln_avx2_load_n(r0 + o + 2 * tap_step, cnt);
+    const __m256 b2 = kiln_avx2_load_n(r1 + o + 2 * tap_step, cnt);
+    const __m256 c2 = kiln_avx2_load_n(r2 + o + 2 * tap_step, cnt);
+    /* The reference's tap order (row by row) in two chains. */
+    __m256 acc = _mm256_fmadd_ps(a0, w00, b0);
+    acc = _mm256_fmadd_ps(a1, w01, acc);
+    acc = _mm256_fmadd_ps(a2, w02, acc);
+    __m256 acc2 = _mm256_mul_ps(b0v, w10);
+    acc2 = _mm256_fmadd_ps(b1, w11, acc2);
+    acc2 = _mm256_fmadd_ps(b2, w12, acc2);
+    acc2 = _mm256_fmadd_ps(c0, w20, acc2);
+    acc2 = _mm256_fmadd_ps(c1, w21, acc2);
+    acc2 = _mm256_fmadd_ps(c2, w22, acc2);
+    __m256 v = _mm256_add_ps(acc, acc2);
+    if (res != NULL)
+      v = _mm256_add_ps(v, kiln_avx2_load_n(res + o, cnt));
+    kiln_avx2_store_n(out + o, kiln_avx2_act(act, v), cnt);
+    a0 = a1, a1 = a2, b0v = b1, b1 = b2, c0 = c1, c1 = c2;
   }
 }
 
@@ -176,6 +282,9 @@ void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
                                    const float *bias, const float *residual,
                                    float *output) {
   const int32_t ch = g->ch, sw = pr->stride[1], dw = pr->dilation[1];
+  const ptrdiff_t row_step = (ptrdiff_t)pr->dilation[0] * g->w * ch;
+  const ptrdiff_t tap_step = (ptrdiff_t)dw * ch, px_step = (ptrdiff_t)sw * ch;
+  const ptrdiff_t w_row = (ptrdiff_t)g->kw * g->m, w_tap = g->m;
   /* Output columns whose every tap is inside the row: [ow_lo, ow_hi). */
   int32_t ow_lo = 0, ow_hi = g->ow;
   while (ow_lo < g->ow && ow_lo * sw - pr->pad[1] < 0)
@@ -193,44 +302,90 @@ void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
       while (kh1 > kh0 && h0 + (kh1 - 1) * pr->dilation[0] >= g->h)
         --kh1;
       const ptrdiff_t row_out = ((ptrdiff_t)n * g->oh + oh) * g->ow;
+      /* The first kernel row inside the image, and its weights; a row with
+       * none inside (only possible with huge padding) keeps the image start
+       * and reads nothing. */
+      const int32_t nkh = kh1 - kh0;
+      const float *img_row =
+          nkh > 0 ? img + (ptrdiff_t)(h0 + kh0 * pr->dilation[0]) * g->w * ch
+                  : img;
+      const float *w_first = weights + (ptrdiff_t)kh0 * w_row;
+      /* 3x3, stride 1, every kernel row inside: the interior columns go
+       * through the sliding window, channel block by channel block. */
+      const int slide =
+          g->kw == 3 && sw == 1 && dw == 1 && nkh == 3 && ow_hi > ow_lo;
+      if (slide)
+        for (int32_t c = 0; c < ch; c += 8) {
+          const int32_t cnt = ch - c;
+          const ptrdiff_t o = (row_out + ow_lo) * ch + c;
+          kiln_nhwc2_dw3s1(img_row + (ptrdiff_t)(ow_lo - pr->pad[1]) * ch + c,
+                           row_step, ch, ch, w_first + c, w_row, w_tap, cnt,
+                           bias != NULL ? kiln_avx2_load_n(bias + c, cnt)
+                                        : _mm256_setzero_ps(),
+                           residual != NULL ? residual + o : NULL, output + o,
+                           ow_hi - ow_lo, &pr->act);
+        }
       int32_t ow = 0;
       while (ow < g->ow) {
-        const int block = ow >= ow_lo && ow + 4 <= ow_hi;
+        if (slide && ow == ow_lo) {
+          ow = ow_hi;
+          continue;
+        }
+        /* Four interior pixels at a time, single interior pixels at the end
+         * of the interior, edge pixels one by one with their taps checked. */
+        const int interior = ow >= ow_lo && ow < ow_hi;
+        const int32_t np = interior && ow + 4 <= ow_hi ? 4 : 1;
         const int32_t w0 = ow * sw - pr->pad[1];
+        const float *src = interior ? img_row + (ptrdiff_t)w0 * ch : img_row;
         for (int32_t c = 0; c < ch; c += 8) {
           const int32_t cnt = ch - c;
           const __m256 b0 = bias != NULL ? kiln_avx2_load_n(bias + c, cnt)
                                          : _mm256_setzero_ps();
-          __m256 acc[4] = {b0, b0, b0, b0};
-          int32_t count = 1;
-          if (block) {
-            kiln_nhwc2_dw4(pr, g, img, weights, h0, w0, kh0, kh1, c, cnt, acc);
-            count = 4;
-          } else {
-            /* An edge pixel: taps in the padding are skipped. */
-            for (int32_t kh = kh0; kh < kh1; ++kh) {
-              const int32_t ih = h0 + kh * pr->dilation[0];
-              for (int32_t kw = 0; kw < g->kw; ++kw) {
-                const int32_t iw = w0 + kw * dw;
-                if (iw < 0 || iw >= g->w)
-                  continue;
-                const __m256 wv = kiln_avx2_load_n(
-                    weights + (ptrdiff_t)(kh * g->kw + kw) * g->m + c, cnt);
-                const __m256 x = kiln_avx2_load_n(
-                    img + ((ptrdiff_t)ih * g->w + iw) * ch + c, cnt);
-                acc[0] = _mm256_fmadd_ps(x, wv, acc[0]);
-              }
+          const float *wc = w_first + c;
+          const ptrdiff_t o = (row_out + ow) * ch + c;
+          const float *res = residual != NULL ? residual + o : NULL;
+          if (interior && g->kw == 3 && np == 4)
+            kiln_nhwc2_dw(src + c, row_step, tap_step, px_step, wc, w_row,
+                          w_tap, nkh, cnt, b0, res, output + o, ch, &pr->act, 3,
+                          4);
+          else if (interior && g->kw == 3)
+            kiln_nhwc2_dw(src + c, row_step, tap_step, px_step, wc, w_row,
+                          w_tap, nkh, cnt, b0, res, output + o, ch, &pr->act, 3,
+                          1);
+          else if (interior && g->kw == 5 && np == 4)
+            kiln_nhwc2_dw(src + c, row_step, tap_step, px_step, wc, w_row,
+                          w_tap, nkh, cnt, b0, res, output + o, ch, &pr->act, 5,
+                          4);
+          else if (interior && g->kw == 5)
+            kiln_nhwc2_dw(src + c, row_step, tap_step, px_step, wc, w_row,
+                          w_tap, nkh, cnt, b0, res, output + o, ch, &pr->act, 5,
+                          1);
+          else {
+            /* Any other kernel width, or an edge pixel: one pixel at a
+             * time, taps in the padding skipped. */
+            for (int32_t i = 0; i < np; ++i) {
+              const int32_t wi = w0 + i * sw;
+              __m256 acc = b0;
+              for (int32_t kh = 0; kh < nkh; ++kh)
+                for (int32_t kw = 0; kw < g->kw; ++kw) {
+                  const int32_t iw = wi + kw * dw;
+                  if (iw < 0 || iw >= g->w)
+                    continue;
+                  const __m256 wv =
+                      kiln_avx2_load_n(wc + kh * w_row + kw * w_tap, cnt);
+                  const __m256 x = kiln_avx2_load_n(
+                      img_row + kh * row_step + (ptrdiff_t)iw * ch + c, cnt);
+                  acc = _mm256_fmadd_ps(x, wv, acc);
+                }
+              if (res != NULL)
+                acc = _mm256_add_ps(
+                    acc, kiln_avx2_load_n(res + (ptrdiff_t)i * ch, cnt));
+              kiln_avx2_store_n(output + o + (ptrdiff_t)i * ch,
+                                kiln_avx2_act(&pr->act, acc), cnt);
             }
           }
-          for (int32_t i = 0; i < count; ++i) {
-            const ptrdiff_t o = (row_out + ow + i) * ch + c;
-            __m256 v = acc[i];
-            if (residual != NULL)
-              v = _mm256_add_ps(v, kiln_avx2_load_n(residual + o, cnt));
-            kiln_avx2_store_n(output + o, kiln_avx2_act(&pr->act, v), cnt);
-          }
         }
-        ow += block ? 4 : 1;
+        ow += np;
       }
     }
   }

@@ -59,6 +59,35 @@ static void kiln_nhwc512_tile(int32_t ntaps, int32_t kc,
   acc[20] = ca0, acc[21] = ca1, acc[22] = cb0, acc[23] = cb1;
 }
 
+/* kiln_nhwc512_tile for at most 4 pixels (ptrs[t * 12 + r], r < 4): the
+ * tail of a small image (7x7 = 4 x 12 + 1) wastes 3 rows, not 11. */
+static void kiln_nhwc512_tile4(int32_t ntaps, int32_t kc,
+                               const float *const *ptrs, const float *panel,
+                               __m512 *acc) {
+  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
+  __m512 c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int32_t t = 0; t < ntaps; ++t, ptrs += KILN_NHWC512_MR) {
+    const float *a0 = ptrs[0], *a1 = ptrs[1], *a2 = ptrs[2], *a3 = ptrs[3];
+    for (int32_t p = 0; p < kc; ++p, panel += KILN_AVX512_NR) {
+      const __m512 b0 = _mm512_load_ps(panel);
+      const __m512 b1 = _mm512_load_ps(panel + 16);
+#define KILN_NHWC512_ROW(r)                                                    \
+  do {                                                                         \
+    const __m512 x = _mm512_set1_ps(a##r[p]);                                  \
+    c##r##0 = _mm512_fmadd_ps(x, b0, c##r##0);                                 \
+    c##r##1 = _mm512_fmadd_ps(x, b1, c##r##1);                                 \
+  } while (0)
+      KILN_NHWC512_ROW(0);
+      KILN_NHWC512_ROW(1);
+      KILN_NHWC512_ROW(2);
+      KILN_NHWC512_ROW(3);
+#undef KILN_NHWC512_ROW
+    }
+  }
+  acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
+  acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
+}
+
 /* Panel rows (t, c) for taps [t0, t0 + ntaps) and channels [c0, c0 + kc):
  * HWIO row (t * c_per_g + c) is already a row of B, so this is a copy of
  * nc columns, zero-filled to the 32 the tile multiplies. */
@@ -74,86 +103,133 @@ static void kiln_nhwc512_pack(const float *w_cols, int32_t m, int32_t c_per_g,
     }
 }
 
+/* Adds the tile's rows [0, mr) to the output: `first` / `last` say which
+ * k-chunk this is (later chunks add onto the partial sums earlier ones
+ * stored; the residual enters with the first, so it may be the output
+ * buffer itself; bias and activation come with the last). */
+static inline __attribute__((always_inline)) void
+kiln_nhwc512_finish(const __m512 *acc, int32_t mr, int32_t nc, int first,
+                    int last, const __m512 *bv, const float *residual,
+                    float *out, int32_t ldo, const kiln_activation *act) {
+  const __mmask16 mk[2] = {kiln_avx512_mask(nc), kiln_avx512_mask(nc - 16)};
+  const int32_t halves = nc > 16 ? 2 : 1;
+  for (int32_t r = 0; r < mr; ++r, out += ldo) {
+    for (int32_t h = 0; h < halves; ++h) {
+      __m512 v = acc[2 * r + h];
+      if (!first)
+        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk[h], out + 16 * h));
+      else if (residual != NULL)
+        v = _mm512_add_ps(
+            v, _mm512_maskz_loadu_ps(mk[h],
+                                     residual + (ptrdiff_t)r * ldo + 16 * h));
+      if (last)
+        v = kiln_avx512_act(act, _mm512_add_ps(v, bv[h]));
+      _mm512_mask_storeu_ps(out + 16 * h, mk[h], v);
+    }
+  }
+}
+
+static inline void kiln_nhwc512_bias(const float *bias, int32_t nc,
+                                     __m512 *bv) {
+  bv[0] = bv[1] = _mm512_setzero_ps();
+  if (bias != NULL) {
+    bv[0] = _mm512_maskz_loadu_ps(kiln_avx512_mask(nc), bias);
+    bv[1] = _mm512_maskz_loadu_ps(kiln_avx512_mask(nc - 16), bias + 16);
+  }
+}
+
 void kiln_avx512_conv_nhwc_gemm(const kiln_conv_params *pr,
                                 const kiln_conv_geometry *g, const float *input,
                                 const float *weights, const float *bias,
                                 const float *residual, float *output) {
   _Alignas(64) float panel[KILN_AVX512_KC * KILN_AVX512_NR];
   _Alignas(64) float zeros[KILN_AVX512_KC];
+  _Alignas(64) float edge[KILN_NHWC512_MR * KILN_AVX512_KC];
   memset(zeros, 0, sizeof zeros);
-  const int32_t taps = g->kh * g->kw, cg = g->c_per_g;
-  /* A chunk is whole taps of all channels when a tap fits the panel, else
-   * one tap's channels in panel-deep slices. */
-  const int32_t kc_max = cg < KILN_AVX512_KC ? cg : KILN_AVX512_KC;
-  int32_t taps_per = cg < KILN_AVX512_KC ? KILN_AVX512_KC / cg : 1;
+  kiln_nhwc_rows rows;
+  kiln_internal_nhwc_rows_init(pr, g, &rows);
+  const int32_t taps = rows.taps, run = rows.run;
+  /* A chunk is whole runs when a run fits the panel, else one run in
+   * panel-deep slices. */
+  const int32_t kc_max = run < KILN_AVX512_KC ? run : KILN_AVX512_KC;
+  int32_t taps_per = run < KILN_AVX512_KC ? KILN_AVX512_KC / run : 1;
   if (taps_per > KILN_NHWC512_TAPS)
     taps_per = KILN_NHWC512_TAPS;
   const int32_t pixels = g->oh * g->ow;
+  const int32_t panels = (g->m_per_g + KILN_AVX512_NR - 1) / KILN_AVX512_NR;
+  /* When all of B fits the panel buffer (small K: MobileNet's and DS-CNN's
+   * pointwise convs), it is packed once and each tile of pixels computes
+   * all M columns from one set of row pointers. */
+  const int whole_b =
+      taps <= taps_per && (int64_t)panels * taps * run <= KILN_AVX512_KC;
   const float *ptrs[KILN_NHWC512_TAPS * KILN_NHWC512_MR];
+  __m512 acc[2 * KILN_NHWC512_MR];
   for (int32_t n = 0; n < g->batch; ++n) {
     const float *img = input + (ptrdiff_t)n * g->h * g->w * g->ch;
     const ptrdiff_t out_img = (ptrdiff_t)n * pixels * g->m;
     for (int32_t gi = 0; gi < pr->groups; ++gi) {
-      const int32_t col0 = gi * g->m_per_g, ch0 = gi * cg;
+      const int32_t col0 = gi * g->m_per_g;
+      const float *img_g = img + (ptrdiff_t)gi * g->c_per_g;
+      const float *bias_g = bias != NULL ? bias + col0 : NULL;
+      if (whole_b) {
+        const int32_t k = taps * run;
+        for (int32_t jp = 0; jp < panels; ++jp) {
+          const int32_t j0 = jp * KILN_AVX512_NR;
+          kiln_nhwc512_pack(weights + col0 + j0, g->m, run, 0, taps, 0, run,
+                            g->m_per_g - j0,
+                            panel + (ptrdiff_t)jp * k * KILN_AVX512_NR);
+        }
+        for (int32_t i0 = 0; i0 < pixels; i0 += KILN_NHWC512_MR) {
+          const int32_t mr =
+              pixels - i0 < KILN_NHWC512_MR ? pixels - i0 : KILN_NHWC512_MR;
+          kiln_internal_nhwc_rows(&rows, img_g, i0, mr, KILN_NHWC512_MR, 0,
+                                  taps, 0, run, zeros, edge, ptrs);
+          for (int32_t jp = 0; jp < panels; ++jp) {
+            const int32_t j0 = jp * KILN_AVX512_NR;
+            const int32_t nc = g->m_per_g - j0 < KILN_AVX512_NR
+                                   ? g->m_per_g - j0
+                                   : KILN_AVX512_NR;
+            const float *pj = panel + (ptrdiff_t)jp * k * KILN_AVX512_NR;
+            if (mr > 4)
+              kiln_nhwc512_tile(taps, run, ptrs, pj, acc);
+            else
+              kiln_nhwc512_tile4(taps, run, ptrs, pj, acc);
+            __m512 bv[2];
+            kiln_nhwc512_bias(bias_g != NULL ? bias_g + j0 : NULL, nc, bv);
+            const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
+            kiln_nhwc512_finish(acc, mr, nc, 1, 1, bv,
+                                residual != NULL ? residual + o : NULL,
+                                output + o, g->m, &pr->act);
+          }
+        }
+        continue;
+      }
       for (int32_t j0 = 0; j0 < g->m_per_g; j0 += KILN_AVX512_NR) {
         const int32_t nc =
             g->m_per_g - j0 < KILN_AVX512_NR ? g->m_per_g - j0 : KILN_AVX512_NR;
-        const __mmask16 mk[2] = {kiln_avx512_mask(nc),
-                                 kiln_avx512_mask(nc - 16)};
-        const int32_t halves = nc > 16 ? 2 : 1;
-        __m512 bv[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
-        if (bias != NULL)
-          for (int32_t h = 0; h < halves; ++h)
-            bv[h] = _mm512_maskz_loadu_ps(mk[h], bias + col0 + j0 + 16 * h);
+        __m512 bv[2];
+        kiln_nhwc512_bias(bias_g != NULL ? bias_g + j0 : NULL, nc, bv);
         for (int32_t t0 = 0; t0 < taps; t0 += taps_per) {
           const int32_t ntaps = taps - t0 < taps_per ? taps - t0 : taps_per;
-          for (int32_t c0 = 0; c0 < cg; c0 += kc_max) {
-            const int32_t kc = cg - c0 < kc_max ? cg - c0 : kc_max;
+          for (int32_t c0 = 0; c0 < run; c0 += kc_max) {
+            const int32_t kc = run - c0 < kc_max ? run - c0 : kc_max;
             const int first = t0 == 0 && c0 == 0;
-            const int last = t0 + ntaps >= taps && c0 + kc >= cg;
-            kiln_nhwc512_pack(weights + col0 + j0, g->m, cg, t0, ntaps, c0, kc,
+            const int last = t0 + ntaps >= taps && c0 + kc >= run;
+            kiln_nhwc512_pack(weights + col0 + j0, g->m, run, t0, ntaps, c0, kc,
                               nc, panel);
             for (int32_t i0 = 0; i0 < pixels; i0 += KILN_NHWC512_MR) {
               const int32_t mr =
                   pixels - i0 < KILN_NHWC512_MR ? pixels - i0 : KILN_NHWC512_MR;
-              /* Rows past the last pixel repeat it: wasted lanes, never bad
-               * reads. */
-              for (int32_t r = 0; r < KILN_NHWC512_MR; ++r) {
-                const int32_t i = i0 + (r < mr ? r : mr - 1);
-                const int32_t oh = i / g->ow, ow = i - oh * g->ow;
-                const int32_t h0 = oh * pr->stride[0] - pr->pad[0];
-                const int32_t w0 = ow * pr->stride[1] - pr->pad[1];
-                for (int32_t t = 0; t < ntaps; ++t) {
-                  const int32_t kh = (t0 + t) / g->kw, kw = (t0 + t) % g->kw;
-                  const int32_t ih = h0 + kh * pr->dilation[0];
-                  const int32_t iw = w0 + kw * pr->dilation[1];
-                  ptrs[t * KILN_NHWC512_MR + r] =
-                      ih >= 0 && ih < g->h && iw >= 0 && iw < g->w
-                          ? img + ((ptrdiff_t)ih * g->w + iw) * g->ch + ch0 + c0
-                          : zeros;
-                }
-              }
-              __m512 acc[2 * KILN_NHWC512_MR];
-              kiln_nhwc512_tile(ntaps, kc, ptrs, panel, acc);
-              for (int32_t r = 0; r < mr; ++r) {
-                const ptrdiff_t o =
-                    out_img + (ptrdiff_t)(i0 + r) * g->m + col0 + j0;
-                for (int32_t h = 0; h < halves; ++h) {
-                  __m512 v = acc[2 * r + h];
-                  /* Later chunks add onto the partial sums earlier ones
-                   * stored; the residual enters with the first, so it may
-                   * be the output buffer itself. */
-                  if (!first)
-                    v = _mm512_add_ps(
-                        v, _mm512_maskz_loadu_ps(mk[h], output + o + 16 * h));
-                  else if (residual != NULL)
-                    v = _mm512_add_ps(
-                        v, _mm512_maskz_loadu_ps(mk[h], residual + o + 16 * h));
-                  if (last)
-                    v = kiln_avx512_act(&pr->act, _mm512_add_ps(v, bv[h]));
-                  _mm512_mask_storeu_ps(output + o + 16 * h, mk[h], v);
-                }
-              }
+              kiln_internal_nhwc_rows(&rows, img_g, i0, mr, KILN_NHWC512_MR, t0,
+                                      ntaps, c0, kc, zeros, edge, ptrs);
+              if (mr > 4)
+                kiln_nhwc512_tile(ntaps, kc, ptrs, panel, acc);
+              else
+                kiln_nhwc512_tile4(ntaps, kc, ptrs, panel, acc);
+              const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
+              kiln_nhwc512_finish(acc, mr, nc, first, last, bv,
+                                  residual != NULL ? residual + o : NULL,
+                                  output + o, g->m, &pr->act);
             }
           }
         }
@@ -162,28 +238,92 @@ void kiln_avx512_conv_nhwc_gemm(const kiln_conv_params *pr,
   }
 }
 
-/* Four pixels of one 16-channel block: taps [kw0, kw1) of rows [kh0, kh1),
- * each weight vector loaded once for the four. */
+/* NP adjacent output pixels (px_step apart in the input) of one 16-channel
+ * block, every tap inside the image: kernel rows [0, nkh), K columns, then
+ * bias, residual and activation, stored. With K and NP constant the loops
+ * unroll, the NP accumulators stay in registers and each weight vector is
+ * loaded once for the NP pixels. */
 static inline __attribute__((always_inline)) void
-kiln_nhwc512_dw4(const kiln_conv_params *pr, const kiln_conv_geometry *g,
-                 const float *img, const float *weights, int32_t h0, int32_t w0,
-                 int32_t kh0, int32_t kh1, int32_t c, __mmask16 mk,
-                 __m512 *acc) {
-  const ptrdiff_t sw = (ptrdiff_t)pr->stride[1] * g->ch;
-  for (int32_t kh = kh0; kh < kh1; ++kh) {
-    const float *row =
-        img + ((ptrdiff_t)(h0 + kh * pr->dilation[0]) * g->w + w0) * g->ch + c;
-    const float *wrow = weights + (ptrdiff_t)kh * g->kw * g->m + c;
-    for (int32_t kw = 0; kw < g->kw; ++kw) {
-      const float *x = row + (ptrdiff_t)kw * pr->dilation[1] * g->ch;
-      const __m512 wv = _mm512_maskz_loadu_ps(mk, wrow + (ptrdiff_t)kw * g->m);
-      acc[0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mk, x), wv, acc[0]);
-      acc[1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mk, x + sw), wv, acc[1]);
-      acc[2] =
-          _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mk, x + 2 * sw), wv, acc[2]);
-      acc[3] =
-          _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mk, x + 3 * sw), wv, acc[3]);
+kiln_nhwc512_dw(const float *src, ptrdiff_t row_step, ptrdiff_t tap_step,
+                ptrdiff_t px_step, const float *wts, ptrdiff_t w_row,
+                ptrdiff_t w_tap, int32_t nkh, __mmask16 mk, __m512 b0,
+                const float *res, float *out, ptrdiff_t out_step,
+                const kiln_activation *act, const int K, const int NP) {
+  __m512 acc[4];
+#pragma GCC unroll 4
+  for (int i = 0; i < NP; ++i)
+    acc[i] = b0;
+  for (int32_t kh = 0; kh < nkh; ++kh) {
+    const float *row = src + kh * row_step;
+    const float *wr = wts + kh * w_row;
+#pragma GCC unroll 7
+    for (int kw = 0; kw < K; ++kw) {
+      const __m512 wv = _mm512_maskz_loadu_ps(mk, wr + kw * w_tap);
+#pragma GCC unroll 4
+      for (int i = 0; i < NP; ++i)
+        acc[i] = _mm512_fmadd_ps(
+            _mm512_maskz_loadu_ps(mk, row + kw * tap_step + i * px_step), wv,
+            acc[i]);
     }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < NP; ++i) {
+    __m512 v = acc[i];
+    if (res != NULL)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk, res + i * out_step));
+    _mm512_mask_storeu_ps(out + i * out_step, mk, kiln_avx512_act(act, v));
+  }
+}
+
+/* Output columns [ow0, ow1) of one row and 16-channel block of a 3x3,
+ * stride-1 depthwise conv with all three kernel rows and every tap inside
+ * the image: the nine weight vectors stay in registers and each input
+ * vector is loaded once and used by the three outputs it feeds (a sliding
+ * window), so a pixel costs three loads instead of nine. `src` is the input
+ * at kernel row 0, column ow0's first tap. */
+static void kiln_nhwc512_dw3s1(const float *src, ptrdiff_t row_step,
+                               ptrdiff_t px, ptrdiff_t tap_step,
+                               const float *wts, ptrdiff_t w_row,
+                               ptrdiff_t w_tap, __mmask16 mk, __m512 b0,
+                               const float *res, float *out, int32_t count,
+                               const kiln_activation *act) {
+  const float *r0 = src, *r1 = src + row_step, *r2 = src + 2 * row_step;
+  const __m512 w00 = _mm512_maskz_loadu_ps(mk, wts);
+  const __m512 w01 = _mm512_maskz_loadu_ps(mk, wts + w_tap);
+  const __m512 w02 = _mm512_maskz_loadu_ps(mk, wts + 2 * w_tap);
+  const __m512 w10 = _mm512_maskz_loadu_ps(mk, wts + w_row);
+  const __m512 w11 = _mm512_maskz_loadu_ps(mk, wts + w_row + w_tap);
+  const __m512 w12 = _mm512_maskz_loadu_ps(mk, wts + w_row + 2 * w_tap);
+  const __m512 w20 = _mm512_maskz_loadu_ps(mk, wts + 2 * w_row);
+  const __m512 w21 = _mm512_maskz_loadu_ps(mk, wts + 2 * w_row + w_tap);
+  const __m512 w22 = _mm512_maskz_loadu_ps(mk, wts + 2 * w_row + 2 * w_tap);
+  /* Columns 0 and 1 of the window; dilation is tap_step / px apart. */
+  __m512 a0 = _mm512_maskz_loadu_ps(mk, r0),
+         a1 = _mm512_maskz_loadu_ps(mk, r0 + tap_step);
+  __m512 b0v = _mm512_maskz_loadu_ps(mk, r1),
+         b1 = _mm512_maskz_loadu_ps(mk, r1 + tap_step);
+  __m512 c0 = _mm512_maskz_loadu_ps(mk, r2),
+         c1 = _mm512_maskz_loadu_ps(mk, r2 + tap_step);
+  for (int32_t i = 0; i < count; ++i) {
+    const ptrdiff_t o = (ptrdiff_t)i * px;
+    const __m512 a2 = _mm512_maskz_loadu_ps(mk, r0 + o + 2 * tap_step);
+    const __m512 b2 = _mm512_maskz_loadu_ps(mk, r1 + o + 2 * tap_step);
+    const __m512 c2 = _mm512_maskz_loadu_ps(mk, r2 + o + 2 * tap_step);
+    /* The reference's tap order (row by row) in two chains. */
+    __m512 acc = _mm512_fmadd_ps(a0, w00, b0);
+    acc = _mm512_fmadd_ps(a1, w01, acc);
+    acc = _mm512_fmadd_ps(a2, w02, acc);
+    __m512 acc2 = _mm512_mul_ps(b0v, w10);
+    acc2 = _mm512_fmadd_ps(b1, w11, acc2);
+    acc2 = _mm512_fmadd_ps(b2, w12, acc2);
+    acc2 = _mm512_fmadd_ps(c0, w20, acc2);
+    acc2 = _mm512_fmadd_ps(c1, w21, acc2);
+    acc2 = _mm512_fmadd_ps(c2, w22, acc2);
+    __m512 v = _mm512_add_ps(acc, acc2);
+    if (res != NULL)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk, res + o));
+    _mm512_mask_storeu_ps(out + o, mk, kiln_avx512_act(act, v));
+    a0 = a1, a1 = a2, b0v = b1, b1 = b2, c0 = c1, c1 = c2;
   }
 }
 
@@ -193,6 +333,9 @@ void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,
                                      const float *bias, const float *residual,
                                      float *output) {
   const int32_t ch = g->ch, sw = pr->stride[1], dw = pr->dilation[1];
+  const ptrdiff_t row_step = (ptrdiff_t)pr->dilation[0] * g->w * ch;
+  const ptrdiff_t tap_step = (ptrdiff_t)dw * ch, px_step = (ptrdiff_t)sw * ch;
+  const ptrdiff_t w_row = (ptrdiff_t)g->kw * g->m, w_tap = g->m;
   /* Output columns whose every tap is inside the row: [ow_lo, ow_hi). */
   int32_t ow_lo = 0, ow_hi = g->ow;
   while (ow_lo < g->ow && ow_lo * sw - pr->pad[1] < 0)
@@ -210,44 +353,90 @@ void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,
       while (kh1 > kh0 && h0 + (kh1 - 1) * pr->dilation[0] >= g->h)
         --kh1;
       const ptrdiff_t row_out = ((ptrdiff_t)n * g->oh + oh) * g->ow;
+      /* The first kernel row inside the image, and its weights; a row with
+       * none inside (only possible with huge padding) keeps the image start
+       * and reads nothing. */
+      const int32_t nkh = kh1 - kh0;
+      const float *img_row =
+          nkh > 0 ? img + (ptrdiff_t)(h0 + kh0 * pr->dilation[0]) * g->w * ch
+                  : img;
+      const float *w_first = weights + (ptrdiff_t)kh0 * w_row;
+      /* 3x3, stride 1, every kernel row inside: the interior columns go
+       * through the sliding window, channel block by channel block. */
+      const int slide =
+          g->kw == 3 && sw == 1 && dw == 1 && nkh == 3 && ow_hi > ow_lo;
+      if (slide)
+        for (int32_t c = 0; c < ch; c += 16) {
+          const __mmask16 mk = kiln_avx512_mask(ch - c);
+          const ptrdiff_t o = (row_out + ow_lo) * ch + c;
+          kiln_nhwc512_dw3s1(img_row + (ptrdiff_t)(ow_lo - pr->pad[1]) * ch + c,
+                             row_step, ch, ch, w_first + c, w_row, w_tap, mk,
+                             bias != NULL ? _mm512_maskz_loadu_ps(mk, bias + c)
+                                          : _mm512_setzero_ps(),
+                             residual != NULL ? residual + o : NULL, output + o,
+                             ow_hi - ow_lo, &pr->act);
+        }
       int32_t ow = 0;
       while (ow < g->ow) {
-        const int block = ow >= ow_lo && ow + 4 <= ow_hi;
+        if (slide && ow == ow_lo) {
+          ow = ow_hi;
+          continue;
+        }
+        /* Four interior pixels at a time, single interior pixels at the end
+         * of the interior, edge pixels one by one with their taps checked. */
+        const int interior = ow >= ow_lo && ow < ow_hi;
+        const int32_t np = interior && ow + 4 <= ow_hi ? 4 : 1;
         const int32_t w0 = ow * sw - pr->pad[1];
+        const float *src = interior ? img_row + (ptrdiff_t)w0 * ch : img_row;
         for (int32_t c = 0; c < ch; c += 16) {
           const __mmask16 mk = kiln_avx512_mask(ch - c);
           const __m512 b0 = bias != NULL ? _mm512_maskz_loadu_ps(mk, bias + c)
                                          : _mm512_setzero_ps();
-          __m512 acc[4] = {b0, b0, b0, b0};
-          int32_t count = 1;
-          if (block) {
-            kiln_nhwc512_dw4(pr, g, img, weights, h0, w0, kh0, kh1, c, mk, acc);
-            count = 4;
-          } else {
-            /* An edge pixel: taps in the padding are skipped. */
-            for (int32_t kh = kh0; kh < kh1; ++kh) {
-              const int32_t ih = h0 + kh * pr->dilation[0];
-              for (int32_t kw = 0; kw < g->kw; ++kw) {
-                const int32_t iw = w0 + kw * dw;
-                if (iw < 0 || iw >= g->w)
-                  continue;
-                const __m512 wv = _mm512_maskz_loadu_ps(
-                    mk, weights + (ptrdiff_t)(kh * g->kw + kw) * g->m + c);
-                const __m512 x = _mm512_maskz_loadu_ps(
-                    mk, img + ((ptrdiff_t)ih * g->w + iw) * ch + c);
-                acc[0] = _mm512_fmadd_ps(x, wv, acc[0]);
-              }
+          const float *wc = w_first + c;
+          const ptrdiff_t o = (row_out + ow) * ch + c;
+          const float *res = residual != NULL ? residual + o : NULL;
+          if (interior && g->kw == 3 && np == 4)
+            kiln_nhwc512_dw(src + c, row_step, tap_step, px_step, wc, w_row,
+                            w_tap, nkh, mk, b0, res, output + o, ch, &pr->act,
+                            3, 4);
+          else if (interior && g->kw == 3)
+            kiln_nhwc512_dw(src + c, row_step, tap_step, px_step, wc, w_row,
+                            w_tap, nkh, mk, b0, res, output + o, ch, &pr->act,
+                            3, 1);
+          else if (interior && g->kw == 5 && np == 4)
+            kiln_nhwc512_dw(src + c, row_step, tap_step, px_step, wc, w_row,
+                            w_tap, nkh, mk, b0, res, output + o, ch, &pr->act,
+                            5, 4);
+          else if (interior && g->kw == 5)
+            kiln_nhwc512_dw(src + c, row_step, tap_step, px_step, wc, w_row,
+                            w_tap, nkh, mk, b0, res, output + o, ch, &pr->act,
+                            5, 1);
+          else {
+            /* Any other kernel width, or an edge pixel: one pixel at a
+             * time, taps in the padding skipped. */
+            for (int32_t i = 0; i < np; ++i) {
+              const int32_t wi = w0 + i * sw;
+              __m512 acc = b0;
+              for (int32_t kh = 0; kh < nkh; ++kh)
+                for (int32_t kw = 0; kw < g->kw; ++kw) {
+                  const int32_t iw = wi + kw * dw;
+                  if (iw < 0 || iw >= g->w)
+                    continue;
+                  const __m512 wv =
+                      _mm512_maskz_loadu_ps(mk, wc + kh * w_row + kw * w_tap);
+                  const __m512 x = _mm512_maskz_loadu_ps(
+                      mk, img_row + kh * row_step + (ptrdiff_t)iw * ch + c);
+                  acc = _mm512_fmadd_ps(x, wv, acc);
+                }
+              if (res != NULL)
+                acc = _mm512_add_ps(
+                    acc, _mm512_maskz_loadu_ps(mk, res + (ptrdiff_t)i * ch));
+              _mm512_mask_storeu_ps(output + o + (ptrdiff_t)i * ch, mk,
+                                    kiln_avx512_act(&pr->act, acc));
             }
           }
-          for (int32_t i = 0; i < count; ++i) {
-            const ptrdiff_t o = (row_out + ow + i) * ch + c;
-            __m512 v = acc[i];
-            if (residual != NULL)
-              v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk, residual + o));
-            _mm512_mask_storeu_ps(output + o, mk, kiln_avx512_act(&pr->act, v));
-          }
         }
-        ow += block ? 4 : 1;
+        ow += np;
       }
     }
   }

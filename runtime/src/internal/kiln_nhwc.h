@@ -59,6 +59,35 @@ kiln_status kiln_internal_global_pool_nhwc_f32_ref(kiln_reduce_kind kind,
                                                    float *output);
 
 #if KILN_HAVE_AVX2
+/* The A side of the NHWC indirect GEMM: row i of A is output pixel i's
+ * receptive field, a sequence of `taps` runs of `run` floats each (a run is
+ * one kernel tap's C/groups channels, or a whole kernel row's kW * C when
+ * groups == 1 and the column dilation is 1). The filter's HWIO rows are in
+ * the same (tap, run) order, so B needs no reordering. */
+typedef struct {
+  const kiln_conv_params *params;
+  const kiln_conv_geometry *g;
+  int32_t by_row; /* a tap is a kernel row */
+  int32_t taps;   /* runs per pixel */
+  int32_t run;    /* floats per run */
+} kiln_nhwc_rows;
+
+void kiln_internal_nhwc_rows_init(const kiln_conv_params *params,
+                                  const kiln_conv_geometry *g,
+                                  kiln_nhwc_rows *rows);
+
+/* ptrs[t * mr_max + r] = where pixel i0 + r's run t0 + t, slice [c0, c0 +
+ * kc), starts: in `img` (the image, advanced to its group's first channel),
+ * in `zeros` (kc zero floats) for a tap in the padding rows, or in `edge`
+ * (mr_max * ntaps * kc floats) where a kernel row overhangs the left or
+ * right edge and its slice is copied with zeros. Rows r >= mr repeat the
+ * last pixel. */
+void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
+                             int32_t i0, int32_t mr, int32_t mr_max, int32_t t0,
+                             int32_t ntaps, int32_t c0, int32_t kc,
+                             const float *zeros, float *edge,
+                             const float **ptrs);
+
 /* The vector kernels behind kiln_conv2d_nhwc_f32 (checked geometry in g).
  * conv_nhwc_gemm: any groups, out[pixels x M/g] = A . HWIO as an indirect
  * GEMM (row pointers per tap, zeros for padding; no im2col, no scratch).
