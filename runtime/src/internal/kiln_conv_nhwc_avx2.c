@@ -271,9 +271,16 @@ static void kiln_nhwc2_dw3s1(const float *src, ptrdiff_t row_step, ptrdiff_t px,
     __m256 v = _mm256_add_ps(acc, acc2);
     if (res != NULL)
       v = _mm256_add_ps(v, kiln_avx2_load_n(res + o, cnt));
-    kiln_avx2_store_n(out + o, kiln_avx2_act(act, v), cnt);
+    kiln_avx2_store_n(out + o, v, cnt);
     a0 = a1, a1 = a2, b0v = b1, b1 = b2, c0 = c1, c1 = c2;
   }
+  /* The activation in a second pass over the (L1-resident) outputs, so its
+   * switch does not push the weights and the window out of registers. */
+  if (act->kind != KILN_ACT_NONE)
+    for (int32_t i = 0; i < count; ++i) {
+      float *q = out + (ptrdiff_t)i * px;
+      kiln_avx2_store_n(q, kiln_avx2_act(act, kiln_avx2_load_n(q, cnt)), cnt);
+    }
 }
 
 void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,

@@ -322,9 +322,18 @@ static void kiln_nhwc512_dw3s1(const float *src, ptrdiff_t row_step,
     __m512 v = _mm512_add_ps(acc, acc2);
     if (res != NULL)
       v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk, res + o));
-    _mm512_mask_storeu_ps(out + o, mk, kiln_avx512_act(act, v));
+    _mm512_mask_storeu_ps(out + o, mk, v);
     a0 = a1, a1 = a2, b0v = b1, b1 = b2, c0 = c1, c1 = c2;
   }
+  /* The activation in a second pass over the (L1-resident) outputs: its
+   * switch inside the loop above made the compiler spill the nine weights
+   * and the window to the stack. */
+  if (act->kind != KILN_ACT_NONE)
+    for (int32_t i = 0; i < count; ++i) {
+      float *q = out + (ptrdiff_t)i * px;
+      _mm512_mask_storeu_ps(
+          q, mk, kiln_avx512_act(act, _mm512_maskz_loadu_ps(mk, q)));
+    }
 }
 
 void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,

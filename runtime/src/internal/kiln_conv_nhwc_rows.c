@@ -19,6 +19,25 @@ void kiln_internal_nhwc_rows_init(const kiln_conv_params *params,
   rows->run = rows->by_row ? g->kw * g->c_per_g : g->c_per_g;
 }
 
+/* The slice [c0, c0 + kc) of a by-row run starting at column iw, with the
+ * padding columns as zeros, into buf. */
+static void kiln_nhwc_copy_edge(const kiln_conv_geometry *g, const float *line,
+                                int32_t iw, int32_t c0, int32_t kc,
+                                float *buf) {
+  for (int32_t e = 0; e < kc;) {
+    const int32_t px = iw + (c0 + e) / g->ch, c = (c0 + e) % g->ch;
+    int32_t len = g->ch - c;
+    if (len > kc - e)
+      len = kc - e;
+    if (px >= 0 && px < g->w)
+      memcpy(buf + e, line + (ptrdiff_t)px * g->ch + c,
+             (size_t)len * sizeof(float));
+    else
+      memset(buf + e, 0, (size_t)len * sizeof(float));
+    e += len;
+  }
+}
+
 void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
                              int32_t i0, int32_t mr, int32_t mr_max, int32_t t0,
                              int32_t ntaps, int32_t c0, int32_t kc,
@@ -26,6 +45,10 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
                              const float **ptrs) {
   const kiln_conv_params *p = rows->params;
   const kiln_conv_geometry *g = rows->g;
+  const ptrdiff_t line_step = (ptrdiff_t)g->w * g->ch;
+  const int32_t dh = p->dilation[0];
+  /* Columns of the slice's first and last pixel, relative to the run's. */
+  const int32_t d_first = c0 / g->ch, d_last = (c0 + kc - 1) / g->ch;
   int32_t oh = i0 / g->ow, ow = i0 - oh * g->ow;
   for (int32_t r = 0; r < mr_max; ++r) {
     /* Rows past the last pixel repeat it: wasted lanes, never bad reads. */
@@ -33,49 +56,35 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
       ow = 0, ++oh;
     const int32_t h0 = oh * p->stride[0] - p->pad[0];
     const int32_t w0 = ow * p->stride[1] - p->pad[1];
-    for (int32_t t = 0; t < ntaps; ++t) {
-      const float **dst = ptrs + (ptrdiff_t)t * mr_max + r;
-      int32_t ih, iw;
-      if (rows->by_row) {
-        ih = h0 + (t0 + t) * p->dilation[0];
-        iw = w0;
-      } else {
-        const int32_t kh = (t0 + t) / g->kw, kw = (t0 + t) - kh * g->kw;
-        ih = h0 + kh * p->dilation[0];
-        iw = w0 + kw * p->dilation[1];
+    const float **dst = ptrs + r;
+    if (rows->by_row) {
+      const int inside = w0 + d_first >= 0 && w0 + d_last < g->w;
+      const ptrdiff_t col = (ptrdiff_t)w0 * g->ch + c0;
+      for (int32_t t = 0; t < ntaps; ++t, dst += mr_max) {
+        const int32_t ih = h0 + (t0 + t) * dh;
+        if (ih < 0 || ih >= g->h) {
+          *dst = zeros;
+        } else if (inside) {
+          *dst = img + ih * line_step + col;
+        } else {
+          /* A window hanging over the left or right edge: its slice, with
+           * zeros for the padding columns, goes into this row's edge
+           * buffer. */
+          float *buf = edge + ((ptrdiff_t)t * mr_max + r) * kc;
+          kiln_nhwc_copy_edge(g, img + ih * line_step, w0, c0, kc, buf);
+          *dst = buf;
+        }
       }
-      if (ih < 0 || ih >= g->h) {
-        *dst = zeros;
-        continue;
-      }
-      const float *line = img + (ptrdiff_t)ih * g->w * g->ch;
-      if (!rows->by_row) {
-        *dst = iw >= 0 && iw < g->w ? line + (ptrdiff_t)iw * g->ch + c0 : zeros;
-        continue;
-      }
-      /* Pixels [iw + c0 / C, iw + (c0 + kc - 1) / C] hold the slice. */
-      const int32_t first = iw + c0 / g->ch;
-      const int32_t last = iw + (c0 + kc - 1) / g->ch;
-      if (first >= 0 && last < g->w) {
-        *dst = line + (ptrdiff_t)iw * g->ch + c0;
-        continue;
-      }
-      /* A window hanging over the left or right edge: its slice, with
-       * zeros for the padding columns, goes into this row's edge buffer. */
-      float *buf = edge + ((ptrdiff_t)t * mr_max + r) * kc;
-      for (int32_t e = 0; e < kc;) {
-        const int32_t px = iw + (c0 + e) / g->ch, c = (c0 + e) % g->ch;
-        int32_t len = g->ch - c;
-        if (len > kc - e)
-          len = kc - e;
-        if (px >= 0 && px < g->w)
-          memcpy(buf + e, line + (ptrdiff_t)px * g->ch + c,
-                 (size_t)len * sizeof(float));
-        else
-          memset(buf + e, 0, (size_t)len * sizeof(float));
-        e += len;
-      }
-      *dst = buf;
+      continue;
+    }
+    int32_t kh = t0 / g->kw, kw = t0 - kh * g->kw;
+    for (int32_t t = 0; t < ntaps; ++t, dst += mr_max) {
+      const int32_t ih = h0 + kh * dh, iw = w0 + kw * p->dilation[1];
+      *dst = ih >= 0 && ih < g->h && iw >= 0 && iw < g->w
+                 ? img + ih * line_step + (ptrdiff_t)iw * g->ch + c0
+                 : zeros;
+      if (++kw == g->kw)
+        kw = 0, ++kh;
     }
   }
 }
