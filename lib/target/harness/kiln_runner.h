@@ -21,9 +21,30 @@ typedef struct {
   const uint32_t *output_sizes;
   void *arena;
   int (*run)(const void *const *inputs, void *const *outputs, void *arena);
+  uint32_t arena_size;
 } kiln_runner_model;
 
 extern const kiln_runner_model kiln_runner_the_model;
+
+/* Alignment of the binding's static arena. On x86-64 Linux an arena of
+ * 2 MiB or more starts on a 2 MiB boundary, so that
+ * kiln_runner_prepare_arena can back it with transparent huge pages; other
+ * hosts and bare metal keep the model's own alignment (a 2 MiB-aligned
+ * object would waste a microcontroller's RAM). */
+#if defined(__linux__) && defined(__x86_64__)
+#define KILN_RUNNER_ARENA_ALIGN(size, align)                                   \
+  ((size) >= (2u << 20) ? (2u << 20) : (align))
+#else
+#define KILN_RUNNER_ARENA_ALIGN(size, align) (align)
+#endif
+
+/* Prepares the arena's memory before the first inference: on Linux, asks
+ * for transparent huge pages over its whole 2 MiB pages (a first inference
+ * otherwise takes a page fault, and a TLB miss later, per 4 KiB of arena:
+ * ResNet-18's 4 MB arena cost about 25 ms on the 2-vCPU VM of
+ * docs/performance.md). Does nothing where that is not available; the
+ * results never depend on it. */
+void kiln_runner_prepare_arena(const kiln_runner_model *m);
 
 /* Microseconds from an arbitrary origin; coarse on bare metal. */
 uint64_t kiln_runner_now_us(void);

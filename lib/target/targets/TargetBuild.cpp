@@ -310,7 +310,8 @@ std::string generateBinding(const LibraryInfo &lib) {
      << "_Static_assert(" << n << "_NUM_OUTPUTS == " << lib.outputs.size()
      << ", \"" << h << ".h and the report disagree on the output count\");\n"
      << "static uint8_t kiln_arena[KILN_BUF(" << n << "_ARENA_SIZE)]"
-     << " __attribute__((aligned(" << n << "_ARENA_ALIGN)));\n";
+     << " __attribute__((aligned(KILN_RUNNER_ARENA_ALIGN(" << n
+     << "_ARENA_SIZE, " << n << "_ARENA_ALIGN))));\n";
   auto emitSide = [&](llvm::StringRef kind, llvm::StringRef macro,
                       const std::vector<TensorInfo> &tensors) {
     for (size_t i = 0; i < tensors.size(); ++i)
@@ -333,7 +334,7 @@ std::string generateBinding(const LibraryInfo &lib) {
   os << "\nconst kiln_runner_model kiln_runner_the_model = {\n"
      << "    \"" << h << "\", " << n << "_NUM_INPUTS, " << n << "_NUM_OUTPUTS,\n"
      << "    kiln_inputs, kiln_input_sizes, kiln_outputs, kiln_output_sizes,\n"
-     << "    kiln_arena, " << h << "_run};\n";
+     << "    kiln_arena, " << h << "_run, KILN_BUF(" << n << "_ARENA_SIZE)};\n";
   return s;
 }
 
