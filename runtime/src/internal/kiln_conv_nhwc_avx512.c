@@ -331,8 +331,8 @@ static void kiln_nhwc512_dw3s1(const float *src, ptrdiff_t row_step,
   if (act->kind != KILN_ACT_NONE)
     for (int32_t i = 0; i < count; ++i) {
       float *q = out + (ptrdiff_t)i * px;
-      _mm512_mask_storeu_ps(
-          q, mk, kiln_avx512_act(act, _mm512_maskz_loadu_ps(mk, q)));
+      _mm512_mask_storeu_ps(q, mk,
+                            kiln_avx512_act(act, _mm512_maskz_loadu_ps(mk, q)));
     }
 }
 
