@@ -59,6 +59,18 @@ void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
   // the ops the patterns match.
   pm.addNestedPass<func::FuncOp>(createKilnQuantizeOpsPass());
   addCleanup(pm);
+  // The target's layout once the int8 ops (NCHW only) are formed: float
+  // conv/pool ops move between transposes, which then sink and cancel so
+  // that they are left at the model boundary.
+  if (options.level >= 3 && options.layout == ImageLayout::nhwc) {
+    OpPassManager &convert = pm.nest<func::FuncOp>();
+    KilnConvertLayoutPassOptions layout;
+    layout.layout = options.layout;
+    convert.addPass(createKilnConvertLayoutPass(layout));
+    convert.addPass(createKilnCancelTransposesPass());
+    convert.addPass(createKilnFoldConstantsPass());
+    addCleanup(pm);
+  }
   // Elementwise chains fuse last: every other fusion has taken the ops it
   // can (an activation into its conv), and a fused body would hide its ops
   // from transpose sinking.
@@ -69,6 +81,17 @@ void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
 }
 
 namespace {
+struct OptimizePipelineOptions
+    : public PassPipelineOptions<OptimizePipelineOptions> {
+  Option<kiln::ImageLayout> layout{
+      *this, "layout",
+      llvm::cl::desc("image layout of float conv/pool ops at -O3"),
+      llvm::cl::init(kiln::ImageLayout::nchw),
+      llvm::cl::values(
+          clEnumValN(kiln::ImageLayout::nchw, "nchw", "[N, C, H, W] (ONNX's)"),
+          clEnumValN(kiln::ImageLayout::nhwc, "nhwc", "[N, H, W, C]"))};
+};
+
 struct CodegenPipelineOptions
     : public PassPipelineOptions<CodegenPipelineOptions> {
   Option<unsigned> alignment{*this, "alignment",
@@ -83,12 +106,13 @@ struct CodegenPipelineOptions
 
 void kiln::registerKilnPipelines() {
   for (unsigned level = 0; level <= 3; ++level)
-    PassPipelineRegistration<>(
+    PassPipelineRegistration<OptimizePipelineOptions>(
         "kiln-O" + std::to_string(level),
         "graph optimisation at -O" + std::to_string(level) + " (docs/passes.md)",
-        [level](OpPassManager &pm) {
+        [level](OpPassManager &pm, const OptimizePipelineOptions &opts) {
           OptimizeOptions options;
           options.level = level;
+          options.layout = opts.layout;
           buildKilnOptimizePipeline(pm, options);
         });
   PassPipelineRegistration<CodegenPipelineOptions>(

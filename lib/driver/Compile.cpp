@@ -303,6 +303,9 @@ Error kiln::compileModel(const CompileModelOptions &options) {
       target::lookupTarget(options.target);
   if (!tgt)
     return tgt.takeError();
+  if (options.layout == target::Layout::NHWC && options.quantize == "int8")
+    return fail("--layout nhwc cannot be combined with --quantize int8: the "
+                "int8 kernels are NCHW only (use --layout nchw)");
   auto bytes = llvm::MemoryBuffer::getFile(options.modelPath);
   if (!bytes)
     return fail("cannot read '" + options.modelPath +
@@ -338,6 +341,14 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   pm.enableTiming(rootTiming);
   OptimizeOptions optimizeOptions;
   optimizeOptions.level = options.optLevel;
+  // The int8 kernels are NCHW only: a target's NHWC preference yields to
+  // --quantize int8, an explicit --layout nhwc is refused (below, before
+  // import), so that the calibrated graph keeps the int8 kernels' layout.
+  target::Layout layout = options.layout.value_or(tgt->layout);
+  if (options.quantize == "int8")
+    layout = target::Layout::NCHW;
+  optimizeOptions.layout =
+      layout == target::Layout::NHWC ? ImageLayout::nhwc : ImageLayout::nchw;
   // An int8 conv has no residual input and clamps only: keep residual adds
   // and other activations apart so that the conv still becomes integer.
   optimizeOptions.int8Epilogues = options.quantize == "int8";
@@ -436,6 +447,16 @@ int kiln::driver::compileMain(int argc, char **argv) {
                  clEnumValN(EmitKind::Lib, "lib", "also build libNAME.a"),
                  clEnumValN(EmitKind::Asm, "asm", "also write NAME.s")),
       cl::init(EmitKind::Source), cl::cat(category));
+  cl::opt<target::Layout> layout(
+      "layout",
+      cl::desc("image layout of the float conv and pool ops at -O3 "
+               "(default: the target's preferred layout)"),
+      cl::values(clEnumValN(target::Layout::NCHW, "nchw",
+                            "[N, C, H, W], as ONNX (no layout change)"),
+                 clEnumValN(target::Layout::NHWC, "nhwc",
+                            "[N, H, W, C]; transposes only at the model "
+                            "boundary")),
+      cl::cat(category));
   cl::opt<codegen::WeightsFormat> weights(
       "weights-format", cl::desc("how the weights blob is written"),
       cl::values(clEnumValN(codegen::WeightsFormat::Asm, "asm",
@@ -517,6 +538,8 @@ int kiln::driver::compileMain(int argc, char **argv) {
     return 1;
   }
   options.optLevel = optLevel;
+  if (layout.getNumOccurrences())
+    options.layout = layout;
   if (Error e = compileModel(options)) {
     llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e))
                  << "\n";

@@ -37,6 +37,9 @@ struct OptimizeOptions {
   /// Fuse only the epilogues int8 kernels apply (bias, relu, clip), for a
   /// graph that post-training quantisation calibrates next.
   bool int8Epilogues = false;
+  /// Image layout of the float conv and pool ops at -O3 (kiln-convert-layout
+  /// then transpose sinking); NCHW leaves the imported layout alone.
+  ImageLayout layout = ImageLayout::nchw;
 };
 
 /// Graph optimisation at `options.level`, run before the codegen pipeline.

@@ -8,10 +8,12 @@
 #define KILN_TARGET_COMPILEMODEL_H
 
 #include "kiln/target/Codegen.h"
+#include "kiln/target/Target.h"
 
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,10 @@ struct CompileModelOptions {
   EmitKind emit = EmitKind::Source;
   /// Graph optimisation level, 0-3 (buildKilnOptimizePipeline).
   unsigned optLevel = 3;
+  /// Image layout of the float conv and pool ops at -O3; unset takes the
+  /// target's preference (Target::layout). int8 kernels are NCHW only, so
+  /// `quantize == "int8"` keeps NCHW (and rejects an explicit NHWC).
+  std::optional<target::Layout> layout;
   codegen::WeightsFormat weightsFormat = codegen::WeightsFormat::Asm;
   /// Budgets in bytes; 0 is unbounded.
   uint64_t maxRam = 0, maxFlash = 0;

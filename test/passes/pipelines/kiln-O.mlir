@@ -3,6 +3,8 @@
 // RUN: kiln-opt %s --kiln-O2 | FileCheck %s --check-prefix=O2
 // RUN: kiln-opt %s --kiln-O3 | FileCheck %s --check-prefix=O3
 // RUN: kiln-opt %s --pass-pipeline='builtin.module(kiln-O3)' | FileCheck %s --check-prefix=O3
+// RUN: kiln-opt %s --kiln-O3="layout=nhwc" | FileCheck %s --check-prefix=NHWC
+// RUN: kiln-opt %s --kiln-O2="layout=nhwc" | FileCheck %s --check-prefix=O2
 
 // O0 leaves the imported graph alone.
 // O0: kiln.pad
@@ -28,6 +30,14 @@
 // O3: %[[S:.*]] = kiln.sigmoid %[[C]]
 // O3-NOT: kiln.transpose
 // O3: kiln.reshape %[[S]]
+// O3 with layout=nhwc converts the conv after fusion: the single-channel
+// input needs only a reshape, the sigmoid runs NHWC, and one transpose is left
+// where the result is flattened in NCHW order. Below -O3 the layout is kept.
+// NHWC: %[[X:.*]] = kiln.reshape %arg0 : (tensor<1x1x4x4xf32>) -> tensor<1x4x4x1xf32>
+// NHWC: %[[C:.*]] = kiln.conv2d %[[X]], %{{.*}} bias(%{{.*}}) {activation = #kiln<activation relu>, layout = #kiln<layout nhwc>} : (tensor<1x4x4x1xf32>, tensor<1x1x1x2xf32>, tensor<2xf32>) -> tensor<1x4x4x2xf32>
+// NHWC: %[[S:.*]] = kiln.sigmoid %[[C]] : (tensor<1x4x4x2xf32>)
+// NHWC: %[[T:.*]] = kiln.transpose %[[S]] {perm = array<i64: 0, 3, 1, 2>}
+// NHWC: kiln.reshape %[[T]] : (tensor<1x2x4x4xf32>) -> tensor<1x32xf32>
 func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x32xf32> {
   %zero = kiln.constant dense<0> : tensor<1xi64>
   %shape = kiln.constant dense<[1, 2, 4, 4]> : tensor<4xi64>
