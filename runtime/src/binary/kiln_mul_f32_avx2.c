@@ -3,17 +3,13 @@
 #include "internal/kiln_ref.h"
 
 #if KILN_HAVE_AVX2
-static __m256 kiln_avx2_mul_op(__m256 a, __m256 b) {
-  return _mm256_mul_ps(a, b);
-}
-
 /* Same contract as the reference (kiln_mul_f32.c), which serves every other
  * broadcast. */
 kiln_status kiln_mul_f32(const kiln_shape *a_shape, const float *a,
                          const kiln_shape *b_shape, const float *b,
                          const kiln_shape *out_shape, float *out) {
-  if (kiln_avx2_binary_fast(kiln_avx2_mul_op, a_shape, a, b_shape, b, out_shape,
-                            out))
+  if (kiln_avx2_binary_fast(KILN_AVX2_BINARY_MUL, a_shape, a, b_shape, b,
+                            out_shape, out))
     return KILN_OK;
   return kiln_mul_f32_ref(a_shape, a, b_shape, b, out_shape, out);
 }

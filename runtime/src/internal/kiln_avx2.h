@@ -224,11 +224,14 @@ typedef __m256 (*kiln_avx2_unary_fn)(__m256);
 kiln_status kiln_avx2_map(kiln_avx2_unary_fn fn, const float *in, float *out,
                           int32_t count);
 
-/* The fast paths of a binary kernel: same shapes, or one side a single
- * element. Returns 0, touching nothing, when neither applies, so the caller
- * falls back to the broadcasting reference. */
-typedef __m256 (*kiln_avx2_binary_fn)(__m256, __m256);
-int kiln_avx2_binary_fast(kiln_avx2_binary_fn fn, const kiln_shape *a_shape,
+/* The fast paths of a binary kernel: same shapes, one side a single
+ * element, one value per outer index (a per-channel scale on NCHW) or one
+ * inner run (a bias row). Returns 0, touching nothing, when none applies, so
+ * the caller falls back to the broadcasting reference. The operation is a
+ * kind rather than a function pointer so that each is compiled into its own
+ * loop (an indirect call per vector cost as much as the multiply). */
+typedef enum { KILN_AVX2_BINARY_ADD, KILN_AVX2_BINARY_MUL } kiln_avx2_binary_op;
+int kiln_avx2_binary_fast(kiln_avx2_binary_op op, const kiln_shape *a_shape,
                           const float *a, const kiln_shape *b_shape,
                           const float *b, const kiln_shape *out_shape,
                           float *out);

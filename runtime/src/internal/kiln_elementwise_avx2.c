@@ -84,14 +84,48 @@ static int kiln_operand_form(const kiln_shape *x, const kiln_shape *out,
   return outer_only ? 3 : inner_only ? 4 : 0;
 }
 
-int kiln_avx2_binary_fast(kiln_avx2_binary_fn fn, const kiln_shape *a_shape,
-                          const float *a, const kiln_shape *b_shape,
-                          const float *b, const kiln_shape *out_shape,
-                          float *out) {
-  if (a_shape == NULL || a == NULL || b_shape == NULL || b == NULL ||
-      out_shape == NULL || out == NULL || out_shape->rank < 0 ||
-      out_shape->rank > KILN_MAX_RANK || a_shape->rank < 0 || b_shape->rank < 0)
-    return 0;
+static inline __attribute__((always_inline)) __m256
+kiln_avx2_binary_apply(kiln_avx2_binary_op op, __m256 x, __m256 y) {
+  return op == KILN_AVX2_BINARY_ADD ? _mm256_add_ps(x, y) : _mm256_mul_ps(x, y);
+}
+
+#if KILN_HAVE_AVX512
+static inline __attribute__((always_inline)) __m512
+kiln_avx512_binary_apply(kiln_avx2_binary_op op, __m512 x, __m512 y) {
+  return op == KILN_AVX2_BINARY_ADD ? _mm512_add_ps(x, y) : _mm512_mul_ps(x, y);
+}
+#endif
+
+/* One run of `inner` outputs: x and y each either a vector operand (xv, yv)
+ * or one scalar (xs, ys non-NULL). */
+static inline __attribute__((always_inline)) void
+kiln_avx2_binary_run(kiln_avx2_binary_op op, const float *xs, const float *xv,
+                     const float *ys, const float *yv, float *out,
+                     int32_t inner) {
+#if KILN_HAVE_AVX512
+  const __m512 xb = xs ? _mm512_set1_ps(*xs) : _mm512_setzero_ps();
+  const __m512 yb = ys ? _mm512_set1_ps(*ys) : _mm512_setzero_ps();
+  for (int32_t i = 0; i < inner; i += 16) {
+    const __mmask16 m = kiln_avx512_mask(inner - i);
+    const __m512 x = xs ? xb : _mm512_maskz_loadu_ps(m, xv + i);
+    const __m512 y = ys ? yb : _mm512_maskz_loadu_ps(m, yv + i);
+    _mm512_mask_storeu_ps(out + i, m, kiln_avx512_binary_apply(op, x, y));
+  }
+#else
+  for (int32_t i = 0; i < inner; i += 8) {
+    const __m256 x =
+        xs ? _mm256_broadcast_ss(xs) : kiln_avx2_load_n(xv + i, inner - i);
+    const __m256 y =
+        ys ? _mm256_broadcast_ss(ys) : kiln_avx2_load_n(yv + i, inner - i);
+    kiln_avx2_store_n(out + i, kiln_avx2_binary_apply(op, x, y), inner - i);
+  }
+#endif
+}
+
+static inline __attribute__((always_inline)) int
+kiln_avx2_binary_core(kiln_avx2_binary_op op, const kiln_shape *a_shape,
+                      const float *a, const kiln_shape *b_shape,
+                      const float *b, const kiln_shape *out_shape, float *out) {
   /* The smallest split that fits gives the longest contiguous runs (split 0
    * when neither operand broadcasts per axis); ranks are at most 6. */
   for (int32_t split = 0; split <= out_shape->rank; ++split) {
@@ -109,16 +143,25 @@ int kiln_avx2_binary_fast(kiln_avx2_binary_fn fn, const kiln_shape *a_shape,
       const float *bs = fb == 2 ? b : fb == 3 ? b + o : NULL;
       const float *av = fa == 1 ? a + base : a;
       const float *bv = fb == 1 ? b + base : b;
-      for (int32_t i = 0; i < inner; i += 8) {
-        const __m256 x =
-            as ? _mm256_broadcast_ss(as) : kiln_avx2_load_n(av + i, inner - i);
-        const __m256 y =
-            bs ? _mm256_broadcast_ss(bs) : kiln_avx2_load_n(bv + i, inner - i);
-        kiln_avx2_store_n(out + base + i, fn(x, y), inner - i);
-      }
+      kiln_avx2_binary_run(op, as, av, bs, bv, out + base, inner);
     }
     return 1;
   }
   return 0;
+}
+
+int kiln_avx2_binary_fast(kiln_avx2_binary_op op, const kiln_shape *a_shape,
+                          const float *a, const kiln_shape *b_shape,
+                          const float *b, const kiln_shape *out_shape,
+                          float *out) {
+  if (a_shape == NULL || a == NULL || b_shape == NULL || b == NULL ||
+      out_shape == NULL || out == NULL || out_shape->rank < 0 ||
+      out_shape->rank > KILN_MAX_RANK || a_shape->rank < 0 || b_shape->rank < 0)
+    return 0;
+  if (op == KILN_AVX2_BINARY_ADD)
+    return kiln_avx2_binary_core(KILN_AVX2_BINARY_ADD, a_shape, a, b_shape, b,
+                                 out_shape, out);
+  return kiln_avx2_binary_core(KILN_AVX2_BINARY_MUL, a_shape, a, b_shape, b,
+                               out_shape, out);
 }
 #endif /* KILN_HAVE_AVX2 */
