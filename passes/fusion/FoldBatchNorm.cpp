@@ -45,6 +45,9 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
     auto conv = getSoleUseProducer<Conv2DOp>(bn.getInput());
     if (!conv || !hasEmptyEpilogue(conv))
       return rewriter.notifyMatchFailure(bn, "input is not a single-use plain conv2d");
+    // batch_norm normalises dimension 1: an NHWC conv's rows, not its channels.
+    if (conv.getLayout() != ImageLayout::nchw)
+      return rewriter.notifyMatchFailure(bn, "conv2d is not NCHW");
     std::optional<std::vector<float>> w = getF32Constant(conv.getFilter());
     std::optional<ChannelAffine> affine = getAffine(bn);
     if (!w || !affine)

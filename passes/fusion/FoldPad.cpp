@@ -17,14 +17,19 @@ using namespace mlir;
 using namespace kiln;
 
 namespace {
-/// The [top, left, bottom, right] amounts of a constant-mode NCHW pad that
-/// touches only H and W, never crops, or nothing when it does anything else.
-std::optional<SmallVector<int64_t, 4>> getSpatialPads(PadOp pad) {
+/// The [top, left, bottom, right] amounts of a constant-mode pad that touches
+/// only H and W (dimensions 2, 3 in NCHW, 1, 2 in NHWC), never crops, or
+/// nothing when it does anything else.
+std::optional<SmallVector<int64_t, 4>> getSpatialPads(PadOp pad, ImageLayout layout) {
   ArrayRef<int64_t> p = pad.getPads();
-  if (pad.getMode() != PadMode::constant || p.size() != 8 || p[0] || p[1] || p[4] ||
-      p[5] || llvm::any_of(p, [](int64_t v) { return v < 0; }))
+  if (pad.getMode() != PadMode::constant || p.size() != 8 ||
+      llvm::any_of(p, [](int64_t v) { return v < 0; }))
     return std::nullopt;
-  return SmallVector<int64_t, 4>{p[2], p[3], p[6], p[7]};
+  int64_t h = layout == ImageLayout::nhwc ? 1 : 2;
+  int64_t c = layout == ImageLayout::nhwc ? 3 : 1;
+  if (p[0] || p[4] || p[c] || p[4 + c])
+    return std::nullopt;
+  return SmallVector<int64_t, 4>{p[h], p[h + 1], p[4 + h], p[4 + h + 1]};
 }
 
 DenseI64ArrayAttr addPads(PatternRewriter &rewriter, ArrayRef<int64_t> pads,
@@ -41,7 +46,7 @@ std::optional<std::pair<PadOp, SmallVector<int64_t, 4>>> matchPad(OpTy op) {
   auto pad = op.getInput().template getDefiningOp<PadOp>();
   if (!pad)
     return std::nullopt;
-  std::optional<SmallVector<int64_t, 4>> pads = getSpatialPads(pad);
+  std::optional<SmallVector<int64_t, 4>> pads = getSpatialPads(pad, op.getLayout());
   if (!pads)
     return std::nullopt;
   return std::make_pair(pad, *pads);

@@ -26,18 +26,21 @@ struct FoldScaleIntoConv final : OpRewritePattern<MulOp> {
       if (!conv || !hasEmptyEpilogue(conv) || side.getType() != mul.getType())
         continue;
       auto outType = cast<RankedTensorType>(mul.getType());
+      // NCHW: channels are dimension 1 and the OIHW filter's outermost; NHWC:
+      // dimension 3 and the HWIO filter's innermost.
+      bool nhwc = conv.getLayout() == ImageLayout::nhwc;
       std::optional<std::vector<float>> scale =
-          getPerAxisConstant(otherOperand(mul, side), outType, 1);
+          getPerAxisConstant(otherOperand(mul, side), outType, nhwc ? 3 : 1);
       std::optional<std::vector<float>> w = getF32Constant(conv.getFilter());
       if (!scale || !w)
         continue;
       std::optional<std::vector<float>> bias;
       if (conv.getBias() && !(bias = getF32Constant(conv.getBias())))
         continue;
-      size_t perChannel = w->size() / scale->size();
-      for (size_t m = 0; m < scale->size(); ++m) {
+      size_t channels = scale->size(), perChannel = w->size() / channels;
+      for (size_t m = 0; m < channels; ++m) {
         for (size_t i = 0; i < perChannel; ++i)
-          (*w)[m * perChannel + i] *= (*scale)[m];
+          (*w)[nhwc ? i * channels + m : m * perChannel + i] *= (*scale)[m];
         if (bias)
           (*bias)[m] *= (*scale)[m];
       }

@@ -43,14 +43,18 @@ struct FuseBiasAdd final : OpRewritePattern<BinaryOp> {
       if (!producer || producerValue.getType() != op.getType())
         continue;
       auto outType = cast<RankedTensorType>(op.getType());
+      // The output channels: dimension 1 of a gemm and an NCHW conv, 3 of
+      // an NHWC conv.
+      auto conv = dyn_cast<Conv2DOp>(producer);
+      int64_t axis = conv && conv.getLayout() == ImageLayout::nhwc ? 3 : 1;
       std::optional<std::vector<float>> c =
-          getPerAxisConstant(op->getOperand(1 - side), outType, 1);
+          getPerAxisConstant(op->getOperand(1 - side), outType, axis);
       if (!c)
         continue;
       if (kIsSub)
         for (float &v : *c)
           v = -v;
-      if (auto conv = dyn_cast<Conv2DOp>(producer))
+      if (conv)
         return fuseIntoConv(rewriter, op, conv, *c);
       return fuseIntoGemm(rewriter, op, cast<GemmOp>(producer), *c);
     }

@@ -94,3 +94,16 @@ func.func @activation_fused(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %y = kiln.batch_norm %c, %p, %p, %p, %p : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// batch_norm normalises dimension 1, an NHWC conv's rows: not folded.
+// CHECK-LABEL: func.func @nhwc_conv_bn
+// CHECK: kiln.batch_norm
+func.func @nhwc_conv_bn(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = kiln.constant dense<1.0> : tensor<1x1x2x2xf32>
+  %p = kiln.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %c = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x2x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %y = kiln.batch_norm %c, %p, %p, %p, %p : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}

@@ -102,3 +102,19 @@ func.func @max_pool_padding_only_window(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x7
   %y = kiln.max_pool2d %p {kernel = array<i64: 2, 2>} : (tensor<1x1x8x8xf32>) -> tensor<1x1x7x7xf32>
   return %y : tensor<1x1x7x7xf32>
 }
+
+// -----
+
+// NHWC: H and W are dimensions 1 and 2; a pad of the channels (dimension 3)
+// does not fold.
+// CHECK-LABEL: func.func @nhwc_conv_and_pool
+// CHECK: kiln.conv2d %arg0, %arg1 {layout = #kiln<layout nhwc>, pads = array<i64: 1, 2, 0, 3>}
+// CHECK: kiln.pad
+// CHECK: kiln.max_pool2d
+func.func @nhwc_conv_and_pool(%x: tensor<1x4x4x2xf32>, %w: tensor<1x1x2x3xf32>) -> (tensor<1x5x9x3xf32>, tensor<1x2x2x3xf32>) {
+  %p = kiln.pad %x {pads = array<i64: 0, 1, 2, 0, 0, 0, 3, 0>} : (tensor<1x4x4x2xf32>) -> tensor<1x5x9x2xf32>
+  %y = kiln.conv2d %p, %w {layout = #kiln<layout nhwc>} : (tensor<1x5x9x2xf32>, tensor<1x1x2x3xf32>) -> tensor<1x5x9x3xf32>
+  %c = kiln.pad %x {pads = array<i64: 0, 0, 0, 0, 0, 0, 0, 1>, value = -3.0e38 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x3xf32>
+  %m = kiln.max_pool2d %c {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, layout = #kiln<layout nhwc>} : (tensor<1x4x4x3xf32>) -> tensor<1x2x2x3xf32>
+  return %y, %m : tensor<1x5x9x3xf32>, tensor<1x2x2x3xf32>
+}

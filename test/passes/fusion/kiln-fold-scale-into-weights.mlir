@@ -72,3 +72,32 @@ func.func @gemm_must_not_fold(%x: tensor<3x2xf32>, %bd: tensor<2x2xf32>) -> (ten
   %5 = kiln.mul %4, %s : (tensor<3x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
   return %1, %3, %5 : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// NHWC: the scale runs along dimension 3 and the HWIO filter's innermost
+// (M) dimension: W'[h, w, c, m] = s[m] W[h, w, c, m].
+// CHECK-LABEL: func.func @scale_nhwc
+// CHECK-DAG: %[[W:.*]] = kiln.constant dense<{{\[\[\[\[}}2.000000e+00, 1.000000e+00], [6.000000e+00, 2.000000e+00]]]]> : tensor<1x1x2x2xf32>
+// CHECK: %[[Y:.*]] = kiln.conv2d %arg0, %[[W]] {layout = #kiln<layout nhwc>}
+// CHECK-NEXT: return %[[Y]]
+func.func @scale_nhwc(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  %w = kiln.constant dense<[[[[1.0, 2.0], [3.0, 4.0]]]]> : tensor<1x1x2x2xf32>
+  %s = kiln.constant dense<[2.0, 0.5]> : tensor<2xf32>
+  %c = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x4x4x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x4x4x2xf32>
+  %y = kiln.mul %c, %s : (tensor<1x4x4x2xf32>, tensor<2xf32>) -> tensor<1x4x4x2xf32>
+  return %y : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+// NHWC: a scale along dimension 1 (the rows) is not per channel.
+// CHECK-LABEL: func.func @nhwc_rows_not_channels
+// CHECK: kiln.mul
+func.func @nhwc_rows_not_channels(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = kiln.constant dense<1.0> : tensor<1x1x2x2xf32>
+  %s = kiln.constant dense<[[[2.0]], [[0.5]]]> : tensor<2x1x1xf32>
+  %c = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x2x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %y = kiln.mul %c, %s : (tensor<1x2x2x2xf32>, tensor<2x1x1xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}

@@ -152,3 +152,22 @@ func.func @silu_must_not_fuse(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, 
   %m3 = kiln.mul %c3, %s3 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
   return %s0, %m0, %m1, %c1, %m2, %m3 : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// NHWC: the bias runs along dimension 3; a constant along dimension 1 (the
+// rows) is not a bias.
+// CHECK-LABEL: func.func @nhwc_bias
+// CHECK: %[[B:.*]] = kiln.constant dense<[5.000000e-01, 2.000000e+00]> : tensor<2xf32>
+// CHECK: %[[Y:.*]] = kiln.conv2d %arg0, %arg1 bias(%[[B]]) {layout = #kiln<layout nhwc>}
+// CHECK: kiln.conv2d %arg0, %arg1 {layout = #kiln<layout nhwc>}
+// CHECK: kiln.add
+func.func @nhwc_bias(%x: tensor<1x2x2x2xf32>, %w: tensor<1x1x2x2xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) {
+  %b = kiln.constant dense<[0.5, 2.0]> : tensor<2xf32>
+  %rows = kiln.constant dense<[[[0.5]], [[2.0]]]> : tensor<2x1x1xf32>
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x2x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %1 = kiln.add %0, %b : (tensor<1x2x2x2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  %2 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x2x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %3 = kiln.add %2, %rows : (tensor<1x2x2x2xf32>, tensor<2x1x1xf32>) -> tensor<1x2x2x2xf32>
+  return %1, %3 : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
+}
