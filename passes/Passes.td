@@ -324,7 +324,12 @@ def KilnCancelTransposesPass : Pass<"kiln-cancel-transposes", "mlir::func::FuncO
     the kept dimensions), and a concat whose inputs all carry the same
     permutation. A lower-rank or broadcast operand (squeeze-excitation's
     `[N, C, 1, 1]` scale) takes the other layout when that moves only size-1
-    dimensions (a reshape). `kiln.pad` moves with its amounts permuted. A
+    dimensions (a reshape). `kiln.pad` moves with its amounts permuted, and
+    `kiln.slice` with its offsets, sizes and strides when every user of the
+    transpose is a slice. A reshape that splits dimensions and merges runs
+    adjacent in the input (ShuffleNet's channel shuffle) becomes an inner
+    transpose within the merged runs, the reshape, and the outer
+    permutation, which sinks on. A
     flatten into a fully-connected layer, `gemm`/`matmul` of
     `reshape(transpose(x))` and a constant weight, becomes `reshape(x)` with
     the weight's contraction index permuted to x's element order (exact).

@@ -241,6 +241,126 @@ struct SinkThroughPad final : OpRewritePattern<PadOp> {
   }
 };
 
+/// slice(transpose(x, p)) == transpose(slice(x, q), p) with the offsets,
+/// sizes and strides of output dimension i moved to input dimension p[i].
+/// Every user of the transpose must be a slice (a channel split takes two
+/// halves of one tensor), so that the transpose disappears and is not copied.
+struct SinkThroughSlice final : OpRewritePattern<SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SliceOp op, PatternRewriter &rewriter) const override {
+    auto transpose = op.getInput().getDefiningOp<TransposeOp>();
+    if (!transpose ||
+        !llvm::all_of(transpose->getUsers(), [](Operation *u) { return isa<SliceOp>(u); }))
+      return rewriter.notifyMatchFailure(op, "input is not a transpose used by slices");
+    ArrayRef<int64_t> perm = transpose.getPerm();
+    int64_t rank = perm.size();
+    SmallVector<int64_t> offsets(rank), sizes(rank), strides(rank);
+    for (int64_t i = 0; i < rank; ++i) {
+      offsets[perm[i]] = op.getOffsets()[i];
+      sizes[perm[i]] = op.getSizes()[i];
+      strides[perm[i]] = op.getStrides()[i];
+    }
+    auto type = cast<RankedTensorType>(transpose.getInput().getType()).clone(sizes);
+    auto clone = cast<SliceOp>(sinkBelow(rewriter, op, transpose.getInput(), type, perm));
+    rewriter.modifyOpInPlace(clone, [&] {
+      clone.setOffsets(offsets);
+      clone.setSizes(sizes);
+      clone.setStrides(strides);
+    });
+    return success();
+  }
+};
+
+/// reshape(transpose(x, p)) where the reshape splits single dimensions and
+/// merges runs of dimensions that are adjacent in x (in any order):
+/// == transpose(reshape(transpose(x, inner)), outer). `inner` only reorders
+/// within each merged run (ShuffleNet's channel shuffle: the data movement
+/// the model asked for); `outer` is the layout permutation, which sinks on.
+/// Not applied when `outer` would be the identity (the transpose is then a
+/// reordering the reshape needs, e.g. a flatten to NCHW order).
+struct SinkThroughReshape final : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    auto transpose = op.getInput().getDefiningOp<TransposeOp>();
+    if (!transpose || !transpose->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "input is not a single-use transpose");
+    ArrayRef<int64_t> perm = transpose.getPerm();
+    auto xType = cast<RankedTensorType>(transpose.getInput().getType());
+    ArrayRef<int64_t> t = transpose.getType().getShape();
+    ArrayRef<int64_t> r = op.getType().getShape();
+    int64_t nt = t.size(), nr = r.size();
+    if (nt == 0 || nr == 0)
+      return failure();
+    // Groups of transposed dims <-> groups of result dims of equal product,
+    // each one-to-many (split) or many-to-one (merge).
+    SmallVector<std::pair<SmallVector<int64_t>, SmallVector<int64_t>>> groups;
+    int64_t i = 0, j = 0;
+    while (i < nt && j < nr) {
+      SmallVector<int64_t> tg = {i}, rg = {j};
+      int64_t pt = t[i++], pr = r[j++];
+      while (pt != pr) {
+        if (pt < pr && i < nt) {
+          tg.push_back(i);
+          pt *= t[i++];
+        } else if (pr < pt && j < nr) {
+          rg.push_back(j);
+          pr *= r[j++];
+        } else {
+          return rewriter.notifyMatchFailure(op, "shapes do not regroup");
+        }
+      }
+      if (tg.size() > 1 && rg.size() > 1)
+        return rewriter.notifyMatchFailure(op, "a group is both split and merged");
+      groups.emplace_back(std::move(tg), std::move(rg));
+    }
+    if (i != nt || j != nr)
+      return rewriter.notifyMatchFailure(op, "trailing dimensions");
+    // x dimension -> its group; a merged group's x dims must be one run.
+    int64_t rank = xType.getRank();
+    SmallVector<int64_t> groupOf(rank, -1), runStart(groups.size());
+    for (auto [g, group] : llvm::enumerate(groups)) {
+      int64_t lo = rank, hi = -1;
+      for (int64_t d : group.first) {
+        groupOf[perm[d]] = g;
+        lo = std::min(lo, perm[d]);
+        hi = std::max(hi, perm[d]);
+      }
+      if (hi - lo + 1 != static_cast<int64_t>(group.first.size()))
+        return rewriter.notifyMatchFailure(op, "merged dims are not adjacent in x");
+      runStart[g] = lo;
+    }
+    // x in group order within each run (inner), its reshape, and where each
+    // group's result dims land (outer).
+    SmallVector<int64_t> inner, innerShape, newShape;
+    SmallVector<SmallVector<int64_t>> landing(groups.size());
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t g = groupOf[d];
+      if (runStart[g] != d)
+        continue;
+      for (int64_t td : groups[g].first) {
+        inner.push_back(perm[td]);
+        innerShape.push_back(xType.getDimSize(perm[td]));
+      }
+      for (int64_t rd : groups[g].second) {
+        landing[g].push_back(newShape.size());
+        newShape.push_back(r[rd]);
+      }
+    }
+    SmallVector<int64_t> outer;
+    for (const SmallVector<int64_t> &dims : landing)
+      llvm::append_range(outer, dims);
+    if (llvm::equal(outer, llvm::seq<int64_t>(0, outer.size())))
+      return rewriter.notifyMatchFailure(op, "nothing to move past the reshape");
+    Location loc = op.getLoc();
+    Value x = transpose.getInput();
+    if (!llvm::equal(inner, llvm::seq<int64_t>(0, rank)))
+      x = TransposeOp::create(rewriter, loc, xType.clone(innerShape), x, inner);
+    Value reshaped = ReshapeOp::create(rewriter, loc, xType.clone(newShape), x);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), reshaped, outer);
+    return success();
+  }
+};
+
 /// The flatten before a fully-connected layer:
 /// fc(reshape(transpose(x, p) -> [N, M]), W) == fc(reshape(x -> [N, M]), W')
 /// where W' is the constant W with its M rows (columns with trans_b) permuted
@@ -348,6 +468,7 @@ void kiln::populateCancelTransposesPatterns(RewritePatternSet &patterns) {
                SinkThroughAxisOp<LogSoftmaxOp>, SinkThroughReduce<ReduceMeanOp>,
                SinkThroughReduce<ReduceSumOp>, SinkThroughReduce<ReduceMaxOp>,
                SinkThroughReduce<ReduceMinOp>, SinkThroughConcat, SinkThroughPad,
+               SinkThroughSlice, SinkThroughReshape,
                FlattenGemmWithoutTranspose, FlattenMatMulWithoutTranspose>(
       patterns.getContext());
 }

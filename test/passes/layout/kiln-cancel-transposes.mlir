@@ -236,3 +236,69 @@ func.func @flatten_must_not_move(%x: tensor<1x2x2x2xf32>, %w: tensor<3x8xf32>,
   %y2 = kiln.gemm %f2, %c {trans_b = true} : (tensor<8x2xf32>, tensor<3x2xf32>) -> tensor<8x3xf32>
   return %y, %y2 : tensor<1x3xf32>, tensor<8x3xf32>
 }
+
+// -----
+
+// A channel split: both slices of the NCHW view take NHWC slices (offsets,
+// sizes and strides moved to dimension perm[i]) and the transposes move on.
+// CHECK-LABEL: func.func @slices
+// CHECK: %[[A:.*]] = kiln.slice %arg0 {offsets = array<i64: 0, 0, 0, 0>, sizes = array<i64: 1, 4, 4, 4>, strides = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x8xf32>) -> tensor<1x4x4x4xf32>
+// CHECK: kiln.transpose %[[A]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK: %[[B:.*]] = kiln.slice %arg0 {offsets = array<i64: 0, 0, 1, 4>, sizes = array<i64: 1, 4, 3, 4>, strides = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x8xf32>) -> tensor<1x4x3x4xf32>
+// CHECK: kiln.transpose %[[B]] {perm = array<i64: 0, 3, 1, 2>}
+func.func @slices(%x: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x3xf32>) {
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %a = kiln.slice %t {offsets = array<i64: 0, 0, 0, 0>, sizes = array<i64: 1, 4, 4, 4>, strides = array<i64: 1, 1, 1, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %b = kiln.slice %t {offsets = array<i64: 0, 4, 0, 1>, sizes = array<i64: 1, 4, 4, 3>, strides = array<i64: 1, 1, 1, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x3xf32>
+  return %a, %b : tensor<1x4x4x4xf32>, tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// Not moved: a transpose that a slice and another op share.
+// CHECK-LABEL: func.func @slice_must_not_sink
+// CHECK: %[[T:.*]] = kiln.transpose %arg0
+// CHECK: kiln.slice %[[T]]
+func.func @slice_must_not_sink(%x: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x8x4x4xf32>) {
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %a = kiln.slice %t {offsets = array<i64: 0, 0, 0, 0>, sizes = array<i64: 1, 4, 4, 4>, strides = array<i64: 1, 1, 1, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %r = kiln.relu %t : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %a, %r : tensor<1x4x4x4xf32>, tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// ShuffleNet's channel shuffle on an NHWC tensor viewed as NCHW: the channel
+// split and the channel merge happen on the NHWC tensor (the inner transpose
+// [0, 1, 2, 4, 3] is the shuffle itself), and one NHWC -> NCHW transpose is
+// left at the end.
+// CHECK-LABEL: func.func @channel_shuffle
+// CHECK: %[[S:.*]] = kiln.reshape %arg0 : (tensor<1x4x4x6xf32>) -> tensor<1x4x4x2x3xf32>
+// CHECK: %[[P:.*]] = kiln.transpose %[[S]] {perm = array<i64: 0, 1, 2, 4, 3>} : (tensor<1x4x4x2x3xf32>) -> tensor<1x4x4x3x2xf32>
+// CHECK: %[[M:.*]] = kiln.reshape %[[P]] : (tensor<1x4x4x3x2xf32>) -> tensor<1x4x4x6xf32>
+// CHECK: %[[Y:.*]] = kiln.transpose %[[M]] {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x6xf32>) -> tensor<1x6x4x4xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @channel_shuffle(%x: tensor<1x4x4x6xf32>) -> tensor<1x6x4x4xf32> {
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x6xf32>) -> tensor<1x6x4x4xf32>
+  %s = kiln.reshape %t : (tensor<1x6x4x4xf32>) -> tensor<1x2x3x4x4xf32>
+  %p = kiln.transpose %s {perm = array<i64: 0, 2, 1, 3, 4>} : (tensor<1x2x3x4x4xf32>) -> tensor<1x3x2x4x4xf32>
+  %m = kiln.reshape %p : (tensor<1x3x2x4x4xf32>) -> tensor<1x6x4x4xf32>
+  return %m : tensor<1x6x4x4xf32>
+}
+
+// -----
+
+// Not moved: a flatten whose order needs the transpose (nothing would be
+// left to sink), and a reshape that regroups across dimensions.
+// CHECK-LABEL: func.func @reshape_must_not_sink
+// CHECK: %[[T:.*]] = kiln.transpose %arg0 {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: kiln.reshape %[[T]] : (tensor<1x6x4x4xf32>) -> tensor<1x96xf32>
+// CHECK: %[[U:.*]] = kiln.transpose %arg1 {perm = array<i64: 1, 0>}
+// CHECK-NEXT: kiln.reshape %[[U]] : (tensor<6x4xf32>) -> tensor<3x8xf32>
+func.func @reshape_must_not_sink(%x: tensor<1x4x4x6xf32>, %y: tensor<4x6xf32>) -> (tensor<1x96xf32>, tensor<3x8xf32>) {
+  %t = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x6xf32>) -> tensor<1x6x4x4xf32>
+  %f = kiln.reshape %t : (tensor<1x6x4x4xf32>) -> tensor<1x96xf32>
+  %u = kiln.transpose %y {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
+  %g = kiln.reshape %u : (tensor<6x4xf32>) -> tensor<3x8xf32>
+  return %f, %g : tensor<1x96xf32>, tensor<3x8xf32>
+}
