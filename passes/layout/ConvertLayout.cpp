@@ -1,4 +1,5 @@
-//===- ConvertLayout.cpp - Conv and pool ops to the target's image layout --===//
+//===- ConvertLayout.cpp - Conv and pool ops to the target's image layout
+//--===//
 //
 // Each float conv2d/pool in the other layout is rewritten in place between a
 // transpose of its image operands and the inverse transpose of its result.
@@ -48,8 +49,9 @@ bool isQuantizedOp(Operation *op) {
 /// image operands (`imageOperands`) and, for a conv, its filter get the
 /// transpose into `target`, the op is cloned with the new layout, and its
 /// result is transposed back so that users see the old layout.
-LogicalResult convertOp(PatternRewriter &rewriter, Operation *op, ImageLayout current,
-                        ImageLayout target, ArrayRef<unsigned> imageOperands,
+LogicalResult convertOp(PatternRewriter &rewriter, Operation *op,
+                        ImageLayout current, ImageLayout target,
+                        ArrayRef<unsigned> imageOperands,
                         std::optional<unsigned> filterOperand) {
   if (current == target)
     return rewriter.notifyMatchFailure(op, "already in the target layout");
@@ -86,7 +88,8 @@ LogicalResult convertOp(PatternRewriter &rewriter, Operation *op, ImageLayout cu
 struct ConvertConv final : OpRewritePattern<Conv2DOp> {
   ConvertConv(MLIRContext *context, ImageLayout target)
       : OpRewritePattern(context), target(target) {}
-  LogicalResult matchAndRewrite(Conv2DOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
     SmallVector<unsigned, 2> images = {op.getInputMutable().getOperandNumber()};
     if (!op.getResidualMutable().empty())
       images.push_back(op.getResidualMutable()[0].getOperandNumber());
@@ -96,11 +99,11 @@ struct ConvertConv final : OpRewritePattern<Conv2DOp> {
   ImageLayout target;
 };
 
-template <typename OpTy>
-struct ConvertPool final : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ConvertPool final : OpRewritePattern<OpTy> {
   ConvertPool(MLIRContext *context, ImageLayout target)
       : OpRewritePattern<OpTy>(context), target(target) {}
-  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
     return convertOp(rewriter, op, op.getLayout(), target, {0}, std::nullopt);
   }
   ImageLayout target;
@@ -122,6 +125,6 @@ void kiln::populateConvertLayoutPatterns(RewritePatternSet &patterns,
                                          ImageLayout target) {
   MLIRContext *context = patterns.getContext();
   patterns.add<ConvertConv, ConvertPool<MaxPool2DOp>, ConvertPool<AvgPool2DOp>,
-               ConvertPool<GlobalAvgPoolOp>, ConvertPool<GlobalMaxPoolOp>>(context,
-                                                                            target);
+               ConvertPool<GlobalAvgPoolOp>, ConvertPool<GlobalMaxPoolOp>>(
+      context, target);
 }
