@@ -194,9 +194,16 @@ bool hasIntegerEpilogue(FusedEpilogueOpInterface op) {
 }
 
 /// The single-use producer of `q`'s input, of type OpTy.
+/// The int8 kernels are NCHW only: an NHWC conv or pool (kiln-convert-layout)
+/// stays float.
+bool isNhwc(Operation *op) {
+  auto layout = op->getAttrOfType<ImageLayoutAttr>("layout");
+  return layout && layout.getValue() == ImageLayout::nhwc;
+}
+
 template <typename OpTy> OpTy getQuantizedProducer(QuantizeOp q) {
   auto op = q.getInput().getDefiningOp<OpTy>();
-  if (!op || !op->hasOneUse() || !isPerTensorI8(q.getType()))
+  if (!op || !op->hasOneUse() || !isPerTensorI8(q.getType()) || isNhwc(op))
     return {};
   return op;
 }
@@ -468,8 +475,8 @@ template <typename OpTy> struct SinkDequantize final : OpRewritePattern<OpTy> {
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     Value x = getInt8Source(op->getOperand(0));
-    if (!x || op->getNumOperands() != 1)
-      return rewriter.notifyMatchFailure(op, "input is not int8 QDQ");
+    if (!x || op->getNumOperands() != 1 || isNhwc(op))
+      return rewriter.notifyMatchFailure(op, "input is not int8 QDQ, or NHWC");
     Operation *intOp = rewriter.clone(*op);
     intOp->setOperand(0, x);
     Type floatType = op->getResult(0).getType();

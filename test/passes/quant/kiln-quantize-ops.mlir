@@ -253,3 +253,27 @@ func.func @uint8_data_movement(%x: tensor<1x2x4x4xf32>) -> tensor<1x8xf32> {
   %d = kiln.dequantize %r : (tensor<1x8x!quant.uniform<u8:f32, 0.5:100>>) -> tensor<1x8xf32>
   return %d : tensor<1x8xf32>
 }
+
+// -----
+
+// The int8 kernels are NCHW only: NHWC conv and pools (kiln-convert-layout)
+// stay float between their QDQ pairs.
+// CHECK-LABEL: func.func @nhwc_stays_float
+// CHECK: kiln.conv2d %{{.*}}, %{{.*}} {layout = #kiln<layout nhwc>} : (tensor<1x4x4x1xf32>, tensor<1x1x1x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK: kiln.max_pool2d %{{.*}} {kernel = array<i64: 2, 2>, layout = #kiln<layout nhwc>, strides = array<i64: 2, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32>
+// CHECK: kiln.global_avg_pool %{{.*}} {layout = #kiln<layout nhwc>} : (tensor<1x2x2x2xf32>) -> tensor<1x1x1x2xf32>
+func.func @nhwc_stays_float(%x: tensor<1x4x4x1xf32>) -> tensor<1x1x1x2xf32> {
+  %q = kiln.quantize %x : (tensor<1x4x4x1xf32>) -> tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5:-1>>
+  %dx = kiln.dequantize %q : (tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5:-1>>) -> tensor<1x4x4x1xf32>
+  %w8 = kiln.constant dense<[[[[3, -4]]]]> : tensor<1x1x1x2xi8>
+  %ws = quant.scast %w8 : tensor<1x1x1x2xi8> to tensor<1x1x1x2x!quant.uniform<i8:f32, 0.25>>
+  %w = kiln.dequantize %ws : (tensor<1x1x1x2x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x1x1x2xf32>
+  %c = kiln.conv2d %dx, %w {layout = #kiln<layout nhwc>} : (tensor<1x4x4x1xf32>, tensor<1x1x1x2xf32>) -> tensor<1x4x4x2xf32>
+  %qc = kiln.quantize %c : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2x!quant.uniform<i8:f32, 0.25:-3>>
+  %dc = kiln.dequantize %qc : (tensor<1x4x4x2x!quant.uniform<i8:f32, 0.25:-3>>) -> tensor<1x4x4x2xf32>
+  %m = kiln.max_pool2d %dc {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, layout = #kiln<layout nhwc>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32>
+  %g = kiln.global_avg_pool %m {layout = #kiln<layout nhwc>} : (tensor<1x2x2x2xf32>) -> tensor<1x1x1x2xf32>
+  %qg = kiln.quantize %g : (tensor<1x1x1x2xf32>) -> tensor<1x1x1x2x!quant.uniform<i8:f32, 0.1:5>>
+  %dg = kiln.dequantize %qg : (tensor<1x1x1x2x!quant.uniform<i8:f32, 0.1:5>>) -> tensor<1x1x1x2xf32>
+  return %dg : tensor<1x1x1x2xf32>
+}
