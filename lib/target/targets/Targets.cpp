@@ -70,6 +70,10 @@ Target cortexM(llvm::StringRef name, llvm::StringRef summary,
   t.triple = triple;
   t.cpu = cpu;
   t.features.assign(features);
+  // Channels-last: the float conv and pool ops run the NHWC reference
+  // kernels (contiguous channel runs per tap; test/e2e/models/*-cortex-m4 and
+  // *-cross check them bit for bit against the x86-64 build); int8 stays NCHW.
+  t.layout = Layout::NHWC;
   t.alignment = 8;
   t.bareMetal = true;
   t.memory = memory;
