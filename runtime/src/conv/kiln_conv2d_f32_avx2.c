@@ -61,10 +61,10 @@ kiln_status kiln_conv2d_f32(const kiln_conv_params *params,
          * vector, the filters streamed once. out = x . W^T with the bias
          * as a per-column add. */
         const kiln_avx2_epilogue dot = {
-            1.0f, ep.residual, 0, bias ? ep.row_bias : NULL, 0, 1, 1.0f, NULL,
-            &params->act};
-        kiln_avx2_gemm_bt_rows(1, g.m_per_g, k, in_g, k, a, k,
-                               output + out_off, g.m_per_g, &dot);
+            1.0f, ep.residual, 0,           bias ? ep.row_bias : NULL, 0, 1,
+            1.0f, NULL,        &params->act};
+        kiln_avx2_gemm_bt_rows(1, g.m_per_g, k, in_g, k, a, k, output + out_off,
+                               g.m_per_g, &dot);
         continue;
       }
       if (direct_b) {

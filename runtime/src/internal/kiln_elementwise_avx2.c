@@ -124,8 +124,8 @@ kiln_avx2_binary_run(kiln_avx2_binary_op op, const float *xs, const float *xv,
 
 static inline __attribute__((always_inline)) int
 kiln_avx2_binary_core(kiln_avx2_binary_op op, const kiln_shape *a_shape,
-                      const float *a, const kiln_shape *b_shape,
-                      const float *b, const kiln_shape *out_shape, float *out) {
+                      const float *a, const kiln_shape *b_shape, const float *b,
+                      const kiln_shape *out_shape, float *out) {
   /* The smallest split that fits gives the longest contiguous runs (split 0
    * when neither operand broadcasts per axis); ranks are at most 6. */
   for (int32_t split = 0; split <= out_shape->rank; ++split) {

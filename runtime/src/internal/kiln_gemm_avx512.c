@@ -284,8 +284,7 @@ void kiln_avx512_gemm(int32_t m, int32_t n, int32_t k, const float *a,
             kiln_avx512_tile8(kc, rows, a_col, panel, acc);
           else
             kiln_avx512_tile4(kc, rows, a_col, panel, acc);
-          kiln_avx512_finish_tile(acc, i0, mr, j0, nc, first, last, c, ldc,
-                                  ep);
+          kiln_avx512_finish_tile(acc, i0, mr, j0, nc, first, last, c, ldc, ep);
         }
       }
       if (last)

@@ -44,10 +44,10 @@ static void kiln_avx512_pool_block(int is_max, const float *plane, int32_t w,
     const float *src = plane + (ptrdiff_t)ih * w + c0;
     for (int32_t kj = 0; kj < kw; ++kj) {
       const float *at = src + (ptrdiff_t)kj * dw;
-      const __m512 x =
-          sw == 1 ? _mm512_loadu_ps(at)
-                  : _mm512_permutex2var_ps(_mm512_loadu_ps(at), even,
-                                           _mm512_loadu_ps(at + 16));
+      const __m512 x = sw == 1
+                           ? _mm512_loadu_ps(at)
+                           : _mm512_permutex2var_ps(_mm512_loadu_ps(at), even,
+                                                    _mm512_loadu_ps(at + 16));
       if (is_max)
         /* The reference's (v > acc || v != v) ? v : acc, as the AVX2 loop. */
         acc = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(acc, acc, _CMP_UNORD_Q),
@@ -104,11 +104,10 @@ kiln_status kiln_internal_pool2d_f32(int is_max, const kiln_pool_params *p,
         if (ow + 16 <= ow_n && sw <= 2) {
           const int32_t c0 = ow * sw - p->pad[1];
           if (c0 >= 0 && c0 + 15 * sw + (kw - 1) * dw + (sw == 2) < w) {
-            kiln_avx512_pool_block(is_max, plane, w, h0, kh, p->dilation[0],
-                                   h, c0, kw, dw, sw,
-                                   p->count_include_pad ? kw * rows_padded
-                                                        : kw * rows,
-                                   dst + (ptrdiff_t)oh * ow_n + ow);
+            kiln_avx512_pool_block(
+                is_max, plane, w, h0, kh, p->dilation[0], h, c0, kw, dw, sw,
+                p->count_include_pad ? kw * rows_padded : kw * rows,
+                dst + (ptrdiff_t)oh * ow_n + ow);
             ow += 8; /* and 8 more by the loop */
             continue;
           }
