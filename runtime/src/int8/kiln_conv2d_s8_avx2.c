@@ -1,5 +1,5 @@
-/* kiln_conv2d_s8, AVX2: int16-pair implicit GEMM, depthwise direct. */
-#include "internal/kiln_avx2_s8.h"
+/* kiln_conv2d_s8, AVX2 and AVX-512: implicit GEMM, depthwise direct. */
+#include "internal/kiln_avx512_s8.h"
 #include "internal/kiln_ref_s8.h"
 
 #if KILN_HAVE_AVX2
@@ -30,6 +30,17 @@ kiln_status kiln_conv2d_s8(const kiln_conv_s8_params *params,
                                 output, scratch);
     return KILN_OK;
   }
+#if KILN_HAVE_AVX512
+  /* The 4-byte-dot GEMM needs less scratch than the AVX2 one the compiler
+   * plans (KILN_ISA_AVX2 also sizes AVX-512 builds) for every shape with
+   * more than a few weights per channel; the rest stay on AVX2. */
+  if (kiln_internal_conv_s8_scratch_avx512(params, &g) <=
+      kiln_internal_conv_s8_scratch_avx2(params, &g)) {
+    kiln_avx512_conv_s8_gemm(params, requant, &g, input, weights, bias, output,
+                             scratch);
+    return KILN_OK;
+  }
+#endif
   kiln_avx2_conv_s8_gemm(params, requant, &g, input, weights, bias, output,
                          scratch);
   return KILN_OK;

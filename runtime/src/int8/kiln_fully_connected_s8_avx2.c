@@ -1,5 +1,5 @@
-/* kiln_fully_connected_s8, AVX2: int16 dot products, 4 rows per input pass. */
-#include "internal/kiln_avx2_s8.h"
+/* kiln_fully_connected_s8, AVX2 (int16 dot products) and AVX-512. */
+#include "internal/kiln_avx512_s8.h"
 #include "internal/kiln_ref_s8.h"
 
 #if KILN_HAVE_AVX2
@@ -40,6 +40,10 @@ kiln_status kiln_fully_connected_s8(const kiln_fc_s8_params *params,
       !kiln_s8_act_ok(params->act_min, params->act_max) ||
       !kiln_s8_requant_all_ok(requant, params->n))
     return KILN_ERR_ARG;
+#if KILN_HAVE_AVX512
+  kiln_avx512_fully_connected_s8(params, requant, input, weights, bias, output);
+  return KILN_OK;
+#endif
   const int32_t k = params->k, n = params->n, off = params->input_offset;
   const int32_t k16 = k / 16 * 16;
   const __m256i offv = _mm256_set1_epi16((int16_t)off);

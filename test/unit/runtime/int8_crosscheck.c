@@ -32,6 +32,21 @@ int main(void) {
     return 77;
   }
 #endif
+#ifdef KILN_CROSSCHECK_NEEDS_AVX512
+  if (!__builtin_cpu_supports("avx512f") ||
+      !__builtin_cpu_supports("avx512bw") ||
+      !__builtin_cpu_supports("avx512dq") ||
+      !__builtin_cpu_supports("avx512vl")) {
+    printf("skip: this CPU lacks AVX-512 F/BW/DQ/VL\n");
+    return 77;
+  }
+#endif
+#ifdef KILN_CROSSCHECK_NEEDS_AVX512VNNI
+  if (!__builtin_cpu_supports("avx512vnni")) {
+    printf("skip: this CPU lacks AVX512-VNNI\n");
+    return 77;
+  }
+#endif
   for (unsigned i = 0; i < sizeof in; ++i)
     in[i] = rnd8();
   for (unsigned i = 0; i < sizeof wt; ++i)

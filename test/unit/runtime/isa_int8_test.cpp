@@ -1,4 +1,4 @@
-// AVX2 int8 kernels against their C references, bit for bit.
+// AVX2 and AVX-512 int8 kernels against their C references, bit for bit.
 #include "int8_util.h"
 #include "internal/kiln_ref_s8.h"
 
@@ -7,6 +7,20 @@
 using namespace kiln_test;
 
 namespace {
+
+#if KILN_TEST_ISA_AVX512VNNI
+// The VNNI build (vpdpbusd) skips itself, visibly, on a CPU without it.
+class VnniEnvironment : public ::testing::Environment {
+public:
+  void SetUp() override {
+    if (!__builtin_cpu_supports("avx512vnni"))
+      GTEST_SKIP() << "this CPU lacks AVX512-VNNI: the "
+                      "kiln_runtime_avx512vnni tests cannot run here";
+  }
+};
+::testing::Environment *const kVnniEnvironment =
+    ::testing::AddGlobalTestEnvironment(new VnniEnvironment);
+#endif
 
 ::testing::AssertionResult conv_bit_exact(const ConvS8Case &cc, uint32_t seed) {
   const ConvS8Data d = conv_s8_data(cc, seed);
@@ -132,6 +146,45 @@ RC_GTEST_PROP(IsaConvS8, RandomShapesBitExact, ()) {
   RC_ASSERT(conv_bit_exact(cc, *rc::gen::arbitrary<uint32_t>()));
 }
 
+// Layer shapes of ResNet-18 and MobileNetV2 (spatially cut down so the
+// reference stays quick): the AVX-512 build runs them through its 8x32
+// 4-byte-dot GEMM, whose weight-sum correction, partial last 4-byte group,
+// 8-row and 32-pixel tails and masked B loads they exercise.
+const ConvS8Case kModelCases[] = {
+    {1, 64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // resnet 3x3
+    {1, 64, 15, 15, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, // 3x3 s2
+    {1, 128, 7, 7, 256, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1},  // downsample
+    {1, 3, 31, 31, 64, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1},   // stem, k = 147
+    {1, 256, 4, 4, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // k = 2304
+    {1, 32, 12, 12, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},  // mbv2 project
+    {1, 24, 9, 9, 144, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},   // mbv2 expand
+    {1, 160, 7, 7, 962, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},  // 962: row tail
+    {1, 3, 33, 33, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1},   // mbv2 stem
+    {1, 5, 9, 10, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1},     // s2 to the end
+    {2, 6, 8, 66, 9, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1},     // s2 runs of 32
+    {1, 12, 9, 9, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2},    // groups, odd k
+};
+
+TEST(IsaConvS8, ModelLayerShapesBitExact) {
+  uint32_t seed = 100;
+  for (const ConvS8Case &base : kModelCases)
+    for (int32_t off : {-127, 0, 37, 128}) {
+      ConvS8Case cc = base;
+      cc.in_off = off, cc.out_off = -off / 2;
+      cc.act_min = off == 37 ? 0 : -128, cc.bias = off != 0;
+      EXPECT_TRUE(conv_bit_exact(cc, ++seed))
+          << "case c " << cc.c << " m " << cc.m << " k " << cc.kh << "x"
+          << cc.kw << " offset " << off;
+    }
+}
+
+RC_GTEST_PROP(IsaConvS8, RandomWideChannelsBitExact, ()) {
+  // Many channels per group, so the GEMM's 8-row blocks, the 4-byte groups
+  // of k and their partial last group all vary.
+  const ConvS8Case cc = random_conv_s8_case({40, 24, 4, 2, 6, 40});
+  RC_ASSERT(conv_bit_exact(cc, *rc::gen::arbitrary<uint32_t>()));
+}
+
 // ---------------------------------------------------------------- FC
 
 ::testing::AssertionResult fc_bit_exact(const kiln_fc_s8_params &p, bool bias,
@@ -167,6 +220,30 @@ RC_GTEST_PROP(IsaFullyConnectedS8, RandomBitExact, ()) {
   p.batch = *rc::gen::inRange(1, 4);
   p.n = *rc::gen::inRange(1, 40);
   p.k = *rc::gen::inRange(1, 400);
+  p.input_offset = *rc::gen::inRange(-127, 129);
+  p.output_offset = *rc::gen::inRange(-128, 128);
+  p.act_min = *rc::gen::inRange(-128, 128);
+  p.act_max = *rc::gen::inRange(p.act_min, 128);
+  RC_ASSERT(fc_bit_exact(p, *rc::gen::arbitrary<bool>(),
+                         *rc::gen::arbitrary<uint32_t>()));
+}
+
+TEST(IsaFullyConnectedS8, ClassifierShapes) {
+  // ResNet-18's 512 -> 1000 and MobileNetV2's 1280 -> 1000 heads, and a k
+  // one past a 64-byte block.
+  uint32_t seed = 7;
+  for (int32_t k : {512, 1280, 65})
+    for (int32_t off : {-127, 3, 128}) {
+      const kiln_fc_s8_params p{1, 1000, k, off, -off / 3, -128, 127};
+      EXPECT_TRUE(fc_bit_exact(p, true, ++seed)) << "k " << k << " " << off;
+    }
+}
+
+RC_GTEST_PROP(IsaFullyConnectedS8, RandomLongRowsBitExact, ()) {
+  kiln_fc_s8_params p{};
+  p.batch = *rc::gen::inRange(1, 3);
+  p.n = *rc::gen::inRange(1, 20);
+  p.k = *rc::gen::inRange(1, 1500);
   p.input_offset = *rc::gen::inRange(-127, 129);
   p.output_offset = *rc::gen::inRange(-128, 128);
   p.act_min = *rc::gen::inRange(-128, 128);
