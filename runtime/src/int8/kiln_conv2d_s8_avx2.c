@@ -26,6 +26,13 @@ kiln_status kiln_conv2d_s8(const kiln_conv_s8_params *params,
     return kiln_conv2d_s8_ref(params, requant, in_shape, input, filter_shape,
                               weights, bias, out_shape, output, scratch);
   if (g.c_per_g == 1) {
+#if KILN_HAVE_AVX512
+    if (kiln_avx512_conv_s8_depthwise_ok(params, &g)) {
+      kiln_avx512_conv_s8_depthwise(params, requant, &g, input, weights, bias,
+                                    output, scratch);
+      return KILN_OK;
+    }
+#endif
     kiln_avx2_conv_s8_depthwise(params, requant, &g, input, weights, bias,
                                 output, scratch);
     return KILN_OK;

@@ -75,6 +75,19 @@ void kiln_avx512_conv_s8_gemm(const kiln_conv_s8_params *p,
                               const int8_t *weights, const int32_t *bias,
                               int8_t *output, void *scratch);
 
+/* Depthwise (one input channel per group) over the AVX2 kernel's scratch, a
+ * zero-point-padded plane; for column strides 1 and 2 and up to
+ * KILN_S8_DW512_MAX_TAPS taps (the _ok test), others stay on AVX2. */
+#define KILN_S8_DW512_MAX_TAPS 64
+int kiln_avx512_conv_s8_depthwise_ok(const kiln_conv_s8_params *p,
+                                     const kiln_conv_geometry *g);
+void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
+                                   const kiln_requant *requant,
+                                   const kiln_conv_geometry *g,
+                                   const int8_t *input, const int8_t *weights,
+                                   const int32_t *bias, int8_t *output,
+                                   void *scratch);
+
 /* kiln_fully_connected_s8's arguments already checked. */
 void kiln_avx512_fully_connected_s8(const kiln_fc_s8_params *params,
                                     const kiln_requant *requant,

@@ -163,6 +163,14 @@ const ConvS8Case kModelCases[] = {
     {1, 5, 9, 10, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1},     // s2 to the end
     {2, 6, 8, 66, 9, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1},     // s2 runs of 32
     {1, 12, 9, 9, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2},    // groups, odd k
+    // Depthwise: the AVX-512 kernel's masked 16-output blocks on rows
+    // narrower than 16 (AVX2 runs those through the reference).
+    {1, 16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16}, // mbv2 dw 14
+    {1, 8, 7, 7, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8},      // mbv2 dw 7
+    {1, 8, 28, 28, 8, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 8},    // dw s2
+    {1, 2, 12, 112, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2},   // dw 112 wide
+    {1, 3, 9, 9, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3},      // multiplier 2
+    {1, 4, 11, 13, 4, 5, 5, 1, 2, 2, 1, 4, 2, 4, 3, 4},    // 5x5 dil, s 1x2
 };
 
 TEST(IsaConvS8, ModelLayerShapesBitExact) {
