@@ -161,41 +161,44 @@ static inline int32_t kiln_s8z_load4(const int8_t *p) {
 
 /* acc[r][h] = sum over the quads of weight row r x pixels 16h..16h+15. The
  * first `full` quads come straight from the rows; a partial last one from
- * `tail`. */
+ * `tail`. Written out row by row: the 16 sums must live in registers, and
+ * gcc -O2 (the flags `kiln bench` builds the runtime with) keeps a looped
+ * acc[8][2] array in memory. */
+#define KILN_S8Z_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 static inline void kiln_s8z_micro(int32_t full, int32_t quads,
                                   const int8_t *const rows[KILN_S8_ZMR],
                                   const int32_t *tail, const uint8_t *b,
                                   __m512i acc[KILN_S8_ZMR][2]) {
-  for (int32_t r = 0; r < KILN_S8_ZMR; ++r)
-    acc[r][0] = acc[r][1] = _mm512_setzero_si512();
-  for (int32_t q = 0; q < quads; ++q, b += KILN_S8_ZNR * 4) {
+#define KILN_S8Z_DECL(r)                                                       \
+  __m512i c##r##0 = _mm512_setzero_si512(), c##r##1 = _mm512_setzero_si512();  \
+  const int8_t *w##r = rows[r];
+  KILN_S8Z_ROWS(KILN_S8Z_DECL)
+#define KILN_S8Z_STEP(r)                                                       \
+  {                                                                            \
+    const __m512i a = _mm512_set1_epi32(A(r));                                 \
+    c##r##0 = kiln_avx512_dot4_u8s8(c##r##0, b0, a);                           \
+    c##r##1 = kiln_avx512_dot4_u8s8(c##r##1, b1, a);                           \
+  }
+  int32_t q = 0;
+  for (; q < full; ++q, b += KILN_S8_ZNR * 4) {
     const __m512i b0 = _mm512_loadu_si512((const void *)b);
     const __m512i b1 = _mm512_loadu_si512((const void *)(b + 64));
-#if !KILN_AVX512_S8_VNNI
-    const __m512i low = _mm512_set1_epi16(0x00FF);
-    const __m512i b0e = _mm512_and_si512(b0, low);
-    const __m512i b0o = _mm512_srli_epi16(b0, 8);
-    const __m512i b1e = _mm512_and_si512(b1, low);
-    const __m512i b1o = _mm512_srli_epi16(b1, 8);
-#endif
-    for (int32_t r = 0; r < KILN_S8_ZMR; ++r) {
-      const __m512i a = _mm512_set1_epi32(
-          q < full ? kiln_s8z_load4(rows[r] + 4 * (ptrdiff_t)q) : tail[r]);
-#if KILN_AVX512_S8_VNNI
-      acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], b0, a);
-      acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], b1, a);
-#else
-      const __m512i ae = _mm512_srai_epi16(_mm512_slli_epi16(a, 8), 8);
-      const __m512i ao = _mm512_srai_epi16(a, 8);
-      acc[r][0] = _mm512_add_epi32(
-          acc[r][0], _mm512_add_epi32(_mm512_madd_epi16(b0e, ae),
-                                      _mm512_madd_epi16(b0o, ao)));
-      acc[r][1] = _mm512_add_epi32(
-          acc[r][1], _mm512_add_epi32(_mm512_madd_epi16(b1e, ae),
-                                      _mm512_madd_epi16(b1o, ao)));
-#endif
-    }
+#define A(r) kiln_s8z_load4(w##r + 4 * (ptrdiff_t)q)
+    KILN_S8Z_ROWS(KILN_S8Z_STEP)
+#undef A
   }
+  if (q < quads) {
+    const __m512i b0 = _mm512_loadu_si512((const void *)b);
+    const __m512i b1 = _mm512_loadu_si512((const void *)(b + 64));
+#define A(r) tail[r]
+    KILN_S8Z_ROWS(KILN_S8Z_STEP)
+#undef A
+  }
+#define KILN_S8Z_OUT(r) acc[r][0] = c##r##0, acc[r][1] = c##r##1;
+  KILN_S8Z_ROWS(KILN_S8Z_OUT)
+#undef KILN_S8Z_DECL
+#undef KILN_S8Z_STEP
+#undef KILN_S8Z_OUT
 }
 
 void kiln_avx512_conv_s8_gemm(const kiln_conv_s8_params *p,
