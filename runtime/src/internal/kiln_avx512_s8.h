@@ -58,6 +58,57 @@ static inline __m512i kiln_avx512_dot4_u8s8(__m512i acc, __m512i b, __m512i a) {
 #endif
 }
 
+/* kiln_requant_to_s8 on 16 lanes for one factor: the AVX2 derivation of
+ * kiln_avx2_s8.h (srdhm from two 32x32->64 products with the nudge, then
+ * gemmlowp's rounding divide) on zmm, where the per-output cost matters:
+ * the depthwise and GEMM epilogues ran two ymm calls per 16 outputs, as
+ * many operations as the products of a 3x3 window. The tests hold it to
+ * the scalar reference bit for bit. */
+typedef struct {
+  __m512i multiplier, left, right, lo, hi, offset;
+} kiln_avx512_requant_s8;
+
+static inline kiln_avx512_requant_s8
+kiln_avx512_requant_s8_set(kiln_requant rq, int32_t offset, int32_t act_min,
+                           int32_t act_max) {
+  kiln_avx512_requant_s8 v;
+  v.multiplier = _mm512_set1_epi32(rq.multiplier);
+  v.left = _mm512_set1_epi32(rq.shift > 0 ? rq.shift : 0);
+  v.right = _mm512_set1_epi32(rq.shift > 0 ? 0 : -rq.shift);
+  /* The clamp as in kiln_avx2_clamp_s8: bounds moved by the offset. */
+  v.lo = _mm512_set1_epi32(act_min - offset);
+  v.hi = _mm512_set1_epi32(act_max - offset);
+  v.offset = _mm512_set1_epi32(offset);
+  return v;
+}
+
+/* 16 int32 sums -> 16 int8 outputs. */
+static inline __m128i
+kiln_avx512_requant_to_s8(__m512i acc, const kiln_avx512_requant_s8 *rq) {
+  const __m512i a = _mm512_sllv_epi32(acc, rq->left);
+  const __m512i nudge = _mm512_set1_epi64(INT64_C(1) << 30);
+  const __m512i even =
+      _mm512_add_epi64(_mm512_mul_epi32(a, rq->multiplier), nudge);
+  const __m512i odd =
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32),
+                                        _mm512_srli_epi64(rq->multiplier, 32)),
+                       nudge);
+  const __m512i x =
+      _mm512_mask_blend_epi32((__mmask16)0xAAAA, _mm512_srli_epi64(even, 31),
+                              _mm512_slli_epi64(odd, 1));
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, rq->right), one);
+  const __m512i remainder = _mm512_and_si512(x, mask);
+  /* threshold = mask / 2, plus 1 for negative x (srai gives -1). */
+  const __m512i threshold =
+      _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(x, 31));
+  const __m512i q = _mm512_srav_epi32(x, rq->right);
+  const __m512i r = _mm512_mask_add_epi32(
+      q, _mm512_cmpgt_epi32_mask(remainder, threshold), q, one);
+  return _mm512_cvtsepi32_epi8(_mm512_add_epi32(
+      _mm512_min_epi32(_mm512_max_epi32(r, rq->lo), rq->hi), rq->offset));
+}
+
 /* Tile of the GEMM: 8 output channels x 32 output pixels, 16 zmm sums. */
 #define KILN_S8_ZMR 8
 #define KILN_S8_ZNR 32

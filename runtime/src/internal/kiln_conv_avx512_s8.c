@@ -223,8 +223,6 @@ void kiln_avx512_conv_s8_gemm(const kiln_conv_s8_params *p,
       last[i - 4 * full] = row[i];
     memcpy(&tail[m], last, sizeof last);
   }
-  const kiln_avx2_clamp_s8 clamp =
-      kiln_avx2_clamp_s8_set(p->output_offset, p->act_min, p->act_max);
   kiln_s8z_b cb;
   cb.p = p, cb.g = g, cb.pixels = pixels;
   cb.end = input + (ptrdiff_t)g->batch * g->ch * g->h * g->w;
@@ -258,18 +256,17 @@ void kiln_avx512_conv_s8_gemm(const kiln_conv_s8_params *p,
           for (int32_t r = 0; r < rows_n; ++r) {
             const int32_t m = m0 + mb + r;
             const __m512i cv = _mm512_set1_epi32(corr[m]);
-            const kiln_avx2_requant rq = kiln_avx2_requant_set1(requant[m]);
+            const kiln_avx512_requant_s8 rq = kiln_avx512_requant_s8_set(
+                requant[m], p->output_offset, p->act_min, p->act_max);
             int8_t *dst = out_g + (ptrdiff_t)(mb + r) * pixels + j0;
             for (int32_t h = 0; h < 2 && 16 * h < cols; ++h) {
-              const __m512i s = _mm512_add_epi32(acc[r][h], cv);
-              const __m256i v0 = kiln_avx2_clamp_apply(
-                  kiln_avx2_requant_apply(_mm512_castsi512_si256(s), &rq),
-                  &clamp);
-              const __m256i v1 = kiln_avx2_clamp_apply(
-                  kiln_avx2_requant_apply(_mm512_extracti64x4_epi64(s, 1), &rq),
-                  &clamp);
-              kiln_avx2_store_s8(dst + 16 * h, kiln_avx2_pack16_s8(v0, v1),
-                                 cols - 16 * h);
+              const __m128i v = kiln_avx512_requant_to_s8(
+                  _mm512_add_epi32(acc[r][h], cv), &rq);
+              const int32_t left = cols - 16 * h;
+              _mm_mask_storeu_epi8(dst + 16 * h,
+                                   left >= 16 ? (__mmask16)0xFFFF
+                                              : (__mmask16)((1u << left) - 1),
+                                   v);
             }
           }
         }

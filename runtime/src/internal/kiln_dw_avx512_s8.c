@@ -31,6 +31,56 @@ static inline __m512i kiln_dw512_load(const int8_t *src, int32_t s,
       _mm256_cvtepi16_epi8(_mm256_maskz_loadu_epi16(m, src)));
 }
 
+/* 32 int8 at src[0], src[s], ... (s = 1 or 2) for the lanes of `m`, as
+ * sign-extended int16 (stride 2 as in kiln_dw512_load). */
+static inline __m512i kiln_dw512_load32(const int8_t *src, int32_t s,
+                                        __mmask32 m) {
+  if (s == 1)
+    return _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, src));
+  return _mm512_cvtepi8_epi16(
+      _mm512_cvtepi16_epi8(_mm512_maskz_loadu_epi16(m, src)));
+}
+
+/* One row of a wide map, 32 outputs per block: taps in pairs, (x + offset)
+ * of both as int16 interleaved per pixel and one vpmaddwd with the weight
+ * pair (an odd last tap pairs with a zero weight), as the AVX2 kernel does
+ * on 16. unpacklo/hi work within 128-bit lanes, so `lo` holds pixels 0-3,
+ * 8-11, 16-19, 24-27 and `hi` the others; one permute per 16 restores the
+ * order. */
+static void kiln_dw512_row32(const int8_t *row, int32_t sw, int32_t ow_n,
+                             const ptrdiff_t *src_of, const int32_t *wpair,
+                             int32_t pairs, __m512i bv, __m512i off16,
+                             const kiln_avx512_requant_s8 *rq, int8_t *out) {
+  const __m512i idx0 =
+      _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+  const __m512i idx1 = _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13,
+                                         14, 15, 28, 29, 30, 31);
+  for (int32_t o = 0; o < ow_n; o += 32) {
+    const __mmask32 m = ow_n - o >= 32
+                            ? (__mmask32)0xFFFFFFFFu
+                            : (__mmask32)((UINT32_C(1) << (ow_n - o)) - 1);
+    const int8_t *src = row + (ptrdiff_t)o * sw;
+    __m512i lo = bv, hi = bv;
+    for (int32_t i = 0; i < pairs; ++i) {
+      const __m512i x0 = _mm512_add_epi16(
+          kiln_dw512_load32(src + src_of[2 * i], sw, m), off16);
+      const __m512i x1 = _mm512_add_epi16(
+          kiln_dw512_load32(src + src_of[2 * i + 1], sw, m), off16);
+      const __m512i w = _mm512_set1_epi32(wpair[i]);
+      lo = _mm512_add_epi32(
+          lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), w));
+      hi = _mm512_add_epi32(
+          hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), w));
+    }
+    const __m512i a0 = _mm512_permutex2var_epi32(lo, idx0, hi);
+    const __m512i a1 = _mm512_permutex2var_epi32(lo, idx1, hi);
+    _mm256_mask_storeu_epi8(
+        out + o, m,
+        _mm256_set_m128i(kiln_avx512_requant_to_s8(a1, rq),
+                         kiln_avx512_requant_to_s8(a0, rq)));
+  }
+}
+
 void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
                                    const kiln_requant *requant,
                                    const kiln_conv_geometry *g,
@@ -43,14 +93,15 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
   const ptrdiff_t ph = (ptrdiff_t)g->h + p->pad[0] + p->pad[2];
   const int32_t taps = g->kh * g->kw;
   const __m512i off = _mm512_set1_epi32(p->input_offset);
-  const kiln_avx2_clamp_s8 clamp =
-      kiln_avx2_clamp_s8_set(p->output_offset, p->act_min, p->act_max);
   const ptrdiff_t plane_out = (ptrdiff_t)g->oh * g->ow;
-  ptrdiff_t src_of[KILN_S8_DW512_MAX_TAPS];
+  ptrdiff_t src_of[KILN_S8_DW512_MAX_TAPS + 1];
   for (int32_t ki = 0; ki < g->kh; ++ki)
     for (int32_t kj = 0; kj < g->kw; ++kj)
       src_of[ki * g->kw + kj] =
           ki * p->dilation[0] * pw + (ptrdiff_t)kj * p->dilation[1];
+  src_of[taps] = src_of[taps - 1];
+  const int32_t pairs = (taps + 1) / 2;
+  const __m512i off16 = _mm512_set1_epi16((int16_t)p->input_offset);
   for (int32_t n = 0; n < g->batch; ++n) {
     for (int32_t oc = 0; oc < g->m; ++oc) {
       const int32_t ic = oc / g->m_per_g;
@@ -67,8 +118,22 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
       for (int32_t t = 0; t < taps; ++t)
         wv[t] = _mm512_set1_epi32((int32_t)(uint16_t)(int16_t)tw[t]);
       const __m512i bv = _mm512_set1_epi32(bias ? bias[oc] : 0);
-      const kiln_avx2_requant rq = kiln_avx2_requant_set1(requant[oc]);
+      const kiln_avx512_requant_s8 rq = kiln_avx512_requant_s8_set(
+          requant[oc], p->output_offset, p->act_min, p->act_max);
       int8_t *dst = output + ((ptrdiff_t)n * g->m + oc) * plane_out;
+      if (g->ow > 16) {
+        int32_t wpair[(KILN_S8_DW512_MAX_TAPS + 1) / 2];
+        for (int32_t i = 0; i < pairs; ++i) {
+          const int16_t w0 = tw[2 * i];
+          const int16_t w1 = 2 * i + 1 < taps ? tw[2 * i + 1] : 0;
+          wpair[i] = (int32_t)(((uint32_t)(uint16_t)w1 << 16) | (uint16_t)w0);
+        }
+        for (int32_t oh = 0; oh < g->oh; ++oh)
+          kiln_dw512_row32(padded + (ptrdiff_t)oh * sh * pw, sw, g->ow, src_of,
+                           wpair, pairs, bv, off16, &rq,
+                           dst + (ptrdiff_t)oh * g->ow);
+        continue;
+      }
       for (int32_t oh = 0; oh < g->oh; ++oh) {
         const int8_t *row = padded + (ptrdiff_t)oh * sh * pw;
         int8_t *out_row = dst + (ptrdiff_t)oh * g->ow;
@@ -84,13 +149,8 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
                          _mm512_add_epi32(
                              kiln_dw512_load(src + src_of[t], sw, m), off),
                          wv[t]));
-          const __m256i v0 = kiln_avx2_clamp_apply(
-              kiln_avx2_requant_apply(_mm512_castsi512_si256(acc), &rq),
-              &clamp);
-          const __m256i v1 = kiln_avx2_clamp_apply(
-              kiln_avx2_requant_apply(_mm512_extracti64x4_epi64(acc, 1), &rq),
-              &clamp);
-          _mm_mask_storeu_epi8(out_row + o, m, kiln_avx2_pack16_s8(v0, v1));
+          _mm_mask_storeu_epi8(out_row + o, m,
+                               kiln_avx512_requant_to_s8(acc, &rq));
         }
       }
     }
