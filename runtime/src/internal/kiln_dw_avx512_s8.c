@@ -81,6 +81,72 @@ static void kiln_dw512_row32(const int8_t *row, int32_t sw, int32_t ow_n,
   }
 }
 
+#if KILN_AVX512_S8_VNNI
+/* Largest oh * padded width run as one flat row (a stack buffer). */
+#define KILN_S8_DW512_FLAT_MAX 1024
+
+/* 64 int8 at src[0], src[s], ... (s = 1 or 2) for the lanes of `m`. */
+static inline __m512i kiln_dw512_load64(const int8_t *src, int32_t s,
+                                        __mmask64 m) {
+  if (s == 1)
+    return _mm512_maskz_loadu_epi8(m, src);
+  const __m256i lo =
+      _mm512_cvtepi16_epi8(_mm512_maskz_loadu_epi16((__mmask32)m, src));
+  const __m256i hi = _mm512_cvtepi16_epi8(
+      _mm512_maskz_loadu_epi16((__mmask32)(m >> 32), src + 64));
+  return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
+
+/* One row, 64 outputs per block, with VNNI: taps in groups of four, their
+ * bytes interleaved per pixel (x + 128, as in the GEMM) and one vpdpbusd
+ * per 16 pixels with the four weights; `corr` is the bias plus
+ * (input_offset - 128) * sum(weights). The unpacks leave pixels 16L + 4i ..
+ * 16L + 4i + 3 in 128-bit block L of sum i; a 4x4 block transpose restores
+ * the order. Missing taps of the last group have weight 0. */
+static void kiln_dw512_row64(const int8_t *row, int32_t sw, int32_t ow_n,
+                             const ptrdiff_t *src_of, const int32_t *wquad,
+                             int32_t quads, __m512i corr,
+                             const kiln_avx512_requant_s8 *rq, int8_t *out) {
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  for (int32_t o = 0; o < ow_n; o += 64) {
+    const int32_t n = ow_n - o < 64 ? ow_n - o : 64;
+    const __mmask64 m = n == 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1);
+    const int8_t *src = row + (ptrdiff_t)o * sw;
+    __m512i a0 = corr, a1 = corr, a2 = corr, a3 = corr;
+    for (int32_t qd = 0; qd < quads; ++qd) {
+      const ptrdiff_t *so = src_of + 4 * qd;
+      const __m512i r0 = kiln_dw512_load64(src + so[0], sw, m);
+      const __m512i r1 = kiln_dw512_load64(src + so[1], sw, m);
+      const __m512i r2 = kiln_dw512_load64(src + so[2], sw, m);
+      const __m512i r3 = kiln_dw512_load64(src + so[3], sw, m);
+      const __m512i lo01 = _mm512_unpacklo_epi8(r0, r1);
+      const __m512i hi01 = _mm512_unpackhi_epi8(r0, r1);
+      const __m512i lo23 = _mm512_unpacklo_epi8(r2, r3);
+      const __m512i hi23 = _mm512_unpackhi_epi8(r2, r3);
+      const __m512i w = _mm512_set1_epi32(wquad[qd]);
+      a0 = _mm512_dpbusd_epi32(
+          a0, _mm512_xor_si512(_mm512_unpacklo_epi16(lo01, lo23), flip), w);
+      a1 = _mm512_dpbusd_epi32(
+          a1, _mm512_xor_si512(_mm512_unpackhi_epi16(lo01, lo23), flip), w);
+      a2 = _mm512_dpbusd_epi32(
+          a2, _mm512_xor_si512(_mm512_unpacklo_epi16(hi01, hi23), flip), w);
+      a3 = _mm512_dpbusd_epi32(
+          a3, _mm512_xor_si512(_mm512_unpackhi_epi16(hi01, hi23), flip), w);
+    }
+    const __m512i t0 = _mm512_shuffle_i32x4(a0, a1, 0x44);
+    const __m512i t1 = _mm512_shuffle_i32x4(a0, a1, 0xEE);
+    const __m512i t2 = _mm512_shuffle_i32x4(a2, a3, 0x44);
+    const __m512i t3 = _mm512_shuffle_i32x4(a2, a3, 0xEE);
+    const __m512i chunk[4] = {
+        _mm512_shuffle_i32x4(t0, t2, 0x88), _mm512_shuffle_i32x4(t0, t2, 0xDD),
+        _mm512_shuffle_i32x4(t1, t3, 0x88), _mm512_shuffle_i32x4(t1, t3, 0xDD)};
+    for (int32_t c = 0; c < 4 && 16 * c < n; ++c)
+      _mm_mask_storeu_epi8(out + o + 16 * c, (__mmask16)(m >> (16 * c)),
+                           kiln_avx512_requant_to_s8(chunk[c], rq));
+  }
+}
+#endif
+
 void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
                                    const kiln_requant *requant,
                                    const kiln_conv_geometry *g,
@@ -94,12 +160,13 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
   const int32_t taps = g->kh * g->kw;
   const __m512i off = _mm512_set1_epi32(p->input_offset);
   const ptrdiff_t plane_out = (ptrdiff_t)g->oh * g->ow;
-  ptrdiff_t src_of[KILN_S8_DW512_MAX_TAPS + 1];
+  ptrdiff_t src_of[KILN_S8_DW512_MAX_TAPS + 3];
   for (int32_t ki = 0; ki < g->kh; ++ki)
     for (int32_t kj = 0; kj < g->kw; ++kj)
       src_of[ki * g->kw + kj] =
           ki * p->dilation[0] * pw + (ptrdiff_t)kj * p->dilation[1];
-  src_of[taps] = src_of[taps - 1];
+  for (int32_t t = taps; t < taps + 3; ++t)
+    src_of[t] = src_of[taps - 1];
   const int32_t pairs = (taps + 1) / 2;
   const __m512i off16 = _mm512_set1_epi16((int16_t)p->input_offset);
   for (int32_t n = 0; n < g->batch; ++n) {
@@ -121,6 +188,46 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
       const kiln_avx512_requant_s8 rq = kiln_avx512_requant_s8_set(
           requant[oc], p->output_offset, p->act_min, p->act_max);
       int8_t *dst = output + ((ptrdiff_t)n * g->m + oc) * plane_out;
+#if KILN_AVX512_S8_VNNI
+      /* Narrow maps with equal strides (MobileNetV2's 14- and 7-wide) run
+       * as one flat row over the padded plane: output (oh, ow) is virtual
+       * output oh * pw + ow, whose window starts at sw times that, so the
+       * few pw - ow columns between rows are computed and dropped instead
+       * of leaving most lanes of every block idle. */
+      const int flat = g->ow <= 16 && sh == sw &&
+                       (int64_t)g->oh * pw <= KILN_S8_DW512_FLAT_MAX;
+      if (g->ow > 16 || flat) {
+        const int32_t quads = (taps + 3) / 4;
+        int32_t wquad[(KILN_S8_DW512_MAX_TAPS + 3) / 4];
+        int32_t wsum = 0;
+        for (int32_t qd = 0; qd < quads; ++qd) {
+          uint32_t packed = 0;
+          for (int32_t i = 0; i < 4 && 4 * qd + i < taps; ++i) {
+            packed |= (uint32_t)(uint8_t)tw[4 * qd + i] << (8 * i);
+            wsum += tw[4 * qd + i];
+          }
+          wquad[qd] = (int32_t)packed;
+        }
+        const __m512i corr = _mm512_set1_epi32(kiln_wrap_add(
+            bias ? bias[oc] : 0, kiln_wrap_mul(p->input_offset - 128, wsum)));
+        if (flat) {
+          int8_t virt[KILN_S8_DW512_FLAT_MAX + 16];
+          kiln_dw512_row64(padded, sw, (int32_t)((g->oh - 1) * pw + g->ow),
+                           src_of, wquad, quads, corr, &rq, virt);
+          const __mmask16 keep = (__mmask16)((1u << g->ow) - 1);
+          for (int32_t oh = 0; oh < g->oh; ++oh)
+            _mm_mask_storeu_epi8(
+                dst + (ptrdiff_t)oh * g->ow, keep,
+                _mm_loadu_si128((const __m128i *)(virt + oh * pw)));
+          continue;
+        }
+        for (int32_t oh = 0; oh < g->oh; ++oh)
+          kiln_dw512_row64(padded + (ptrdiff_t)oh * sh * pw, sw, g->ow, src_of,
+                           wquad, quads, corr, &rq,
+                           dst + (ptrdiff_t)oh * g->ow);
+        continue;
+      }
+#endif
       if (g->ow > 16) {
         int32_t wpair[(KILN_S8_DW512_MAX_TAPS + 1) / 2];
         for (int32_t i = 0; i < pairs; ++i) {
