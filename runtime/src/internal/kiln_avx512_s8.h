@@ -109,6 +109,22 @@ kiln_avx512_requant_to_s8(__m512i acc, const kiln_avx512_requant_s8 *rq) {
       _mm512_min_epi32(_mm512_max_epi32(r, rq->lo), rq->hi), rq->offset));
 }
 
+/* Stores the first `count` bytes of v (16 for the ymm form 32): masked
+ * stores are slow on Zen 4/5, so only a short tail uses one. */
+static inline void kiln_avx512_store_s8(int8_t *dst, __m128i v, int32_t count) {
+  if (count >= 16)
+    _mm_storeu_si128((__m128i *)dst, v);
+  else
+    _mm_mask_storeu_epi8(dst, (__mmask16)((1u << count) - 1), v);
+}
+static inline void kiln_avx512_store32_s8(int8_t *dst, __m256i v,
+                                          int32_t count) {
+  if (count >= 32)
+    _mm256_storeu_si256((__m256i *)dst, v);
+  else
+    _mm256_mask_storeu_epi8(dst, (__mmask32)((UINT32_C(1) << count) - 1), v);
+}
+
 /* Tile of the GEMM: 8 output channels x 32 output pixels, 16 zmm sums. */
 #define KILN_S8_ZMR 8
 #define KILN_S8_ZNR 32

@@ -179,20 +179,26 @@ static inline void kiln_s8z_micro(int32_t full, int32_t quads,
     c##r##0 = kiln_avx512_dot4_u8s8(c##r##0, b0, a);                           \
     c##r##1 = kiln_avx512_dot4_u8s8(c##r##1, b1, a);                           \
   }
-  int32_t q = 0;
-  for (; q < full; ++q, b += KILN_S8_ZNR * 4) {
-    const __m512i b0 = _mm512_loadu_si512((const void *)b);
-    const __m512i b1 = _mm512_loadu_si512((const void *)(b + 64));
+  /* One loop for the full groups and the partial last one: after the rows
+   * run out, the pointers are moved so that group `full` reads tail[r]
+   * (two loops made gcc copy the 16 sums between registers each step). */
+  int32_t end = full;
+  for (int32_t q = 0;;) {
+    for (; q < end; ++q, b += KILN_S8_ZNR * 4) {
+      const __m512i b0 = _mm512_loadu_si512((const void *)b);
+      const __m512i b1 = _mm512_loadu_si512((const void *)(b + 64));
 #define A(r) kiln_s8z_load4(w##r + 4 * (ptrdiff_t)q)
-    KILN_S8Z_ROWS(KILN_S8Z_STEP)
+      KILN_S8Z_ROWS(KILN_S8Z_STEP)
 #undef A
-  }
-  if (q < quads) {
-    const __m512i b0 = _mm512_loadu_si512((const void *)b);
-    const __m512i b1 = _mm512_loadu_si512((const void *)(b + 64));
-#define A(r) tail[r]
-    KILN_S8Z_ROWS(KILN_S8Z_STEP)
-#undef A
+    }
+    if (end == quads)
+      break;
+#define KILN_S8Z_TAIL(r)                                                       \
+  w##r = (const int8_t *)(uintptr_t)((uintptr_t)(tail + r) -                   \
+                                     (uintptr_t)4 * (uintptr_t)full);
+    KILN_S8Z_ROWS(KILN_S8Z_TAIL)
+#undef KILN_S8Z_TAIL
+    end = quads;
   }
 #define KILN_S8Z_OUT(r) acc[r][0] = c##r##0, acc[r][1] = c##r##1;
   KILN_S8Z_ROWS(KILN_S8Z_OUT)
@@ -262,11 +268,7 @@ void kiln_avx512_conv_s8_gemm(const kiln_conv_s8_params *p,
             for (int32_t h = 0; h < 2 && 16 * h < cols; ++h) {
               const __m128i v = kiln_avx512_requant_to_s8(
                   _mm512_add_epi32(acc[r][h], cv), &rq);
-              const int32_t left = cols - 16 * h;
-              _mm_mask_storeu_epi8(dst + 16 * h,
-                                   left >= 16 ? (__mmask16)0xFFFF
-                                              : (__mmask16)((1u << left) - 1),
-                                   v);
+              kiln_avx512_store_s8(dst + 16 * h, v, cols - 16 * h);
             }
           }
         }

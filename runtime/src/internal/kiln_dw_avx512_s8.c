@@ -74,10 +74,10 @@ static void kiln_dw512_row32(const int8_t *row, int32_t sw, int32_t ow_n,
     }
     const __m512i a0 = _mm512_permutex2var_epi32(lo, idx0, hi);
     const __m512i a1 = _mm512_permutex2var_epi32(lo, idx1, hi);
-    _mm256_mask_storeu_epi8(
-        out + o, m,
-        _mm256_set_m128i(kiln_avx512_requant_to_s8(a1, rq),
-                         kiln_avx512_requant_to_s8(a0, rq)));
+    kiln_avx512_store32_s8(out + o,
+                           _mm256_set_m128i(kiln_avx512_requant_to_s8(a1, rq),
+                                            kiln_avx512_requant_to_s8(a0, rq)),
+                           ow_n - o);
   }
 }
 
@@ -141,8 +141,8 @@ static void kiln_dw512_row64(const int8_t *row, int32_t sw, int32_t ow_n,
         _mm512_shuffle_i32x4(t0, t2, 0x88), _mm512_shuffle_i32x4(t0, t2, 0xDD),
         _mm512_shuffle_i32x4(t1, t3, 0x88), _mm512_shuffle_i32x4(t1, t3, 0xDD)};
     for (int32_t c = 0; c < 4 && 16 * c < n; ++c)
-      _mm_mask_storeu_epi8(out + o + 16 * c, (__mmask16)(m >> (16 * c)),
-                           kiln_avx512_requant_to_s8(chunk[c], rq));
+      kiln_avx512_store_s8(out + o + 16 * c,
+                           kiln_avx512_requant_to_s8(chunk[c], rq), n - 16 * c);
   }
 }
 #endif
@@ -214,11 +214,13 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
           int8_t virt[KILN_S8_DW512_FLAT_MAX + 16];
           kiln_dw512_row64(padded, sw, (int32_t)((g->oh - 1) * pw + g->ow),
                            src_of, wquad, quads, corr, &rq, virt);
-          const __mmask16 keep = (__mmask16)((1u << g->ow) - 1);
+          /* 16-byte rows, each overrunning into the next row, which its
+           * own store then overwrites; the last one is cut to ow. */
           for (int32_t oh = 0; oh < g->oh; ++oh)
-            _mm_mask_storeu_epi8(
-                dst + (ptrdiff_t)oh * g->ow, keep,
-                _mm_loadu_si128((const __m128i *)(virt + oh * pw)));
+            kiln_avx512_store_s8(
+                dst + (ptrdiff_t)oh * g->ow,
+                _mm_loadu_si128((const __m128i *)(virt + oh * pw)),
+                oh + 1 < g->oh ? 16 : g->ow);
           continue;
         }
         for (int32_t oh = 0; oh < g->oh; ++oh)
@@ -256,8 +258,8 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
                          _mm512_add_epi32(
                              kiln_dw512_load(src + src_of[t], sw, m), off),
                          wv[t]));
-          _mm_mask_storeu_epi8(out_row + o, m,
-                               kiln_avx512_requant_to_s8(acc, &rq));
+          kiln_avx512_store_s8(out_row + o, kiln_avx512_requant_to_s8(acc, &rq),
+                               g->ow - o);
         }
       }
     }
