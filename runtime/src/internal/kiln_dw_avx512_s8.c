@@ -214,13 +214,14 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
           int8_t virt[KILN_S8_DW512_FLAT_MAX + 16];
           kiln_dw512_row64(padded, sw, (int32_t)((g->oh - 1) * pw + g->ow),
                            src_of, wquad, quads, corr, &rq, virt);
-          /* 16-byte rows, each overrunning into the next row, which its
-           * own store then overwrites; the last one is cut to ow. */
+          /* 16-byte rows, each overrunning into the rows after it, which
+           * their own stores then overwrite; rows whose 16 bytes would pass
+           * the plane's end are cut to ow. */
           for (int32_t oh = 0; oh < g->oh; ++oh)
             kiln_avx512_store_s8(
                 dst + (ptrdiff_t)oh * g->ow,
                 _mm_loadu_si128((const __m128i *)(virt + oh * pw)),
-                oh + 1 < g->oh ? 16 : g->ow);
+                (ptrdiff_t)oh * g->ow + 16 <= plane_out ? 16 : g->ow);
           continue;
         }
         for (int32_t oh = 0; oh < g->oh; ++oh)
