@@ -15,8 +15,9 @@
  * channels each, for 6 output pixels (ptrs[t * 6 + r]: pixel r's input for
  * tap t, or zeros in the padding); 12 accumulators stay in ymm registers
  * across the chunk's taps. */
-static void kiln_nhwc2_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
-                            const float *panel, __m256 *acc) {
+static inline __attribute__((always_inline)) void
+kiln_nhwc2_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
+                const float *panel, __m256 *acc) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
   __m256 c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   __m256 c50 = c00, c51 = c00;
@@ -46,9 +47,7 @@ static void kiln_nhwc2_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
   acc[8] = c40, acc[9] = c41, acc[10] = c50, acc[11] = c51;
 }
 
-/* Panel rows (t, e) for runs [t0, t0 + ntaps), slice [c0, c0 + kc) of each:
- * HWIO row (t * run + e) is already a row of B, so this copies nc columns,
- * zero-filled to the 16 the tile multiplies. */
+/* kiln_nhwc_gemm_isa.pack, 16 columns wide. */
 static void kiln_nhwc2_pack(const float *w_cols, int32_t m, int32_t run,
                             int32_t t0, int32_t ntaps, int32_t c0, int32_t kc,
                             int32_t nc, float *panel) {
@@ -61,10 +60,7 @@ static void kiln_nhwc2_pack(const float *w_cols, int32_t m, int32_t run,
     }
 }
 
-/* Adds the tile's rows [0, mr) to the output: `first` / `last` say which
- * k-chunk this is (later chunks add onto the partial sums earlier ones
- * stored; the residual enters with the first, so it may be the output
- * buffer itself; bias and activation come with the last). */
+/* Adds the tile's rows [0, mr) to the output (kiln_nhwc_tile_job says how). */
 static inline __attribute__((always_inline)) void
 kiln_nhwc2_finish(const __m256 *acc, int32_t mr, int32_t nc, int first,
                   int last, const __m256 *bv, const float *residual, float *out,
@@ -95,6 +91,19 @@ static inline void kiln_nhwc2_bias(const float *bias, int32_t nc, __m256 *bv) {
   }
 }
 
+/* kiln_nhwc_gemm_isa.tile: the 6-pixel tile, then its finish. */
+static void kiln_nhwc2_tile_job(const kiln_nhwc_tile_job *j) {
+  __m256 acc[2 * KILN_NHWC2_MR], bv[2];
+  kiln_nhwc2_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc);
+  kiln_nhwc2_bias(j->last ? j->bias : NULL, j->nc, bv);
+  kiln_nhwc2_finish(acc, j->mr, j->nc, j->first, j->last, bv, j->residual,
+                    j->out, j->ldo, j->act);
+}
+
+static const kiln_nhwc_gemm_isa kiln_nhwc2_isa = {
+    KILN_NHWC2_MR,   KILN_AVX2_NR,    KILN_AVX2_KC,
+    KILN_NHWC2_TAPS, kiln_nhwc2_pack, kiln_nhwc2_tile_job};
+
 void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *pr,
                               const kiln_conv_geometry *g, const float *input,
                               const float *weights, const float *bias,
@@ -102,90 +111,9 @@ void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *pr,
   _Alignas(32) float panel[KILN_AVX2_KC * KILN_AVX2_NR];
   _Alignas(32) float zeros[KILN_AVX2_KC];
   _Alignas(32) float edge[KILN_NHWC2_MR * KILN_AVX2_KC];
-  memset(zeros, 0, sizeof zeros);
-  kiln_nhwc_rows rows;
-  kiln_internal_nhwc_rows_init(pr, g, &rows);
-  const int32_t taps = rows.taps, run = rows.run;
-  /* A chunk is whole runs when a run fits the panel, else one run in
-   * panel-deep slices. */
-  const int32_t kc_max = run < KILN_AVX2_KC ? run : KILN_AVX2_KC;
-  int32_t taps_per = run < KILN_AVX2_KC ? KILN_AVX2_KC / run : 1;
-  if (taps_per > KILN_NHWC2_TAPS)
-    taps_per = KILN_NHWC2_TAPS;
-  const int32_t pixels = g->oh * g->ow;
-  const int32_t panels = (g->m_per_g + KILN_AVX2_NR - 1) / KILN_AVX2_NR;
-  /* When all of B fits the panel buffer (small K), it is packed once and
-   * each tile of pixels computes all M columns from one set of row
-   * pointers. */
-  const int whole_b =
-      taps <= taps_per && (int64_t)panels * taps * run <= KILN_AVX2_KC;
   const float *ptrs[KILN_NHWC2_TAPS * KILN_NHWC2_MR];
-  __m256 acc[2 * KILN_NHWC2_MR];
-  for (int32_t n = 0; n < g->batch; ++n) {
-    const float *img = input + (ptrdiff_t)n * g->h * g->w * g->ch;
-    const ptrdiff_t out_img = (ptrdiff_t)n * pixels * g->m;
-    for (int32_t gi = 0; gi < pr->groups; ++gi) {
-      const int32_t col0 = gi * g->m_per_g;
-      const float *img_g = img + (ptrdiff_t)gi * g->c_per_g;
-      const float *bias_g = bias != NULL ? bias + col0 : NULL;
-      if (whole_b) {
-        const int32_t k = taps * run;
-        for (int32_t jp = 0; jp < panels; ++jp) {
-          const int32_t j0 = jp * KILN_AVX2_NR;
-          kiln_nhwc2_pack(weights + col0 + j0, g->m, run, 0, taps, 0, run,
-                          g->m_per_g - j0,
-                          panel + (ptrdiff_t)jp * k * KILN_AVX2_NR);
-        }
-        for (int32_t i0 = 0; i0 < pixels; i0 += KILN_NHWC2_MR) {
-          const int32_t mr =
-              pixels - i0 < KILN_NHWC2_MR ? pixels - i0 : KILN_NHWC2_MR;
-          kiln_internal_nhwc_rows(&rows, img_g, i0, mr, KILN_NHWC2_MR, 0, taps,
-                                  0, run, zeros, edge, ptrs);
-          for (int32_t jp = 0; jp < panels; ++jp) {
-            const int32_t j0 = jp * KILN_AVX2_NR;
-            const int32_t nc =
-                g->m_per_g - j0 < KILN_AVX2_NR ? g->m_per_g - j0 : KILN_AVX2_NR;
-            kiln_nhwc2_tile(taps, run, ptrs,
-                            panel + (ptrdiff_t)jp * k * KILN_AVX2_NR, acc);
-            __m256 bv[2];
-            kiln_nhwc2_bias(bias_g != NULL ? bias_g + j0 : NULL, nc, bv);
-            const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
-            kiln_nhwc2_finish(acc, mr, nc, 1, 1, bv,
-                              residual != NULL ? residual + o : NULL,
-                              output + o, g->m, &pr->act);
-          }
-        }
-        continue;
-      }
-      for (int32_t j0 = 0; j0 < g->m_per_g; j0 += KILN_AVX2_NR) {
-        const int32_t nc =
-            g->m_per_g - j0 < KILN_AVX2_NR ? g->m_per_g - j0 : KILN_AVX2_NR;
-        __m256 bv[2];
-        kiln_nhwc2_bias(bias_g != NULL ? bias_g + j0 : NULL, nc, bv);
-        for (int32_t t0 = 0; t0 < taps; t0 += taps_per) {
-          const int32_t ntaps = taps - t0 < taps_per ? taps - t0 : taps_per;
-          for (int32_t c0 = 0; c0 < run; c0 += kc_max) {
-            const int32_t kc = run - c0 < kc_max ? run - c0 : kc_max;
-            const int first = t0 == 0 && c0 == 0;
-            const int last = t0 + ntaps >= taps && c0 + kc >= run;
-            kiln_nhwc2_pack(weights + col0 + j0, g->m, run, t0, ntaps, c0, kc,
-                            nc, panel);
-            for (int32_t i0 = 0; i0 < pixels; i0 += KILN_NHWC2_MR) {
-              const int32_t mr =
-                  pixels - i0 < KILN_NHWC2_MR ? pixels - i0 : KILN_NHWC2_MR;
-              kiln_internal_nhwc_rows(&rows, img_g, i0, mr, KILN_NHWC2_MR, t0,
-                                      ntaps, c0, kc, zeros, edge, ptrs);
-              kiln_nhwc2_tile(ntaps, kc, ptrs, panel, acc);
-              const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
-              kiln_nhwc2_finish(acc, mr, nc, first, last, bv,
-                                residual != NULL ? residual + o : NULL,
-                                output + o, g->m, &pr->act);
-            }
-          }
-        }
-      }
-    }
-  }
+  kiln_internal_nhwc_gemm(&kiln_nhwc2_isa, pr, g, input, weights, bias,
+                          residual, output, panel, zeros, edge, ptrs);
 }
 
 /* NP adjacent output pixels (px_step apart in the input) of one 8-channel

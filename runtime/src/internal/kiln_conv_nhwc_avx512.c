@@ -12,21 +12,26 @@
 #define KILN_NHWC512_TAPS 64
 
 /* acc[2r + h] += a_r[t][p] * panel[t][p][16h..16h+16) over ntaps taps of kc
- * channels each, for 12 output pixels: a_r[t] (ptrs[t * 12 + r]) is pixel
- * r's input for tap t, or zeros where the tap falls in the padding. The 24
- * accumulators stay in registers across all taps of the chunk. */
-static void kiln_nhwc512_tile(int32_t ntaps, int32_t kc,
-                              const float *const *ptrs, const float *panel,
-                              __m512 *acc) {
+ * channels each, for R output pixels (R = 12, or 4 for the tail of a small
+ * image: 7x7 = 4 x 12 + 1 wastes 3 rows, not 11): a_r[t] (ptrs[t * 12 + r])
+ * is pixel r's input for tap t, or zeros where the tap falls in the
+ * padding. R is a constant at each call, so the rows past it fold away and
+ * the 2R accumulators stay in registers across all taps of the chunk. */
+static inline __attribute__((always_inline)) void
+kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
+                  const float *panel, __m512 *acc, const int R) {
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
   __m512 c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   __m512 c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
   __m512 c80 = c00, c81 = c00, c90 = c00, c91 = c00, ca0 = c00, ca1 = c00;
   __m512 cb0 = c00, cb1 = c00;
+  const int wide = R > 4;
   for (int32_t t = 0; t < ntaps; ++t, ptrs += KILN_NHWC512_MR) {
     const float *a0 = ptrs[0], *a1 = ptrs[1], *a2 = ptrs[2], *a3 = ptrs[3];
-    const float *a4 = ptrs[4], *a5 = ptrs[5], *a6 = ptrs[6], *a7 = ptrs[7];
-    const float *a8 = ptrs[8], *a9 = ptrs[9], *aa = ptrs[10], *ab = ptrs[11];
+    const float *a4 = ptrs[wide ? 4 : 0], *a5 = ptrs[wide ? 5 : 0];
+    const float *a6 = ptrs[wide ? 6 : 0], *a7 = ptrs[wide ? 7 : 0];
+    const float *a8 = ptrs[wide ? 8 : 0], *a9 = ptrs[wide ? 9 : 0];
+    const float *aa = ptrs[wide ? 10 : 0], *ab = ptrs[wide ? 11 : 0];
     for (int32_t p = 0; p < kc; ++p, panel += KILN_AVX512_NR) {
       const __m512 b0 = _mm512_load_ps(panel);
       const __m512 b1 = _mm512_load_ps(panel + 16);
@@ -40,57 +45,30 @@ static void kiln_nhwc512_tile(int32_t ntaps, int32_t kc,
       KILN_NHWC512_ROW(1);
       KILN_NHWC512_ROW(2);
       KILN_NHWC512_ROW(3);
-      KILN_NHWC512_ROW(4);
-      KILN_NHWC512_ROW(5);
-      KILN_NHWC512_ROW(6);
-      KILN_NHWC512_ROW(7);
-      KILN_NHWC512_ROW(8);
-      KILN_NHWC512_ROW(9);
-      KILN_NHWC512_ROW(a);
-      KILN_NHWC512_ROW(b);
+      if (wide) {
+        KILN_NHWC512_ROW(4);
+        KILN_NHWC512_ROW(5);
+        KILN_NHWC512_ROW(6);
+        KILN_NHWC512_ROW(7);
+        KILN_NHWC512_ROW(8);
+        KILN_NHWC512_ROW(9);
+        KILN_NHWC512_ROW(a);
+        KILN_NHWC512_ROW(b);
+      }
 #undef KILN_NHWC512_ROW
     }
   }
   acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
   acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
+  if (!wide)
+    return;
   acc[8] = c40, acc[9] = c41, acc[10] = c50, acc[11] = c51;
   acc[12] = c60, acc[13] = c61, acc[14] = c70, acc[15] = c71;
   acc[16] = c80, acc[17] = c81, acc[18] = c90, acc[19] = c91;
   acc[20] = ca0, acc[21] = ca1, acc[22] = cb0, acc[23] = cb1;
 }
 
-/* kiln_nhwc512_tile for at most 4 pixels (ptrs[t * 12 + r], r < 4): the
- * tail of a small image (7x7 = 4 x 12 + 1) wastes 3 rows, not 11. */
-static void kiln_nhwc512_tile4(int32_t ntaps, int32_t kc,
-                               const float *const *ptrs, const float *panel,
-                               __m512 *acc) {
-  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
-  __m512 c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  for (int32_t t = 0; t < ntaps; ++t, ptrs += KILN_NHWC512_MR) {
-    const float *a0 = ptrs[0], *a1 = ptrs[1], *a2 = ptrs[2], *a3 = ptrs[3];
-    for (int32_t p = 0; p < kc; ++p, panel += KILN_AVX512_NR) {
-      const __m512 b0 = _mm512_load_ps(panel);
-      const __m512 b1 = _mm512_load_ps(panel + 16);
-#define KILN_NHWC512_ROW(r)                                                    \
-  do {                                                                         \
-    const __m512 x = _mm512_set1_ps(a##r[p]);                                  \
-    c##r##0 = _mm512_fmadd_ps(x, b0, c##r##0);                                 \
-    c##r##1 = _mm512_fmadd_ps(x, b1, c##r##1);                                 \
-  } while (0)
-      KILN_NHWC512_ROW(0);
-      KILN_NHWC512_ROW(1);
-      KILN_NHWC512_ROW(2);
-      KILN_NHWC512_ROW(3);
-#undef KILN_NHWC512_ROW
-    }
-  }
-  acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
-  acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
-}
-
-/* Panel rows (t, c) for taps [t0, t0 + ntaps) and channels [c0, c0 + kc):
- * HWIO row (t * c_per_g + c) is already a row of B, so this is a copy of
- * nc columns, zero-filled to the 32 the tile multiplies. */
+/* kiln_nhwc_gemm_isa.pack, 32 columns wide. */
 static void kiln_nhwc512_pack(const float *w_cols, int32_t m, int32_t c_per_g,
                               int32_t t0, int32_t ntaps, int32_t c0, int32_t kc,
                               int32_t nc, float *panel) {
@@ -103,10 +81,7 @@ static void kiln_nhwc512_pack(const float *w_cols, int32_t m, int32_t c_per_g,
     }
 }
 
-/* Adds the tile's rows [0, mr) to the output: `first` / `last` say which
- * k-chunk this is (later chunks add onto the partial sums earlier ones
- * stored; the residual enters with the first, so it may be the output
- * buffer itself; bias and activation come with the last). */
+/* Adds the tile's rows [0, mr) to the output (kiln_nhwc_tile_job says how). */
 static inline __attribute__((always_inline)) void
 kiln_nhwc512_finish(const __m512 *acc, int32_t mr, int32_t nc, int first,
                     int last, const __m512 *bv, const float *residual,
@@ -138,6 +113,22 @@ static inline void kiln_nhwc512_bias(const float *bias, int32_t nc,
   }
 }
 
+/* kiln_nhwc_gemm_isa.tile: the 12- or 4-pixel tile, then its finish. */
+static void kiln_nhwc512_tile_job(const kiln_nhwc_tile_job *j) {
+  __m512 acc[2 * KILN_NHWC512_MR], bv[2];
+  if (j->mr > 4)
+    kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 12);
+  else
+    kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 4);
+  kiln_nhwc512_bias(j->last ? j->bias : NULL, j->nc, bv);
+  kiln_nhwc512_finish(acc, j->mr, j->nc, j->first, j->last, bv, j->residual,
+                      j->out, j->ldo, j->act);
+}
+
+static const kiln_nhwc_gemm_isa kiln_nhwc512_isa = {
+    KILN_NHWC512_MR,   KILN_AVX512_NR,    KILN_AVX512_KC,
+    KILN_NHWC512_TAPS, kiln_nhwc512_pack, kiln_nhwc512_tile_job};
+
 void kiln_avx512_conv_nhwc_gemm(const kiln_conv_params *pr,
                                 const kiln_conv_geometry *g, const float *input,
                                 const float *weights, const float *bias,
@@ -145,97 +136,9 @@ void kiln_avx512_conv_nhwc_gemm(const kiln_conv_params *pr,
   _Alignas(64) float panel[KILN_AVX512_KC * KILN_AVX512_NR];
   _Alignas(64) float zeros[KILN_AVX512_KC];
   _Alignas(64) float edge[KILN_NHWC512_MR * KILN_AVX512_KC];
-  memset(zeros, 0, sizeof zeros);
-  kiln_nhwc_rows rows;
-  kiln_internal_nhwc_rows_init(pr, g, &rows);
-  const int32_t taps = rows.taps, run = rows.run;
-  /* A chunk is whole runs when a run fits the panel, else one run in
-   * panel-deep slices. */
-  const int32_t kc_max = run < KILN_AVX512_KC ? run : KILN_AVX512_KC;
-  int32_t taps_per = run < KILN_AVX512_KC ? KILN_AVX512_KC / run : 1;
-  if (taps_per > KILN_NHWC512_TAPS)
-    taps_per = KILN_NHWC512_TAPS;
-  const int32_t pixels = g->oh * g->ow;
-  const int32_t panels = (g->m_per_g + KILN_AVX512_NR - 1) / KILN_AVX512_NR;
-  /* When all of B fits the panel buffer (small K: MobileNet's and DS-CNN's
-   * pointwise convs), it is packed once and each tile of pixels computes
-   * all M columns from one set of row pointers. */
-  const int whole_b =
-      taps <= taps_per && (int64_t)panels * taps * run <= KILN_AVX512_KC;
   const float *ptrs[KILN_NHWC512_TAPS * KILN_NHWC512_MR];
-  __m512 acc[2 * KILN_NHWC512_MR];
-  for (int32_t n = 0; n < g->batch; ++n) {
-    const float *img = input + (ptrdiff_t)n * g->h * g->w * g->ch;
-    const ptrdiff_t out_img = (ptrdiff_t)n * pixels * g->m;
-    for (int32_t gi = 0; gi < pr->groups; ++gi) {
-      const int32_t col0 = gi * g->m_per_g;
-      const float *img_g = img + (ptrdiff_t)gi * g->c_per_g;
-      const float *bias_g = bias != NULL ? bias + col0 : NULL;
-      if (whole_b) {
-        const int32_t k = taps * run;
-        for (int32_t jp = 0; jp < panels; ++jp) {
-          const int32_t j0 = jp * KILN_AVX512_NR;
-          kiln_nhwc512_pack(weights + col0 + j0, g->m, run, 0, taps, 0, run,
-                            g->m_per_g - j0,
-                            panel + (ptrdiff_t)jp * k * KILN_AVX512_NR);
-        }
-        for (int32_t i0 = 0; i0 < pixels; i0 += KILN_NHWC512_MR) {
-          const int32_t mr =
-              pixels - i0 < KILN_NHWC512_MR ? pixels - i0 : KILN_NHWC512_MR;
-          kiln_internal_nhwc_rows(&rows, img_g, i0, mr, KILN_NHWC512_MR, 0,
-                                  taps, 0, run, zeros, edge, ptrs);
-          for (int32_t jp = 0; jp < panels; ++jp) {
-            const int32_t j0 = jp * KILN_AVX512_NR;
-            const int32_t nc = g->m_per_g - j0 < KILN_AVX512_NR
-                                   ? g->m_per_g - j0
-                                   : KILN_AVX512_NR;
-            const float *pj = panel + (ptrdiff_t)jp * k * KILN_AVX512_NR;
-            if (mr > 4)
-              kiln_nhwc512_tile(taps, run, ptrs, pj, acc);
-            else
-              kiln_nhwc512_tile4(taps, run, ptrs, pj, acc);
-            __m512 bv[2];
-            kiln_nhwc512_bias(bias_g != NULL ? bias_g + j0 : NULL, nc, bv);
-            const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
-            kiln_nhwc512_finish(acc, mr, nc, 1, 1, bv,
-                                residual != NULL ? residual + o : NULL,
-                                output + o, g->m, &pr->act);
-          }
-        }
-        continue;
-      }
-      for (int32_t j0 = 0; j0 < g->m_per_g; j0 += KILN_AVX512_NR) {
-        const int32_t nc =
-            g->m_per_g - j0 < KILN_AVX512_NR ? g->m_per_g - j0 : KILN_AVX512_NR;
-        __m512 bv[2];
-        kiln_nhwc512_bias(bias_g != NULL ? bias_g + j0 : NULL, nc, bv);
-        for (int32_t t0 = 0; t0 < taps; t0 += taps_per) {
-          const int32_t ntaps = taps - t0 < taps_per ? taps - t0 : taps_per;
-          for (int32_t c0 = 0; c0 < run; c0 += kc_max) {
-            const int32_t kc = run - c0 < kc_max ? run - c0 : kc_max;
-            const int first = t0 == 0 && c0 == 0;
-            const int last = t0 + ntaps >= taps && c0 + kc >= run;
-            kiln_nhwc512_pack(weights + col0 + j0, g->m, run, t0, ntaps, c0, kc,
-                              nc, panel);
-            for (int32_t i0 = 0; i0 < pixels; i0 += KILN_NHWC512_MR) {
-              const int32_t mr =
-                  pixels - i0 < KILN_NHWC512_MR ? pixels - i0 : KILN_NHWC512_MR;
-              kiln_internal_nhwc_rows(&rows, img_g, i0, mr, KILN_NHWC512_MR, t0,
-                                      ntaps, c0, kc, zeros, edge, ptrs);
-              if (mr > 4)
-                kiln_nhwc512_tile(ntaps, kc, ptrs, panel, acc);
-              else
-                kiln_nhwc512_tile4(ntaps, kc, ptrs, panel, acc);
-              const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
-              kiln_nhwc512_finish(acc, mr, nc, first, last, bv,
-                                  residual != NULL ? residual + o : NULL,
-                                  output + o, g->m, &pr->act);
-            }
-          }
-        }
-      }
-    }
-  }
+  kiln_internal_nhwc_gemm(&kiln_nhwc512_isa, pr, g, input, weights, bias,
+                          residual, output, panel, zeros, edge, ptrs);
 }
 
 /* NP adjacent output pixels (px_step apart in the input) of one 16-channel

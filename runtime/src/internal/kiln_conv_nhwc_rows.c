@@ -1,4 +1,5 @@
-/* Row pointers of the NHWC indirect GEMM (AVX2 and AVX-512 builds). */
+/* Row pointers and blocking driver of the NHWC indirect GEMM (AVX2 and
+ * AVX-512 builds). */
 #include "kiln_nhwc.h"
 
 #include <string.h>
@@ -85,6 +86,91 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
                  : zeros;
       if (++kw == g->kw)
         kw = 0, ++kh;
+    }
+  }
+}
+
+void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
+                             const kiln_conv_params *pr,
+                             const kiln_conv_geometry *g, const float *input,
+                             const float *weights, const float *bias,
+                             const float *residual, float *output, float *panel,
+                             float *zeros, float *edge, const float **ptrs) {
+  const int32_t MR = isa->mr, NR = isa->nr, KC = isa->kc;
+  memset(zeros, 0, (size_t)KC * sizeof(float));
+  kiln_nhwc_rows rows;
+  kiln_internal_nhwc_rows_init(pr, g, &rows);
+  const int32_t taps = rows.taps, run = rows.run;
+  /* A chunk is whole runs when a run fits the panel, else one run in
+   * panel-deep slices. */
+  const int32_t kc_max = run < KC ? run : KC;
+  int32_t taps_per = run < KC ? KC / run : 1;
+  if (taps_per > isa->taps)
+    taps_per = isa->taps;
+  const int32_t pixels = g->oh * g->ow;
+  const int32_t panels = (g->m_per_g + NR - 1) / NR;
+  /* When all of B fits the panel buffer (small K: MobileNet's and DS-CNN's
+   * pointwise convs), it is packed once and each tile of pixels computes
+   * all M columns from one set of row pointers. */
+  const int whole_b = taps <= taps_per && (int64_t)panels * taps * run <= KC;
+  kiln_nhwc_tile_job job;
+  job.ptrs = ptrs;
+  job.ldo = g->m;
+  job.act = &pr->act;
+  for (int32_t n = 0; n < g->batch; ++n) {
+    const float *img = input + (ptrdiff_t)n * g->h * g->w * g->ch;
+    const ptrdiff_t out_img = (ptrdiff_t)n * pixels * g->m;
+    for (int32_t gi = 0; gi < pr->groups; ++gi) {
+      const int32_t col0 = gi * g->m_per_g;
+      const float *img_g = img + (ptrdiff_t)gi * g->c_per_g;
+      const float *bias_g = bias != NULL ? bias + col0 : NULL;
+      if (whole_b) {
+        const int32_t k = taps * run;
+        for (int32_t jp = 0; jp < panels; ++jp)
+          isa->pack(weights + col0 + jp * NR, g->m, run, 0, taps, 0, run,
+                    g->m_per_g - jp * NR, panel + (ptrdiff_t)jp * k * NR);
+        job.ntaps = taps, job.kc = run, job.first = job.last = 1;
+        for (int32_t i0 = 0; i0 < pixels; i0 += MR) {
+          job.mr = pixels - i0 < MR ? pixels - i0 : MR;
+          kiln_internal_nhwc_rows(&rows, img_g, i0, job.mr, MR, 0, taps, 0, run,
+                                  zeros, edge, ptrs);
+          for (int32_t jp = 0; jp < panels; ++jp) {
+            const int32_t j0 = jp * NR;
+            const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
+            job.nc = g->m_per_g - j0 < NR ? g->m_per_g - j0 : NR;
+            job.panel = panel + (ptrdiff_t)jp * k * NR;
+            job.bias = bias_g != NULL ? bias_g + j0 : NULL;
+            job.residual = residual != NULL ? residual + o : NULL;
+            job.out = output + o;
+            isa->tile(&job);
+          }
+        }
+        continue;
+      }
+      job.panel = panel;
+      for (int32_t j0 = 0; j0 < g->m_per_g; j0 += NR) {
+        job.nc = g->m_per_g - j0 < NR ? g->m_per_g - j0 : NR;
+        job.bias = bias_g != NULL ? bias_g + j0 : NULL;
+        for (int32_t t0 = 0; t0 < taps; t0 += taps_per) {
+          job.ntaps = taps - t0 < taps_per ? taps - t0 : taps_per;
+          for (int32_t c0 = 0; c0 < run; c0 += kc_max) {
+            job.kc = run - c0 < kc_max ? run - c0 : kc_max;
+            job.first = t0 == 0 && c0 == 0;
+            job.last = t0 + job.ntaps >= taps && c0 + job.kc >= run;
+            isa->pack(weights + col0 + j0, g->m, run, t0, job.ntaps, c0, job.kc,
+                      job.nc, panel);
+            for (int32_t i0 = 0; i0 < pixels; i0 += MR) {
+              const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
+              job.mr = pixels - i0 < MR ? pixels - i0 : MR;
+              kiln_internal_nhwc_rows(&rows, img_g, i0, job.mr, MR, t0,
+                                      job.ntaps, c0, job.kc, zeros, edge, ptrs);
+              job.residual = residual != NULL ? residual + o : NULL;
+              job.out = output + o;
+              isa->tile(&job);
+            }
+          }
+        }
+      }
     }
   }
 }

@@ -88,6 +88,53 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
                              const float *zeros, float *edge,
                              const float **ptrs);
 
+/* One register tile of the NHWC GEMM for kiln_internal_nhwc_gemm: pixels
+ * [0, mr) (row pointers ptrs[t * isa->mr + r]) times one packed panel of
+ * ntaps * kc rows, columns [0, nc); then, as finish: `first` / `last` say
+ * which k-chunk this is (later chunks add onto the partial sums earlier ones
+ * stored; the residual enters with the first, so it may be the output
+ * buffer itself; bias and activation come with the last). */
+typedef struct {
+  const float *const *ptrs;
+  const float *panel;
+  int32_t ntaps, kc, mr, nc;
+  int first, last;
+  const float *bias;     /* the tile's first column, or NULL */
+  const float *residual; /* at the tile's first output, or NULL */
+  float *out;            /* the tile's first output; rows ldo apart */
+  int32_t ldo;
+  const kiln_activation *act;
+} kiln_nhwc_tile_job;
+
+/* What an ISA gives the shared NHWC GEMM driver: its tile shape and chunk
+ * bounds, and its panel packer and tile (multiply + finish), whose
+ * accumulators live in that ISA's registers. */
+typedef struct {
+  int32_t mr;   /* pixels per register tile */
+  int32_t nr;   /* panel width: output channels per tile */
+  int32_t kc;   /* panel depth: k rows per chunk */
+  int32_t taps; /* runs per chunk at most (bounds the pointer table) */
+  /* Panel rows (t, e) for runs [t0, t0 + ntaps), slice [c0, c0 + kc) of
+   * each: HWIO row (t * run + e) is already a row of B, so this copies nc
+   * columns, zero-filled to nr. */
+  void (*pack)(const float *w_cols, int32_t m, int32_t run, int32_t t0,
+               int32_t ntaps, int32_t c0, int32_t kc, int32_t nc, float *panel);
+  void (*tile)(const kiln_nhwc_tile_job *job);
+} kiln_nhwc_gemm_isa;
+
+/* The NHWC conv (any groups) as an indirect GEMM, out[pixels x M/g] = A .
+ * HWIO, blocked for `isa`: k in chunks of whole runs (or one run in
+ * panel-deep slices), B packed per chunk (or all of it once when it fits
+ * the panel), pixels in tiles of isa->mr. The caller owns the buffers, sized
+ * for its ISA: panel (kc * nr floats, aligned for the ISA's vector loads),
+ * zeros (kc floats), edge (mr * kc floats), ptrs (taps * mr pointers). */
+void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
+                             const kiln_conv_params *params,
+                             const kiln_conv_geometry *g, const float *input,
+                             const float *weights, const float *bias,
+                             const float *residual, float *output, float *panel,
+                             float *zeros, float *edge, const float **ptrs);
+
 /* The vector kernels behind kiln_conv2d_nhwc_f32 (checked geometry in g).
  * conv_nhwc_gemm: any groups, out[pixels x M/g] = A . HWIO as an indirect
  * GEMM (row pointers per tap, zeros for padding; no im2col, no scratch).
