@@ -1,5 +1,5 @@
 /* QuantizeLinear/DequantizeLinear loops shared by the s8 and u8 kernels. */
-#include "kiln_internal.h"
+#include "kiln_quant_ref.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -21,8 +21,8 @@ static int32_t kiln_round_half_even(float x) {
 }
 
 /* One element of QuantizeLinear, saturated to [qmin, qmax]. */
-static int32_t kiln_quantize_one(float x, float scale, int32_t zp,
-                                 int32_t qmin, int32_t qmax) {
+static int32_t kiln_quantize_one(float x, float scale, int32_t zp, int32_t qmin,
+                                 int32_t qmax) {
   float v = x / scale;
   /* Clamp before converting so huge values and inf never reach an
    * out-of-range float->int conversion (undefined in C). */
@@ -70,18 +70,18 @@ static kiln_status kiln_quant_walk(int to_int, int is_signed, const void *input,
   return KILN_OK;
 }
 
-kiln_status kiln_internal_quantize(int is_signed, const float *input,
-                                   void *output, const float *scale,
-                                   const void *zero_point, int32_t outer,
-                                   int32_t axis_size, int32_t inner) {
+kiln_status KILN_REF(kiln_internal_quantize)(int is_signed, const float *input,
+                                             void *output, const float *scale,
+                                             const void *zero_point,
+                                             int32_t outer, int32_t axis_size,
+                                             int32_t inner) {
   return kiln_quant_walk(1, is_signed, input, output, scale, zero_point, outer,
                          axis_size, inner);
 }
 
-kiln_status kiln_internal_dequantize(int is_signed, const void *input,
-                                     float *output, const float *scale,
-                                     const void *zero_point, int32_t outer,
-                                     int32_t axis_size, int32_t inner) {
+kiln_status KILN_REF(kiln_internal_dequantize)(
+    int is_signed, const void *input, float *output, const float *scale,
+    const void *zero_point, int32_t outer, int32_t axis_size, int32_t inner) {
   return kiln_quant_walk(0, is_signed, input, output, scale, zero_point, outer,
                          axis_size, inner);
 }
