@@ -53,6 +53,8 @@ struct BenchOptions {
   std::string buildDir;
   std::string optLevel = "-O2";
   std::vector<std::string> compileArgs;
+  /// --layout; unset means the target's preferred layout.
+  std::optional<target::Layout> layout;
   uint64_t seed = 1;
   unsigned timeout = 900;
   unsigned jobs = 2;
@@ -86,6 +88,8 @@ const char kUsage[] =
     "  --samples-out FILE   write every warm latency (us), one per line, in "
     "order\n"
     "  -O0 .. -O3           graph optimisation level, passed to kiln compile\n"
+    "  --layout nchw|nhwc   image layout of the float conv and pool ops, passed\n"
+    "                       to kiln compile (default: the target's)\n"
     "  -Xcompile ARG        pass ARG to kiln compile (e.g. int8 flags)\n"
     "  --opt LEVEL          C/C++ flag for generated code and runtime (default "
     "-O2)\n"
@@ -147,6 +151,16 @@ std::string parseArgs(int argc, char **argv, BenchOptions &opts, bool &help) {
     } else if (a.size() == 3 && a.starts_with("-O") && a[2] >= '0' &&
                a[2] <= '3') {
       opts.compileArgs.push_back(a.str());
+    } else if (a == "--layout" || a.starts_with("--layout=")) {
+      if (!a.consume_front("--layout=")) {
+        if (!value(v))
+          return "--layout needs nchw or nhwc";
+        a = v;
+      }
+      llvm::Expected<target::Layout> layout = parseLayout(a);
+      if (!layout)
+        return llvm::toString(layout.takeError());
+      opts.layout = *layout;
     } else if (a == "-Xcompile") {
       if (!value(v))
         return "-Xcompile needs an argument for kiln compile";
@@ -260,7 +274,7 @@ std::string readFileOrEmpty(llvm::StringRef file) {
 llvm::Error compileForBench(const BenchOptions &opts, const target::Target &tgt,
                             const BenchItem &item, llvm::StringRef libDir,
                             llvm::StringRef name, llvm::StringRef logFile) {
-  std::vector<std::string> args = compileCommand(item.path, tgt, libDir, name);
+  std::vector<std::string> args = compileCommand(item.path, tgt, libDir, name, opts.layout);
   args.insert(args.end(), opts.compileArgs.begin(), opts.compileArgs.end());
   if (opts.verbose)
     llvm::errs() << llvm::join(args, " ") << "\n";

@@ -1,6 +1,7 @@
 //===- Compile.cpp - `kiln compile`: model -> standalone library directory ===//
 
 #include "Quantize.h"
+#include "RunnerSupport.h"
 
 #include "kiln/driver/Subcommands.h"
 #include "kiln/target/CompileModel.h"
@@ -447,16 +448,15 @@ int kiln::driver::compileMain(int argc, char **argv) {
                  clEnumValN(EmitKind::Lib, "lib", "also build libNAME.a"),
                  clEnumValN(EmitKind::Asm, "asm", "also write NAME.s")),
       cl::init(EmitKind::Source), cl::cat(category));
-  cl::opt<target::Layout> layout(
+  // A string parsed by driver::parseLayout, so that run, bench and validate
+  // accept the same values and print the same error.
+  cl::opt<std::string> layout(
       "layout",
-      cl::desc("image layout of the float conv and pool ops at -O3 "
-               "(default: the target's preferred layout)"),
-      cl::values(clEnumValN(target::Layout::NCHW, "nchw",
-                            "[N, C, H, W], as ONNX (no layout change)"),
-                 clEnumValN(target::Layout::NHWC, "nhwc",
-                            "[N, H, W, C]; transposes only at the model "
-                            "boundary")),
-      cl::cat(category));
+      cl::desc("image layout of the float conv and pool ops at -O3: nchw "
+               "([N, C, H, W], as ONNX) or nhwc ([N, H, W, C], transposes "
+               "only at the model boundary); default: the target's preferred "
+               "layout (kiln run --list-targets)"),
+      cl::value_desc("nchw|nhwc"), cl::cat(category));
   cl::opt<codegen::WeightsFormat> weights(
       "weights-format", cl::desc("how the weights blob is written"),
       cl::values(clEnumValN(codegen::WeightsFormat::Asm, "asm",
@@ -538,8 +538,15 @@ int kiln::driver::compileMain(int argc, char **argv) {
     return 1;
   }
   options.optLevel = optLevel;
-  if (layout.getNumOccurrences())
-    options.layout = layout;
+  if (layout.getNumOccurrences()) {
+    llvm::Expected<target::Layout> parsed = driver::parseLayout(layout);
+    if (!parsed) {
+      llvm::errs() << "kiln compile: error: "
+                   << llvm::toString(parsed.takeError()) << "\n";
+      return 1;
+    }
+    options.layout = *parsed;
+  }
   if (Error e = compileModel(options)) {
     llvm::errs() << "kiln compile: error: " << llvm::toString(std::move(e))
                  << "\n";

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 
 using namespace kiln;
 using namespace kiln::driver;
@@ -34,6 +35,8 @@ struct RunOptions {
   std::string name = "model";
   std::string buildDir;
   std::string optLevel = "-O2";
+  /// --layout; unset means the target's preferred layout.
+  std::optional<target::Layout> layout;
   unsigned timeout = 300;
   unsigned jobs = 2;
   bool json = false;
@@ -54,6 +57,9 @@ const char kUsage[] =
     "                       batch is 1.\n"
     "  -o DIR               output directory (default kiln-out)\n"
     "  --name N             symbol prefix when compiling (default model)\n"
+    "  --layout nchw|nhwc   image layout of the float conv and pool ops when\n"
+    "                       compiling (default: the target's, see\n"
+    "                       --list-targets)\n"
     "  --build-dir DIR      keep the build (objects, program, raw I/O) in DIR\n"
     "  --opt LEVEL          -O flag for generated code and runtime (default -O2)\n"
     "  --timeout S          seconds before a run is stopped (default 300)\n"
@@ -96,6 +102,16 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
       help = true;
     } else if (a.consume_front("--target=")) {
       opts.targetName = a.str();
+    } else if (a == "--layout" || a.starts_with("--layout=")) {
+      if (!a.consume_front("--layout=")) {
+        if (!value(v))
+          return "--layout needs nchw or nhwc";
+        a = v;
+      }
+      llvm::Expected<target::Layout> layout = parseLayout(a);
+      if (!layout)
+        return llvm::toString(layout.takeError());
+      opts.layout = *layout;
     } else if (a == "--input" || a == "-i") {
       if (!value(v))
         return "--input needs NAME=FILE or FILE";
@@ -130,7 +146,7 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
 llvm::Error compileForRun(const RunOptions &opts, const target::Target &tgt,
                           llvm::StringRef libDir) {
   std::vector<std::string> args =
-      compileCommand(opts.model, tgt, libDir, opts.name);
+      compileCommand(opts.model, tgt, libDir, opts.name, opts.layout);
   if (opts.verbose)
     llvm::errs() << llvm::join(args, " ") << "\n";
   llvm::SmallVector<llvm::StringRef> argv(args.begin(), args.end());
@@ -290,7 +306,8 @@ void printTargets(llvm::raw_ostream &os) {
   for (const target::Target &t : target::getTargets()) {
     os << t.name << ": " << t.summary << "\n  triple " << t.triple << ", cpu "
        << t.cpu << ", features [" << llvm::join(t.features, ",") << "], kernels "
-       << t.toolchain.kernelVariant << ", align " << t.alignment << "\n  build "
+       << t.toolchain.kernelVariant << ", align " << t.alignment
+       << ", layout " << layoutName(t.layout) << "\n  build "
        << t.toolchain.cc.program << " " << llvm::join(t.toolchain.archFlags, " ");
     if (!t.toolchain.linkFlags.empty())
       os << " (link " << llvm::join(t.toolchain.linkFlags, " ") << ")";
@@ -352,6 +369,9 @@ int kiln::driver::runMain(int argc, char **argv) {
   llvm::StringRef buildDir = work.path();
 
   std::string libDir = opts.model;
+  if (fs::is_directory(opts.model) && opts.layout)
+    return fail("--layout applies when compiling a model; '" + opts.model +
+                "' is a library `kiln compile` already wrote");
   if (!fs::is_directory(opts.model)) {
     if (!fs::exists(opts.model))
       return fail("no such model file or library directory: " + opts.model);

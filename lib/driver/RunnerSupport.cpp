@@ -77,14 +77,34 @@ llvm::Error kiln::driver::writeFile(llvm::StringRef file,
   return llvm::Error::success();
 }
 
-std::vector<std::string> kiln::driver::compileCommand(llvm::StringRef model,
-                                                      const target::Target &tgt,
-                                                      llvm::StringRef libDir,
-                                                      llvm::StringRef name) {
+llvm::Expected<target::Layout>
+kiln::driver::parseLayout(llvm::StringRef value) {
+  if (value == "nchw")
+    return target::Layout::NCHW;
+  if (value == "nhwc")
+    return target::Layout::NHWC;
+  return llvm::createStringError("--layout takes nchw or nhwc, not '" + value +
+                                 "'");
+}
+
+llvm::StringRef kiln::driver::layoutFlagValue(target::Layout layout) {
+  return layout == target::Layout::NHWC ? "nhwc" : "nchw";
+}
+
+llvm::StringRef kiln::driver::layoutName(target::Layout layout) {
+  return layout == target::Layout::NHWC ? "NHWC" : "NCHW";
+}
+
+std::vector<std::string>
+kiln::driver::compileCommand(llvm::StringRef model, const target::Target &tgt,
+                             llvm::StringRef libDir, llvm::StringRef name,
+                             std::optional<target::Layout> layout) {
   std::string self = fs::getMainExecutable(nullptr, (void *)&compileCommand);
   std::vector<std::string> args = {self,         "compile",      model.str(),
                                    "--target",   tgt.name.str(), "-o",
                                    libDir.str(), "--name",       name.str()};
+  if (layout)
+    args.push_back(("--layout=" + layoutFlagValue(*layout)).str());
   if (tgt.bareMetal) {
     args.push_back("--max-ram=" + std::to_string(tgt.memory.ramBytes));
     args.push_back("--max-flash=" + std::to_string(tgt.memory.flashBytes));

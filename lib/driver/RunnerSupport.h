@@ -16,6 +16,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,15 +40,27 @@ std::string shapeString(llvm::ArrayRef<int64_t> shape);
 /// Writes `data` to `file`, replacing it.
 llvm::Error writeFile(llvm::StringRef file, llvm::StringRef data);
 
+/// The value of `--layout` (`nchw` or `nhwc`), shared by compile, run, bench
+/// and validate so that all four accept and reject the same words. The error
+/// names the flag and the accepted values.
+llvm::Expected<target::Layout> parseLayout(llvm::StringRef value);
+
+/// `nchw` or `nhwc`, as `--layout` spells it.
+llvm::StringRef layoutFlagValue(target::Layout layout);
+
+/// `NCHW` or `NHWC`, for listings and messages.
+llvm::StringRef layoutName(target::Layout layout);
+
 /// The command line of a child `kiln compile` (this same binary: the compile
 /// pipeline reads its options from the command line) of `model` for `tgt`
-/// into `libDir` with symbol prefix `name`. Bare-metal targets get the
-/// board's budgets, so a model that cannot fit fails at compile time naming
-/// the budget. Element 0 is the program to execute.
-std::vector<std::string> compileCommand(llvm::StringRef model,
-                                        const target::Target &tgt,
-                                        llvm::StringRef libDir,
-                                        llvm::StringRef name);
+/// into `libDir` with symbol prefix `name`, with `--layout` when `layout` is
+/// set (otherwise the target's preferred layout applies). Bare-metal targets
+/// get the board's budgets, so a model that cannot fit fails at compile time
+/// naming the budget. Element 0 is the program to execute.
+std::vector<std::string>
+compileCommand(llvm::StringRef model, const target::Target &tgt,
+               llvm::StringRef libDir, llvm::StringRef name,
+               std::optional<target::Layout> layout = std::nullopt);
 
 /// A work directory: the one the user asked to keep, or a fresh temporary
 /// one that is removed with this object.

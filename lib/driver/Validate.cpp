@@ -71,8 +71,8 @@ const char kUsage[] =
     "  --timeout S          seconds before the compiled run is stopped (600)\n"
     "  -v                   print the compile command\n"
     "compile flags, passed on as `kiln compile` takes them:\n"
-    "  --target T, -O0..-O3, --quantize int8|int8-weights, --calibration "
-    "DATA,\n"
+    "  --target T, -O0..-O3, --layout nchw|nhwc,\n"
+    "  --quantize int8|int8-weights, --calibration DATA,\n"
     "  --calibrate minmax|percentile:P|entropy|mse, --per-tensor,\n"
     "  --exclude NODE,..., --weights fp32|fp16\n";
 
@@ -107,6 +107,13 @@ std::string parseArgs(int argc, char **argv, ValidateOptions &o, bool &help) {
     } else if (flag == "--target") {
       if (!value(c.target))
         return "--target needs a target name";
+    } else if (flag == "--layout") {
+      if (!value(v))
+        return "--layout needs nchw or nhwc";
+      llvm::Expected<target::Layout> layout = parseLayout(v);
+      if (!layout)
+        return llvm::toString(layout.takeError());
+      c.layout = *layout;
     } else if (flag == "--quantize") {
       if (!value(c.quantize))
         return "--quantize needs int8 or int8-weights";
@@ -250,7 +257,7 @@ runCompiled(const ValidateOptions &o, llvm::ArrayRef<ptq::Sample> samples,
   std::string libDir = (dir + "/lib").str();
 
   std::vector<std::string> args =
-      compileCommand(c.modelPath, *tgt, libDir, "model");
+      compileCommand(c.modelPath, *tgt, libDir, "model", c.layout);
   args.push_back("-O" + std::to_string(c.optLevel));
   if (!c.quantize.empty())
     args.push_back("--quantize=" + c.quantize);
