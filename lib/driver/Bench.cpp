@@ -88,7 +88,8 @@ const char kUsage[] =
     "  --samples-out FILE   write every warm latency (us), one per line, in "
     "order\n"
     "  -O0 .. -O3           graph optimisation level, passed to kiln compile\n"
-    "  --layout nchw|nhwc   image layout of the float conv and pool ops, passed\n"
+    "  --layout nchw|nhwc   image layout of the float conv and pool ops, "
+    "passed\n"
     "                       to kiln compile (default: the target's)\n"
     "  -Xcompile ARG        pass ARG to kiln compile (e.g. int8 flags)\n"
     "  --opt LEVEL          C/C++ flag for generated code and runtime (default "
@@ -274,7 +275,8 @@ std::string readFileOrEmpty(llvm::StringRef file) {
 llvm::Error compileForBench(const BenchOptions &opts, const target::Target &tgt,
                             const BenchItem &item, llvm::StringRef libDir,
                             llvm::StringRef name, llvm::StringRef logFile) {
-  std::vector<std::string> args = compileCommand(item.path, tgt, libDir, name, opts.layout);
+  std::vector<std::string> args =
+      compileCommand(item.path, tgt, libDir, name, opts.layout);
   args.insert(args.end(), opts.compileArgs.begin(), opts.compileArgs.end());
   if (opts.verbose)
     llvm::errs() << llvm::join(args, " ") << "\n";

@@ -61,7 +61,8 @@ const char kUsage[] =
     "                       compiling (default: the target's, see\n"
     "                       --list-targets)\n"
     "  --build-dir DIR      keep the build (objects, program, raw I/O) in DIR\n"
-    "  --opt LEVEL          -O flag for generated code and runtime (default -O2)\n"
+    "  --opt LEVEL          -O flag for generated code and runtime (default "
+    "-O2)\n"
     "  --timeout S          seconds before a run is stopped (default 300)\n"
     "  -j N                 parallel compiler jobs (default 2)\n"
     "  --json               print the summary as JSON on stdout\n"
@@ -305,10 +306,11 @@ Stats summarize(const HostTensor &t) {
 void printTargets(llvm::raw_ostream &os) {
   for (const target::Target &t : target::getTargets()) {
     os << t.name << ": " << t.summary << "\n  triple " << t.triple << ", cpu "
-       << t.cpu << ", features [" << llvm::join(t.features, ",") << "], kernels "
-       << t.toolchain.kernelVariant << ", align " << t.alignment
-       << ", layout " << layoutName(t.layout) << "\n  build "
-       << t.toolchain.cc.program << " " << llvm::join(t.toolchain.archFlags, " ");
+       << t.cpu << ", features [" << llvm::join(t.features, ",")
+       << "], kernels " << t.toolchain.kernelVariant << ", align "
+       << t.alignment << ", layout " << layoutName(t.layout) << "\n  build "
+       << t.toolchain.cc.program << " "
+       << llvm::join(t.toolchain.archFlags, " ");
     if (!t.toolchain.linkFlags.empty())
       os << " (link " << llvm::join(t.toolchain.linkFlags, " ") << ")";
     os << "\n  run   ";
