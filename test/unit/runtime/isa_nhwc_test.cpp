@@ -2,6 +2,7 @@
 // NHWC references they replace.
 #include "internal/kiln_nhwc.h"
 #include "isa_util.h"
+#include "nhwc_util.h"
 
 #include <rapidcheck/gtest.h>
 
@@ -13,20 +14,7 @@ using namespace kiln_test;
 
 namespace {
 
-struct ConvCase {
-  int32_t n, c, h, w, m, kh, kw;
-  int32_t sh, sw, dh, dw;
-  int32_t pt, pl, pb, pr;
-  int32_t groups;
-};
 
-enum class Residual { None, Separate, InPlace };
-
-std::vector<float> abs_of(std::vector<float> v) {
-  for (float &x : v)
-    x = std::fabs(x);
-  return v;
-}
 
 // The vector kernel against kiln_conv2d_nhwc_f32_ref: they sum in different
 // orders (FMA, per-chunk partial sums), so each output may differ by 1e-5 of
@@ -172,15 +160,7 @@ RC_GTEST_PROP(IsaConvNhwc, RandomShapesMatchReference, ()) {
   cc.n = *rc::gen::inRange(1, 3);
   cc.c = groups * (kind == 2 ? 1 : *rc::gen::inRange(1, 80));
   cc.m = groups * (kind == 2 ? 1 : *rc::gen::inRange(1, 70));
-  cc.kh = *rc::gen::inRange(1, 6), cc.kw = *rc::gen::inRange(1, 6);
-  cc.sh = *rc::gen::inRange(1, 4), cc.sw = *rc::gen::inRange(1, 4);
-  cc.dh = *rc::gen::inRange(1, 3), cc.dw = *rc::gen::inRange(1, 3);
-  cc.pt = *rc::gen::inRange(0, 3), cc.pl = *rc::gen::inRange(0, 3);
-  cc.pb = *rc::gen::inRange(0, 3), cc.pr = *rc::gen::inRange(0, 3);
-  const int32_t span_h = (cc.kh - 1) * cc.dh + 1,
-                span_w = (cc.kw - 1) * cc.dw + 1;
-  cc.h = std::max(span_h - cc.pt - cc.pb, 1) + *rc::gen::inRange(0, 16);
-  cc.w = std::max(span_w - cc.pl - cc.pr, 1) + *rc::gen::inRange(0, 24);
+  gen_conv_geometry(cc, 16, 24);
   const auto acts = all_activations();
   const kiln_activation act = acts[*rc::gen::inRange<size_t>(0, acts.size())];
   const Residual res = static_cast<Residual>(*rc::gen::inRange(0, 3));
@@ -200,12 +180,6 @@ RC_GTEST_PROP(IsaConvNhwc, RandomShapesMatchReference, ()) {
   return ::testing::AssertionSuccess();
 }
 
-struct PoolCase {
-  int32_t n, c, h, w, kh, kw;
-  int32_t sh, sw, dh, dw;
-  int32_t pt, pl, pb, pr;
-  int32_t oh_extra, ow_extra; // ceil_mode: one more output row / column
-};
 
 // kind 0: max (with NaNs and signed zeros planted), 1: average without
 // padding in the divisor, 2: with. Bit-identical with the reference.
@@ -324,17 +298,7 @@ RC_GTEST_PROP(IsaPoolNhwc, ReferenceBitIdenticalWithNchwReference, ()) {
 }
 
 RC_GTEST_PROP(IsaPoolNhwc, RandomGeometryBitIdentical, ()) {
-  PoolCase k{};
-  k.n = *rc::gen::inRange(1, 3), k.c = *rc::gen::inRange(1, 80);
-  k.kh = *rc::gen::inRange(1, 5), k.kw = *rc::gen::inRange(1, 5);
-  k.sh = *rc::gen::inRange(1, 4), k.sw = *rc::gen::inRange(1, 4);
-  k.dh = *rc::gen::inRange(1, 3), k.dw = *rc::gen::inRange(1, 3);
-  k.pt = *rc::gen::inRange(0, k.kh), k.pl = *rc::gen::inRange(0, k.kw);
-  k.pb = *rc::gen::inRange(0, k.kh), k.pr = *rc::gen::inRange(0, k.kw);
-  const int32_t span_h = (k.kh - 1) * k.dh + 1, span_w = (k.kw - 1) * k.dw + 1;
-  k.h = std::max(span_h - k.pt - k.pb, 1) + *rc::gen::inRange(0, 15);
-  k.w = std::max(span_w - k.pl - k.pr, 1) + *rc::gen::inRange(0, 15);
-  k.oh_extra = *rc::gen::inRange(0, 2), k.ow_extra = *rc::gen::inRange(0, 2);
+  const PoolCase k = gen_pool_case(80);
   const auto r = pool_nhwc_matches_ref(k, *rc::gen::inRange(0, 3),
                                        *rc::gen::arbitrary<uint32_t>());
   RC_LOG() << r.message() << "\n";

@@ -1,5 +1,5 @@
 // NHWC conv and pools against the NCHW kernels on transposed data.
-#include "test_util.h"
+#include "nhwc_util.h"
 
 #include <rapidcheck/gtest.h>
 
@@ -48,20 +48,7 @@ std::vector<float> to_hwio(const std::vector<float> &x, int32_t m, int32_t cg,
   return ::testing::AssertionSuccess();
 }
 
-std::vector<float> abs_of(std::vector<float> v) {
-  for (float &x : v)
-    x = std::fabs(x);
-  return v;
-}
 
-struct ConvCase {
-  int32_t n, c, h, w, m, kh, kw;
-  int32_t sh, sw, dh, dw;
-  int32_t pt, pl, pb, pr;
-  int32_t groups;
-};
-
-enum class Residual { None, Separate, InPlace };
 
 // kiln_conv2d_nhwc_f32 on transposed data against kiln_conv2d_f32. The two
 // sum in different orders, so each output may differ by 1e-5 of the sum of
@@ -251,15 +238,7 @@ RC_GTEST_PROP(ConvNhwcProperty, RandomGeometryMatchesNchw, ()) {
   cc.n = *rc::gen::inRange(1, 3);
   cc.c = groups * (depthwise ? 1 : *rc::gen::inRange(1, 12));
   cc.m = groups * *rc::gen::inRange(1, depthwise ? 3 : 24);
-  cc.kh = *rc::gen::inRange(1, 6), cc.kw = *rc::gen::inRange(1, 6);
-  cc.sh = *rc::gen::inRange(1, 4), cc.sw = *rc::gen::inRange(1, 4);
-  cc.dh = *rc::gen::inRange(1, 3), cc.dw = *rc::gen::inRange(1, 3);
-  cc.pt = *rc::gen::inRange(0, 3), cc.pl = *rc::gen::inRange(0, 3);
-  cc.pb = *rc::gen::inRange(0, 3), cc.pr = *rc::gen::inRange(0, 3);
-  const int32_t span_h = (cc.kh - 1) * cc.dh + 1,
-                span_w = (cc.kw - 1) * cc.dw + 1;
-  cc.h = std::max(span_h - cc.pt - cc.pb, 1) + *rc::gen::inRange(0, 20);
-  cc.w = std::max(span_w - cc.pl - cc.pr, 1) + *rc::gen::inRange(0, 20);
+  gen_conv_geometry(cc, 20, 20);
   const kiln_activation act{
       static_cast<kiln_act_kind>(*rc::gen::inRange<int>(0, KILN_ACT_SILU + 1)),
       0.2f, 0.4f, -0.5f, 0.75f};
@@ -270,12 +249,6 @@ RC_GTEST_PROP(ConvNhwcProperty, RandomGeometryMatchesNchw, ()) {
   RC_ASSERT(static_cast<bool>(r));
 }
 
-struct PoolCase {
-  int32_t n, c, h, w, kh, kw;
-  int32_t sh, sw, dh, dw;
-  int32_t pt, pl, pb, pr;
-  int32_t oh_extra, ow_extra; // ceil_mode: one more output row / column
-};
 
 // Max (with NaNs planted in the input) and both AveragePool divisors
 // against the NCHW pool on the transpose.
@@ -387,18 +360,7 @@ TEST(GlobalPoolNhwc, MatchesNchw) {
 }
 
 RC_GTEST_PROP(PoolNhwcProperty, RandomGeometryMatchesNchw, ()) {
-  PoolCase k{};
-  k.n = *rc::gen::inRange(1, 3), k.c = *rc::gen::inRange(1, 40);
-  k.kh = *rc::gen::inRange(1, 5), k.kw = *rc::gen::inRange(1, 5);
-  k.sh = *rc::gen::inRange(1, 4), k.sw = *rc::gen::inRange(1, 4);
-  k.dh = *rc::gen::inRange(1, 3), k.dw = *rc::gen::inRange(1, 3);
-  // ONNX requires pads smaller than the kernel.
-  k.pt = *rc::gen::inRange(0, k.kh), k.pl = *rc::gen::inRange(0, k.kw);
-  k.pb = *rc::gen::inRange(0, k.kh), k.pr = *rc::gen::inRange(0, k.kw);
-  const int32_t span_h = (k.kh - 1) * k.dh + 1, span_w = (k.kw - 1) * k.dw + 1;
-  k.h = std::max(span_h - k.pt - k.pb, 1) + *rc::gen::inRange(0, 15);
-  k.w = std::max(span_w - k.pl - k.pr, 1) + *rc::gen::inRange(0, 15);
-  k.oh_extra = *rc::gen::inRange(0, 2), k.ow_extra = *rc::gen::inRange(0, 2);
+  const PoolCase k = gen_pool_case(40);
   const auto r = pool_nhwc_matches(k, *rc::gen::inRange(0, 3),
                                    *rc::gen::arbitrary<uint32_t>());
   RC_LOG() << r.message() << "\n";
