@@ -182,5 +182,27 @@ void kiln_avx2_conv_s8_depthwise(const kiln_conv_s8_params *p,
                                  const int32_t *bias, int8_t *output,
                                  void *scratch);
 
+/* A run of GEMM panel columns (output pixels) that share one output row. */
+typedef struct {
+  int32_t col, len, oh, ow0;
+} kiln_s8_run;
+
+/* Splits the panel of up to `nr` pixels starting at pixel j0 (of `pixels`,
+ * rows of `ow`) into runs along output rows; returns how many. */
+static inline int32_t kiln_s8_split_runs(int32_t pixels, int32_t ow,
+                                         int32_t j0, int32_t nr,
+                                         kiln_s8_run *runs) {
+  const int32_t nc = pixels - j0 < nr ? pixels - j0 : nr;
+  int32_t n_runs = 0;
+  for (int32_t col = 0; col < nc;) {
+    const int32_t j = j0 + col;
+    kiln_s8_run r = {col, 0, j / ow, j % ow};
+    r.len = ow - r.ow0 < nc - col ? ow - r.ow0 : nc - col;
+    runs[n_runs++] = r;
+    col += r.len;
+  }
+  return n_runs;
+}
+
 #endif /* KILN_HAVE_AVX2 */
 #endif /* KILN_INTERNAL_AVX2_S8_H */

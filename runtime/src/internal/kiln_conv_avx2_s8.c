@@ -51,11 +51,6 @@ static void kiln_s8_pack_a(const kiln_conv_geometry *g, int32_t groups,
         }
 }
 
-/* A run of panel columns that share one output row. */
-typedef struct {
-  int32_t col, len, oh, ow0;
-} kiln_s8_run;
-
 /* B of one image and group, for the 16 pixels [j0, j0 + 16) of a panel,
  * split into runs once per panel so rows need no per-pixel division. */
 typedef struct {
@@ -69,18 +64,9 @@ typedef struct {
 } kiln_s8_conv_b;
 
 static void kiln_s8_panel_runs(kiln_s8_conv_b *cb, int32_t j0) {
-  const int32_t ow = cb->g->ow;
-  const int32_t nc =
-      cb->pixels - j0 < KILN_S8_NR ? cb->pixels - j0 : KILN_S8_NR;
   cb->j0 = j0;
-  cb->n_runs = 0;
-  for (int32_t col = 0; col < nc;) {
-    const int32_t j = j0 + col;
-    kiln_s8_run r = {col, 0, j / ow, j % ow};
-    r.len = ow - r.ow0 < nc - col ? ow - r.ow0 : nc - col;
-    cb->runs[cb->n_runs++] = r;
-    col += r.len;
-  }
+  cb->n_runs =
+      kiln_s8_split_runs(cb->pixels, cb->g->ow, j0, KILN_S8_NR, cb->runs);
 }
 
 /* Row k of B: (input + offset) as int16, 0 for padding taps and for pixels

@@ -21,10 +21,6 @@ int64_t kiln_internal_conv_s8_scratch_avx512(const kiln_conv_s8_params *p,
   return (int64_t)g->m * 8 + (int64_t)kiln_s8z_quads(g) * KILN_S8_ZNR * 4;
 }
 
-typedef struct {
-  int32_t col, len, oh, ow0;
-} kiln_s8z_run;
-
 /* B of one image and group for the pixels [j0, j0 + 32) of a panel. */
 typedef struct {
   const int8_t *input; /* first channel of the group in this image */
@@ -33,22 +29,13 @@ typedef struct {
   const kiln_conv_geometry *g;
   int32_t pixels, direct, j0, n_runs;
   int8_t zero_point; /* -input_offset: a padding tap that contributes 0 */
-  kiln_s8z_run runs[KILN_S8_ZNR];
+  kiln_s8_run runs[KILN_S8_ZNR];
 } kiln_s8z_b;
 
 static void kiln_s8z_panel_runs(kiln_s8z_b *cb, int32_t j0) {
-  const int32_t ow = cb->g->ow;
-  const int32_t nc =
-      cb->pixels - j0 < KILN_S8_ZNR ? cb->pixels - j0 : KILN_S8_ZNR;
   cb->j0 = j0;
-  cb->n_runs = 0;
-  for (int32_t col = 0; col < nc;) {
-    const int32_t j = j0 + col;
-    kiln_s8z_run r = {col, 0, j / ow, j % ow};
-    r.len = ow - r.ow0 < nc - col ? ow - r.ow0 : nc - col;
-    cb->runs[cb->n_runs++] = r;
-    col += r.len;
-  }
+  cb->n_runs =
+      kiln_s8_split_runs(cb->pixels, cb->g->ow, j0, KILN_S8_ZNR, cb->runs);
 }
 
 /* The address lane 0 would have if lane `lane` is at `at`: masked loads only
@@ -71,7 +58,7 @@ static __m256i kiln_s8z_b_row(const kiln_s8z_b *cb, int32_t k) {
     return _mm256_loadu_si256((const __m256i *)(plane + cb->j0));
   __m256i v = _mm256_set1_epi8(cb->zero_point);
   for (int32_t ri = 0; ri < cb->n_runs; ++ri) {
-    const kiln_s8z_run *r = &cb->runs[ri];
+    const kiln_s8_run *r = &cb->runs[ri];
     const int32_t ih = r->oh * p->stride[0] - p->pad[0] + ki * p->dilation[0];
     if (ih < 0 || ih >= g->h)
       continue;
