@@ -1,4 +1,4 @@
-/* Kiln runtime contract: the only header generated code includes (ABI v2). */
+/* Kiln runtime contract: the only header generated code includes (ABI v4). */
 #ifndef KILN_RUNTIME_H
 #define KILN_RUNTIME_H
 
@@ -11,7 +11,7 @@ extern "C" {
 /* Bump whenever a struct layout, enum value or signature below changes, so that
  * generated code built against another version fails to compile instead of
  * silently misreading parameters. Generated code checks it with #if. */
-#define KILN_RUNTIME_ABI_VERSION 3
+#define KILN_RUNTIME_ABI_VERSION 4
 
 /* Largest tensor rank any kernel accepts; bounded so iteration state fits on
  * the stack without VLAs. */
@@ -290,9 +290,10 @@ kiln_status kiln_global_max_pool_f32(const kiln_shape *in_shape,
  * NCHW kernels; only the dimension order differs. */
 
 /* Conv: in N,H,W,C; filter kH,kW,C/groups,M (HWIO: M innermost, so a filter
- * row is a GEMM B row and depthwise taps are contiguous over channels); bias
- * [M] or NULL; residual NULL or out-shaped, added before act; out N,OH,OW,M.
- * scratch may be NULL when kiln_conv2d_nhwc_f32_scratch_size() returns 0. */
+ * row is a GEMM B row and depthwise taps are contiguous over channels), or the
+ * same filter pre-packed into GEMM panels (rank 6, below); bias [M] or NULL;
+ * residual NULL or out-shaped, added before act; out N,OH,OW,M. scratch may
+ * be NULL when kiln_conv2d_nhwc_f32_scratch_size() returns 0. */
 kiln_status kiln_conv2d_nhwc_f32(const kiln_conv_params *params,
                                  const kiln_shape *in_shape, const float *input,
                                  const kiln_shape *filter_shape,
@@ -304,6 +305,33 @@ int32_t kiln_conv2d_nhwc_f32_scratch_size(const kiln_conv_params *params,
                                           const kiln_shape *in_shape,
                                           const kiln_shape *filter_shape,
                                           const kiln_shape *out_shape);
+
+/* Pre-packed NHWC filter: the HWIO filter cut into panels of NR output
+ * channels, the layout the x86 kernels' register tiles read (NR = 32 for
+ * AVX-512, 16 for AVX2), so no kernel copies weights at run time. Rank 6,
+ * [G, P, kH, kW, C/G, NR] with G = groups and P = ceil((M/G) / NR):
+ *   packed[g][p][i][j][c][l] = HWIO[i][j][c][g * M/G + p * NR + l]
+ * where p * NR + l < M/G, and 0 in the padding columns past M/G. Each
+ * (g, p) is one contiguous K x NR panel whose rows run in HWIO row order
+ * (K = kH * kW * C/G). kiln_conv2d_nhwc_f32 accepts it wherever it accepts
+ * HWIO, with the same results bit for bit; every build reads any NR, the x86
+ * ones fastest at their own. The compiler packs constant filters at compile
+ * time (kiln-pack-filters) with the function below, which users calling the
+ * runtime by hand can use too. */
+#define KILN_PACKED_FILTER_RANK 6
+
+/* The packed shape of an HWIO filter_shape for `groups` and `nr`. Returns
+ * KILN_ERR_ARG unless filter_shape is rank 4 with M divisible by groups,
+ * and 1 <= nr <= 64. */
+kiln_status kiln_conv2d_nhwc_packed_shape(const kiln_shape *filter_shape,
+                                          int32_t groups, int32_t nr,
+                                          kiln_shape *packed_shape);
+/* Packs an HWIO filter into packed_shape's panels (from
+ * kiln_conv2d_nhwc_packed_shape); writes every element, padding included. */
+kiln_status kiln_conv2d_nhwc_pack_filter_f32(const kiln_shape *filter_shape,
+                                             const float *hwio,
+                                             const kiln_shape *packed_shape,
+                                             float *packed);
 
 /* Pools: in N,H,W,C; out N,OH,OW,C. */
 kiln_status kiln_max_pool2d_nhwc_f32(const kiln_pool_params *params,
