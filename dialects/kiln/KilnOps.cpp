@@ -118,7 +118,47 @@ LogicalResult GlobalMaxPoolOp::verify() {
   return detail::verifyLayoutElementTypes(*this, getLayout());
 }
 
+/// The packed filter `[G, P, kH, kW, C/G, NR]` against the declared result:
+/// inference checks G, C/G and NR but cannot know M, which the result holds.
+static LogicalResult verifyPackedFilter(Conv2DOp op) {
+  auto filter = rankedOf(op.getFilter().getType());
+  // Before the NHWC integer-form check, so that a packed filter hears why.
+  if (op.getLayout() != ImageLayout::nhwc)
+    return op.emitOpError("a rank-6 packed filter [G, P, kH, kW, C/G, NR] "
+                          "needs layout nhwc");
+  auto isF32 = [](Type t) { return getElementTypeOrSelf(t).isF32(); };
+  if (!isF32(filter) || !isF32(op.getInput().getType()) ||
+      !isF32(op.getOutput().getType()))
+    return op.emitOpError("a packed filter [G, P, kH, kW, C/G, NR] is f32 "
+                          "only, got filter ")
+           << filter << " and result " << op.getOutput().getType();
+  if (op.getOutput().getType().getRank() != 4)
+    return op.emitOpError("expects a rank-4 NHWC result");
+  int64_t group = op.getGroup(), m = op.getOutput().getType().getDimSize(3);
+  int64_t panels = filter.getDimSize(1), nr = filter.getDimSize(5);
+  if (group < 1 || filter.getDimSize(0) != group)
+    return op.emitOpError("packed filter has G = ")
+           << filter.getDimSize(0) << " groups (dimension 0) but the op has group "
+           << group;
+  if (m % group != 0)
+    return op.emitOpError("group ") << group << " must divide the result's "
+                                    << m << " output channels (dimension 3)";
+  int64_t perGroup = m / group;
+  if (panels != (perGroup + nr - 1) / nr)
+    return op.emitOpError("packed filter has P = ")
+           << panels << " panels (dimension 1) but M/G = " << perGroup
+           << " output channels per group in panels of NR = " << nr
+           << " need ceil(" << perGroup << " / " << nr
+           << ") = " << (perGroup + nr - 1) / nr;
+  if (filter.getDimSize(4) == 1 && perGroup == 1)
+    return op.emitOpError("depthwise conv (C/G = 1, M/G = 1) takes its HWIO "
+                          "filter [kH, kW, 1, M], not a packed one");
+  return success();
+}
+
 LogicalResult Conv2DOp::verify() {
+  if (hasPackedFilter() && failed(verifyPackedFilter(*this)))
+    return failure();
   if (failed(detail::verifyLayoutElementTypes(*this, getLayout())))
     return failure();
   if (Value residual = getResidual()) {

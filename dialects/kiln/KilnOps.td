@@ -124,6 +124,32 @@ def Kiln_Conv2DOp : Kiln_InferOp<"conv2d", [AttrSizedOperandSegments,
         : (tensor<1x32x32x3xf32>, tensor<3x3x3x16xf32>, tensor<16xf32>)
         -> tensor<1x16x16x16xf32>
     ```
+
+    Pre-packed filter (written by `kiln-pack-filters`): in NHWC only, the
+    filter may instead be rank 6, `[G, P, kH, kW, C/G, NR]` with `G = group`
+    and `P = ceil((M/G) / NR)`: the HWIO filter cut into panels of `NR`
+    output channels, zero past `M/G`, the layout the x86 kernels' register
+    tiles read (`kiln/runtime.h`, "Pre-packed NHWC filter"). The result is
+    the same as with the HWIO filter. `M` is not in the packed shape: it is
+    the result's last dimension (inference takes it from the bias, so a
+    packed conv without bias needs its result type spelled out). Float
+    (`f32`) only, and not depthwise (`C/G == 1` and `M/G == 1`), whose
+    kernel reads HWIO directly.
+
+    ```mlir
+    %y = kiln.conv2d %x, %wp bias(%b) {layout = #kiln<layout nhwc>,
+                                       pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x8x8x16xf32>, tensor<1x2x3x3x16x32xf32>, tensor<40xf32>)
+        -> tensor<1x8x8x40xf32>
+    ```
+  }];
+  let extraClassDeclaration = [{
+    /// True when the filter is the pre-packed NHWC form
+    /// `[G, P, kH, kW, C/G, NR]` rather than HWIO or OIHW.
+    bool hasPackedFilter() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getFilter().getType())
+                 .getRank() == 6;
+    }
   }];
   let arguments = !con((ins Kiln_Tensor:$input, Kiln_Tensor:$filter,
       Optional<Kiln_Tensor>:$bias, Optional<Kiln_Tensor>:$residual,

@@ -72,8 +72,13 @@ bool kiln::detail::areCompatibleInferredTypes(TypeRange inferred, TypeRange decl
     return false;
   for (auto [a, b] : llvm::zip(inferred, declared)) {
     auto ta = dyn_cast<RankedTensorType>(a), tb = dyn_cast<RankedTensorType>(b);
-    if (!ta || !tb || ta.getShape() != tb.getShape())
+    if (!ta || !tb || ta.getRank() != tb.getRank())
       return false;
+    // A dynamic inferred size is one inference cannot know (the M of a
+    // packed conv without bias); the op's verifier checks the declared one.
+    for (auto [da, db] : llvm::zip(ta.getShape(), tb.getShape()))
+      if (da != db && da != ShapedType::kDynamic)
+        return false;
     Type ea = ta.getElementType(), eb = tb.getElementType();
     if (ea == eb)
       continue;
@@ -191,12 +196,75 @@ LogicalResult kiln::detail::inferReduceType(std::optional<Location> loc, Type in
 // Per-op inference
 //===----------------------------------------------------------------------===//
 
+/// conv2d with a pre-packed NHWC filter `[G, P, kH, kW, C/G, NR]`. The
+/// padding columns hide M, so the result's channel count comes from the
+/// bias, or stays dynamic (matching any declared M) for the verifier to
+/// check against P.
+static LogicalResult inferPackedConvType(std::optional<Location> loc,
+                                         Conv2DOp::Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto input = rankedOf(adaptor.getInput().getType());
+  auto filter = rankedOf(adaptor.getFilter().getType());
+  if (adaptor.getLayout() != ImageLayout::nhwc)
+    return emitOptionalError(loc, "a rank-6 packed filter [G, P, kH, kW, C/G, NR] "
+                                  "needs layout nhwc");
+  if (!filter.getElementType().isF32() || !input.getElementType().isF32())
+    return emitOptionalError(loc, "a packed filter [G, P, kH, kW, C/G, NR] is f32 "
+                                  "only, got filter ",
+                             filter, " and input ", input);
+  if (input.getRank() != 4)
+    return emitOptionalError(loc, "expects a rank-4 NHWC input, got rank ",
+                             input.getRank());
+  if (failed(checkPositive(loc, "strides", adaptor.getStrides(), 2)) ||
+      failed(checkPositive(loc, "dilations", adaptor.getDilations(), 2)) ||
+      failed(checkPads(loc, adaptor.getPads(), 4)))
+    return failure();
+  int64_t group = adaptor.getGroup(), channels = input.getDimSize(3);
+  if (filter.getDimSize(0) != group)
+    return emitOptionalError(loc, "packed filter has G = ", filter.getDimSize(0),
+                             " groups (dimension 0) but the op has group ", group);
+  if (group < 1 || channels % group != 0 ||
+      filter.getDimSize(4) * group != channels)
+    return emitOptionalError(loc, "packed filter has C/G = ", filter.getDimSize(4),
+                             " input channels per group (dimension 4) but the NHWC "
+                             "input has ",
+                             channels, " channels (dimension 3) in ", group, " groups");
+  int64_t nr = filter.getDimSize(5);
+  if (nr < 1 || nr > 64)
+    return emitOptionalError(loc, "packed filter has NR = ", nr,
+                             " columns per panel (dimension 5); the runtime "
+                             "takes 1 to 64");
+  int64_t filters = ShapedType::kDynamic;
+  if (Value bias = adaptor.getBias()) {
+    auto biasType = rankedOf(bias.getType());
+    if (biasType.getRank() != 1)
+      return emitOptionalError(loc, "bias must have shape [M], got ", biasType);
+    filters = biasType.getDimSize(0);
+  }
+  SmallVector<int64_t> shape(4, 0);
+  shape[0] = input.getDimSize(0);
+  shape[3] = filters;
+  for (int i = 0; i < 2; ++i) {
+    auto out = windowOutputSize(loc, input.getDimSize(1 + i), filter.getDimSize(2 + i),
+                                adaptor.getStrides()[i], adaptor.getPads()[i],
+                                adaptor.getPads()[2 + i], adaptor.getDilations()[i],
+                                /*ceilMode=*/false, i == 0 ? "height" : "width");
+    if (failed(out))
+      return failure();
+    shape[1 + i] = *out;
+  }
+  types.push_back(input.clone(shape));
+  return success();
+}
+
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   auto input = rankedOf(adaptor.getInput().getType());
   auto filter = rankedOf(adaptor.getFilter().getType());
   bool nhwc = adaptor.getLayout() == ImageLayout::nhwc;
+  if (filter.getRank() == 6)
+    return inferPackedConvType(loc, adaptor, types);
   if (input.getRank() != 4 || filter.getRank() != 4)
     return emitOptionalError(loc, "expects rank-4 input (", nhwc ? "NHWC" : "NCHW",
                              ") and filter (", nhwc ? "HWIO" : "MCkHkW", "), got ranks ",

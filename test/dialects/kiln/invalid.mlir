@@ -762,3 +762,73 @@ func.func @unknown_layout(%x: tensor<1x8x8x8xf32>) {
   %0 = kiln.global_max_pool %x {layout = #kiln<layout nwhc>} : (tensor<1x8x8x8xf32>) -> tensor<1x1x1x8xf32>
   return
 }
+
+// -----
+
+// Pre-packed NHWC filters [G, P, kH, kW, C/G, NR].
+func.func @packed_filter_nchw(%x: tensor<1x16x8x8xf32>, %w: tensor<1x1x3x3x16x32xf32>) {
+  // expected-error @+1 {{'kiln.conv2d' op a rank-6 packed filter [G, P, kH, kW, C/G, NR] needs layout nhwc}}
+  %0 = kiln.conv2d %x, %w : (tensor<1x16x8x8xf32>, tensor<1x1x3x3x16x32xf32>) -> tensor<1x20x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @packed_filter_quantised(%x: tensor<1x8x8x16x!quant.uniform<i8:f32, 0.5>>, %w: tensor<1x1x3x3x16x32x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{a packed filter [G, P, kH, kW, C/G, NR] is f32 only}}
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x8x8x16x!quant.uniform<i8:f32, 0.5>>, tensor<1x1x3x3x16x32x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x6x6x20x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @packed_filter_groups(%x: tensor<1x8x8x16xf32>, %w: tensor<1x1x3x3x8x32xf32>) {
+  // expected-error @+1 {{packed filter has G = 1 groups (dimension 0) but the op has group 2}}
+  %0 = kiln.conv2d %x, %w {group = 2 : i64, layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<1x1x3x3x8x32xf32>) -> tensor<1x6x6x20xf32>
+  return
+}
+
+// -----
+
+func.func @packed_filter_channels(%x: tensor<1x8x8x16xf32>, %w: tensor<1x1x3x3x8x32xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{packed filter has C/G = 8 input channels per group (dimension 4) but the NHWC input has 16 channels (dimension 3) in 1 groups}}
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<1x1x3x3x8x32xf32>) -> tensor<1x6x6x20xf32>
+  return
+}
+
+// -----
+
+// 40 output channels in panels of 32 need 2 panels, not 1.
+func.func @packed_filter_panels(%x: tensor<1x8x8x16xf32>, %w: tensor<1x1x3x3x16x32xf32>) {
+  // expected-error @+1 {{packed filter has P = 1 panels (dimension 1) but M/G = 40 output channels per group in panels of NR = 32 need ceil(40 / 32) = 2}}
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<1x1x3x3x16x32xf32>) -> tensor<1x6x6x40xf32>
+  return
+}
+
+// -----
+
+// With a bias, inference takes M from it and the result must agree.
+func.func @packed_filter_bias(%x: tensor<1x8x8x16xf32>, %w: tensor<1x1x3x3x16x32xf32>, %b: tensor<20xf32>) {
+  // expected-error @+2 {{'kiln.conv2d' op inferred type(s) 'tensor<1x6x6x20xf32>' are incompatible with return type(s) of operation 'tensor<1x6x6x24xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.conv2d %x, %w bias(%b) {layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<1x1x3x3x16x32xf32>, tensor<20xf32>) -> tensor<1x6x6x24xf32>
+  return
+}
+
+// -----
+
+func.func @packed_filter_depthwise(%x: tensor<1x8x8x16xf32>, %w: tensor<16x1x3x3x1x32xf32>) {
+  // expected-error @+1 {{depthwise conv (C/G = 1, M/G = 1) takes its HWIO filter [kH, kW, 1, M], not a packed one}}
+  %0 = kiln.conv2d %x, %w {group = 16 : i64, layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<16x1x3x3x1x32xf32>) -> tensor<1x6x6x16xf32>
+  return
+}
+
+// -----
+
+func.func @packed_filter_width(%x: tensor<1x8x8x16xf32>, %w: tensor<1x1x3x3x16x128xf32>) {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{packed filter has NR = 128 columns per panel (dimension 5); the runtime takes 1 to 64}}
+  %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<1x1x3x3x16x128xf32>) -> tensor<1x6x6x100xf32>
+  return
+}

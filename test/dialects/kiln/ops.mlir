@@ -182,6 +182,25 @@ func.func @nhwc_layout(%x: tensor<1x32x32x3xf32>, %w: tensor<3x3x3x16xf32>,
   return
 }
 
+// The pre-packed NHWC filter [G, P, kH, kW, C/G, NR]: M comes from the bias
+// or the declared result (40 channels in two panels of 32, 20 per group in
+// one panel of 32, 10 in one panel of 16).
+// CHECK-LABEL: func @nhwc_packed_filter
+func.func @nhwc_packed_filter(%x: tensor<1x8x8x16xf32>, %w: tensor<1x2x3x3x16x32xf32>,
+                              %b: tensor<40xf32>, %wg: tensor<2x1x1x1x8x32xf32>,
+                              %w16: tensor<1x1x3x3x16x16xf32>) {
+  // CHECK: kiln.conv2d %{{.*}}, %{{.*}} bias(%{{.*}}) {layout = #kiln<layout nhwc>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x16xf32>, tensor<1x2x3x3x16x32xf32>, tensor<40xf32>) -> tensor<1x8x8x40xf32>
+  %0 = kiln.conv2d %x, %w bias(%b) {layout = #kiln<layout nhwc>, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x8x8x16xf32>, tensor<1x2x3x3x16x32xf32>, tensor<40xf32>) -> tensor<1x8x8x40xf32>
+  // CHECK: kiln.conv2d %{{.*}}, %{{.*}} {group = 2 : i64, layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<2x1x1x1x8x32xf32>) -> tensor<1x8x8x40xf32>
+  %1 = kiln.conv2d %x, %wg {group = 2 : i64, layout = #kiln<layout nhwc>}
+      : (tensor<1x8x8x16xf32>, tensor<2x1x1x1x8x32xf32>) -> tensor<1x8x8x40xf32>
+  // CHECK: kiln.conv2d %{{.*}}, %{{.*}} {layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<1x1x3x3x16x16xf32>) -> tensor<1x6x6x10xf32>
+  %2 = kiln.conv2d %x, %w16 {layout = #kiln<layout nhwc>}
+      : (tensor<1x8x8x16xf32>, tensor<1x1x3x3x16x16xf32>) -> tensor<1x6x6x10xf32>
+  return
+}
+
 // CHECK-LABEL: func @data_movement
 func.func @data_movement(%x: tensor<1x8x4x4xf32>, %t: tensor<100x64xf32>,
                          %i: tensor<1x16xi64>, %v: tensor<1x1x64xf32>) {
