@@ -17,8 +17,13 @@
  * @param[in]  in_shape     N, H, W, C (rank 4)
  * @param[in]  input        N*H*W*C elements
  * @param[in]  filter_shape kH, kW, C/groups, M (rank 4, HWIO: ONNX's OIHW
- *                          transposed by perm [2, 3, 1, 0])
- * @param[in]  weights      kH*kW*(C/groups)*M elements
+ *                          transposed by perm [2, 3, 1, 0]), or the
+ *                          pre-packed G, P, kH, kW, C/G, NR (rank 6, from
+ *                          kiln_conv2d_nhwc_pack_filter_f32) with G ==
+ *                          groups, G * C/G == C, P = ceil((M/G) / NR),
+ *                          1 <= NR <= 64: same results bit for bit
+ * @param[in]  weights      kH*kW*(C/groups)*M elements (HWIO) or
+ *                          G*P*kH*kW*(C/G)*NR (packed)
  * @param[in]  bias         M elements, or NULL for none
  * @param[in]  residual     out-shaped (NHWC) tensor added before act, or NULL
  * @param[in]  out_shape    N, OH, OW, M with
@@ -28,7 +33,8 @@
  * @param      scratch      kiln_conv2d_nhwc_f32_scratch_size() bytes; unused
  *                          (NULL is fine) by the reference
  * @return KILN_OK; KILN_ERR_NULL when a required pointer is NULL; KILN_ERR_ARG
- *         when a shape is not rank 4 or groups < 1.
+ *         when a shape is not rank 4 (filter: 4 or 6), groups < 1, or a
+ *         packed filter does not match groups, C and M as above.
  */
 kiln_status KILN_REF(kiln_conv2d_nhwc_f32)(
     const kiln_conv_params *params, const kiln_shape *in_shape,
@@ -45,7 +51,6 @@ kiln_status KILN_REF(kiln_conv2d_nhwc_f32)(
   /* Each output is finished (residual read, then written) before the next,
    * so an output buffer that is also the residual reads every residual value
    * before overwriting it. */
-  const ptrdiff_t w_row = (ptrdiff_t)g.c_per_g * g.m; /* one (kh, kw) tap */
   ptrdiff_t o = 0;
   for (int32_t n = 0; n < g.batch; ++n) {
     const float *img = input + (ptrdiff_t)n * g.h * g.w * g.ch;
@@ -55,6 +60,10 @@ kiln_status KILN_REF(kiln_conv2d_nhwc_f32)(
         const int32_t w0 = ow * params->stride[1] - params->pad[1];
         for (int32_t oc = 0; oc < g.m; ++oc, ++o) {
           const int32_t ic0 = (oc / g.m_per_g) * g.c_per_g;
+          /* HWIO and pre-packed filters differ only in where a weight
+           * lies; the sum runs in the same order, so their results are
+           * bit-identical. */
+          const kiln_nhwc_filter_index f = kiln_nhwc_filter_at(&g, oc);
           float acc = bias ? bias[oc] : 0.0f;
           for (int32_t kh = 0; kh < g.kh; ++kh) {
             const int32_t ih = h0 + kh * params->dilation[0];
@@ -66,9 +75,9 @@ kiln_status KILN_REF(kiln_conv2d_nhwc_f32)(
                 continue;
               const float *px = img + ((ptrdiff_t)ih * g.w + iw) * g.ch + ic0;
               const float *taps =
-                  weights + (ptrdiff_t)(kh * g.kw + kw) * w_row + oc;
+                  weights + f.base + (ptrdiff_t)(kh * g.kw + kw) * f.tap_step;
               for (int32_t c = 0; c < g.c_per_g; ++c)
-                acc += px[c] * taps[(ptrdiff_t)c * g.m];
+                acc += px[c] * taps[(ptrdiff_t)c * f.c_step];
             }
           }
           if (residual)

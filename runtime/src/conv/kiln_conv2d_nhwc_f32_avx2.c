@@ -22,6 +22,10 @@ kiln_status kiln_conv2d_nhwc_f32(const kiln_conv_params *params,
   if (st != KILN_OK)
     return st;
   const int depthwise = g.c_per_g == 1 && g.m_per_g == 1;
+  if (g.nr != 0)
+    return kiln_conv2d_nhwc_f32_ref(params, in_shape, input, filter_shape,
+                                    weights, bias, residual, out_shape, output,
+                                    scratch);
 #if KILN_HAVE_AVX512
   if (depthwise)
     kiln_avx512_conv_nhwc_depthwise(params, &g, input, weights, bias, residual,

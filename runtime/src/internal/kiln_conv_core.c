@@ -14,6 +14,7 @@ void kiln_internal_conv_dims(const kiln_shape *in_shape,
   g->ow = out_shape->dims[3];
   g->kh = filter_shape->dims[2];
   g->kw = filter_shape->dims[3];
+  g->nr = 0;
 }
 
 kiln_status kiln_internal_conv_geometry(

@@ -21,12 +21,38 @@ kiln_status kiln_internal_conv_geometry_nhwc(
     const kiln_shape *out_shape, const float *output, kiln_conv_geometry *g) {
   if (in_shape == NULL || filter_shape == NULL || out_shape == NULL)
     return KILN_ERR_NULL;
+  kiln_shape hwio = *filter_shape;
+  int32_t nr = 0;
+  if (filter_shape->rank == KILN_PACKED_FILTER_RANK) {
+    /* A pre-packed filter [G, P, kH, kW, C/G, NR] is checked against the
+     * call's groups, C and M here (its panels are indexed by them, so a
+     * mismatch would read out of bounds), then goes through the HWIO checks
+     * as the [kH, kW, C/G, M] it packs. */
+    if (params == NULL)
+      return KILN_ERR_NULL;
+    if (in_shape->rank != 4 || out_shape->rank != 4)
+      return KILN_ERR_ARG;
+    const int32_t *d = filter_shape->dims;
+    const int32_t groups = params->groups, ch = in_shape->dims[3];
+    const int32_t m = out_shape->dims[3];
+    if (groups < 1 || d[0] != groups || m < 1 || m % groups != 0 || d[2] < 1 ||
+        d[3] < 1 || d[4] < 1 || (int64_t)d[4] * groups != ch || d[5] < 1 ||
+        d[5] > 64 || d[1] != (m / groups + d[5] - 1) / d[5])
+      return KILN_ERR_ARG;
+    nr = d[5];
+    hwio.rank = 4;
+    hwio.dims[0] = d[2], hwio.dims[1] = d[3], hwio.dims[2] = d[4];
+    hwio.dims[3] = m;
+  }
   /* N,H,W,C -> N,C,H,W and kH,kW,C/g,M -> M,C/g,kH,kW. */
   const kiln_shape in = kiln_nhwc_view(in_shape, 0, 3, 1, 2);
   const kiln_shape out = kiln_nhwc_view(out_shape, 0, 3, 1, 2);
-  const kiln_shape filt = kiln_nhwc_view(filter_shape, 3, 2, 0, 1);
-  return kiln_internal_conv_geometry(params, &in, input, &filt, weights, &out,
-                                     output, g);
+  const kiln_shape filt = kiln_nhwc_view(&hwio, 3, 2, 0, 1);
+  kiln_status st = kiln_internal_conv_geometry(params, &in, input, &filt,
+                                               weights, &out, output, g);
+  if (st == KILN_OK)
+    g->nr = nr;
+  return st;
 }
 
 /* Taps t in [0, taps) with lo <= start + t * dilation < hi, as [*t0, *t1). */

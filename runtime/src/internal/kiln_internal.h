@@ -92,6 +92,8 @@ typedef struct {
   int32_t m, oh, ow;        /* output channels and spatial size */
   int32_t kh, kw;           /* filter spatial size */
   int32_t c_per_g, m_per_g; /* channels per group, in and out */
+  int32_t nr; /* 0: plain filter; else the NHWC pre-packed filter's panel
+               * width (runtime.h, rank 6 [G, P, kH, kW, C/G, NR]) */
 } kiln_conv_geometry;
 
 /* Checks Conv/ConvTranspose arguments and fills `g`. */

@@ -11,7 +11,9 @@ extern "C" {
 /* Checks NHWC Conv arguments (in N,H,W,C; filter kH,kW,C/g,M HWIO; out
  * N,OH,OW,M) through the NCHW kiln_internal_conv_geometry on NCHW views of
  * the shapes, so both layouts accept and reject exactly the same calls, and
- * fills `g` with the same fields. */
+ * fills `g` with the same fields. A rank-6 pre-packed filter [G, P, kH, kW,
+ * C/G, NR] must also match groups, C and M exactly; g->nr is its NR (0 for
+ * HWIO). */
 kiln_status kiln_internal_conv_geometry_nhwc(
     const kiln_conv_params *params, const kiln_shape *in_shape,
     const float *input, const kiln_shape *filter_shape, const float *weights,
@@ -41,6 +43,30 @@ kiln_status kiln_internal_global_pool_nhwc_f32(kiln_reduce_kind kind,
                                                const kiln_shape *in_shape,
                                                const float *input,
                                                float *output);
+
+/* Where the weight of output channel oc, tap (kh * kW + kw) and channel c
+ * of its group lies, for HWIO and pre-packed filters alike:
+ * weights + base + tap * tap_step + c * c_step. */
+typedef struct {
+  ptrdiff_t base, tap_step, c_step;
+} kiln_nhwc_filter_index;
+
+static inline kiln_nhwc_filter_index
+kiln_nhwc_filter_at(const kiln_conv_geometry *g, int32_t oc) {
+  kiln_nhwc_filter_index f;
+  if (g->nr == 0) {
+    f.base = oc;
+    f.c_step = g->m;
+  } else {
+    const int32_t gi = oc / g->m_per_g, col = oc - gi * g->m_per_g;
+    const int32_t panels = (g->m_per_g + g->nr - 1) / g->nr;
+    const ptrdiff_t k = (ptrdiff_t)g->kh * g->kw * g->c_per_g;
+    f.base = ((ptrdiff_t)gi * panels + col / g->nr) * k * g->nr + col % g->nr;
+    f.c_step = g->nr;
+  }
+  f.tap_step = (ptrdiff_t)g->c_per_g * f.c_step;
+  return f;
+}
 
 /* The references under their KILN_REF names, defined only beside an ISA
  * variant (KILN_HAVE_AVX2), for its fallbacks and the ISA tests (which are
