@@ -60,7 +60,7 @@ static void print_ns(const char *name, int known, uint64_t ns) {
 static int cold(const kiln_runner_model *m, const char *dir,
                 uint64_t spawn_ns) {
   uint64_t entered = kiln_runner_now_ns();
-  kiln_runner_prepare_arena(m);
+  kiln_runner_prepare_memory(m);
   if (read_inputs(m, dir))
     return 3;
   uint64_t t0 = kiln_runner_now_ns();
@@ -86,7 +86,7 @@ static int cold(const kiln_runner_model *m, const char *dir,
 
 static int warm(const kiln_runner_model *m, const char *dir, long warmup,
                 long runs, uint64_t min_ns) {
-  kiln_runner_prepare_arena(m);
+  kiln_runner_prepare_memory(m);
   if (read_inputs(m, dir))
     return 3;
   for (long i = 0; i < warmup; ++i) {

@@ -7,8 +7,32 @@
 #include <sys/mman.h>
 #include <time.h>
 
-void kiln_runner_prepare_arena(const kiln_runner_model *m) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
+#if defined(__linux__)
+/* Linux 5.14's values, for C libraries whose headers predate them; an older
+ * kernel answers EINVAL and the pages fault in on first use as before. */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/* madvise over the whole pages that [begin, begin + size) touches (madvise
+ * wants a page-aligned start; the static objects around the range lie in
+ * the same mappings, so advice on their pages is harmless). */
+static void advise_pages(const void *begin, size_t size, int advice) {
+  if (begin == NULL || size == 0)
+    return;
+  const uintptr_t page = 4096u;
+  const uintptr_t lo = (uintptr_t)begin & ~(page - 1u);
+  const uintptr_t hi = ((uintptr_t)begin + size + page - 1u) & ~(page - 1u);
+  (void)madvise((void *)lo, (size_t)(hi - lo), advice);
+}
+#endif
+
+void kiln_runner_prepare_memory(const kiln_runner_model *m) {
+#if defined(__linux__)
+#if defined(MADV_HUGEPAGE)
   /* Only the 2 MiB pages wholly inside the arena: advice past the object
    * would cover the neighbouring static buffers or fail. */
   const uintptr_t huge = (uintptr_t)2u << 20;
@@ -16,6 +40,9 @@ void kiln_runner_prepare_arena(const kiln_runner_model *m) {
   const uintptr_t end = ((uintptr_t)m->arena + m->arena_size) & ~(huge - 1u);
   if (end > begin)
     (void)madvise((void *)begin, (size_t)(end - begin), MADV_HUGEPAGE);
+#endif
+  advise_pages(m->arena, m->arena_size, MADV_POPULATE_WRITE);
+  advise_pages(m->weights, m->weights_size, MADV_POPULATE_READ);
 #else
   (void)m;
 #endif

@@ -18,4 +18,4 @@ uint64_t kiln_runner_now_ns(void) {
 uint64_t kiln_runner_now_us(void) { return kiln_runner_now_ns() / 1000u; }
 
 /* Bare metal: the arena is plain RAM, nothing to prepare. */
-void kiln_runner_prepare_arena(const kiln_runner_model *m) { (void)m; }
+void kiln_runner_prepare_memory(const kiln_runner_model *m) { (void)m; }

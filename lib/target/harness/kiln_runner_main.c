@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
   const char *dir = argv[1];
   int samples = atoi(argv[2]);
   int failures = 0;
-  kiln_runner_prepare_arena(m);
+  kiln_runner_prepare_memory(m);
   for (int s = 0; s < samples; ++s) {
     for (int i = 0; i < m->num_inputs; ++i)
       if (kiln_runner_transfer(dir, "in", i, s, m->inputs[i], m->input_sizes[i],

@@ -331,10 +331,20 @@ std::string generateBinding(const LibraryInfo &lib) {
   };
   emitSide("input", "IN", lib.inputs);
   emitSide("output", "OUT", lib.outputs);
+  // The blob's own symbol (<name>_weights.S or .c), which the harness
+  // pre-maps; a library without one (weights inside its code) passes none.
+  std::string blob = "0, 0u";
+  for (const char *ext : {".S", ".c"})
+    if (llvm::sys::fs::exists(lib.dir + "/" + h + "_weights" + ext)) {
+      os << "extern const uint8_t " << h << "_weights[];\n";
+      blob = h + "_weights, " + std::to_string(lib.weightBytes) + "u";
+      break;
+    }
   os << "\nconst kiln_runner_model kiln_runner_the_model = {\n"
      << "    \"" << h << "\", " << n << "_NUM_INPUTS, " << n << "_NUM_OUTPUTS,\n"
      << "    kiln_inputs, kiln_input_sizes, kiln_outputs, kiln_output_sizes,\n"
-     << "    kiln_arena, " << h << "_run, KILN_BUF(" << n << "_ARENA_SIZE)};\n";
+     << "    kiln_arena, " << h << "_run, KILN_BUF(" << n << "_ARENA_SIZE),\n"
+     << "    " << blob << "};\n";
   return s;
 }
 
