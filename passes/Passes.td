@@ -347,6 +347,41 @@ def KilnCancelTransposesPass : Pass<"kiln-cancel-transposes", "mlir::func::FuncO
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 
+def KilnPackFiltersPass : Pass<"kiln-pack-filters", "mlir::func::FuncOp"> {
+  let summary = "packs constant NHWC conv filters into the x86 kernels' panels";
+  let description = [{
+    Every float NHWC `kiln.conv2d` whose HWIO filter `[kH, kW, C/G, M]` is a
+    `kiln.constant` (dense or `dense_resource`) gets the pre-packed filter
+    `[G, P, kH, kW, C/G, NR]` with `NR = width` and `P = ceil((M/G) / NR)`:
+    panels of `NR` output channels, zero-padded past `M/G`, the layout the
+    x86 AVX2 (`NR = 16`) and AVX-512 (`NR = 32`) conv kernels' register
+    tiles read, so they no longer repack the weights on every inference.
+    The packing is the runtime's own `kiln_conv2d_nhwc_pack_filter_f32`,
+    called at compile time; the conv computes the same values bit for bit.
+    The new constant keeps the old one's storage (`dense_resource` stays a
+    blob); convs sharing a filter share the packed one, and the HWIO
+    constant goes when nothing else uses it. Left alone: NCHW and quantised
+    convs, depthwise convs (`C/G == 1` and `M/G == 1`, whose kernel reads
+    HWIO), and filters computed at run time. Runs last in `-O3` for targets
+    with a packing width (`Target::packedFilterWidth`).
+
+    ```mlir
+    %w = kiln.constant dense<...> : tensor<3x3x8x40xf32>
+    %y = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>}
+        : (tensor<1x8x8x8xf32>, tensor<3x3x8x40xf32>) -> tensor<1x6x6x40xf32>
+    // becomes, with width=32
+    %p = kiln.constant dense<...> : tensor<1x2x3x3x8x32xf32>
+    %y = kiln.conv2d %x, %p {layout = #kiln<layout nhwc>}
+        : (tensor<1x8x8x8xf32>, tensor<1x2x3x3x8x32xf32>) -> tensor<1x6x6x40xf32>
+    ```
+  }];
+  let options = [
+    Option<"width", "width", "int64_t", /*default=*/"32",
+           "NR, output channels per panel (1 to 64): 32 for AVX-512, 16 for AVX2">,
+  ];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // quantize
 //===----------------------------------------------------------------------===//

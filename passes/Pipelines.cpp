@@ -78,6 +78,14 @@ void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createKilnFuseElementwisePass());
     addCleanup(pm);
   }
+  // Filter packing last: every pass before reads HWIO filters, and the
+  // packed constant replaces the HWIO one, so nothing is stored twice.
+  if (options.level >= 3 && options.layout == ImageLayout::nhwc &&
+      options.packedFilterWidth != 0) {
+    KilnPackFiltersPassOptions pack;
+    pack.width = options.packedFilterWidth;
+    pm.addNestedPass<func::FuncOp>(createKilnPackFiltersPass(pack));
+  }
 }
 
 namespace {
@@ -90,6 +98,11 @@ struct OptimizePipelineOptions
       llvm::cl::values(
           clEnumValN(kiln::ImageLayout::nchw, "nchw", "[N, C, H, W] (ONNX's)"),
           clEnumValN(kiln::ImageLayout::nhwc, "nhwc", "[N, H, W, C]"))};
+  Option<unsigned> packedFilterWidth{
+      *this, "packed-filter-width",
+      llvm::cl::desc("NR of the packed NHWC conv filters at -O3 with "
+                     "layout=nhwc (32 AVX-512, 16 AVX2; 0 = keep HWIO)"),
+      llvm::cl::init(0)};
 };
 
 struct CodegenPipelineOptions
@@ -113,6 +126,7 @@ void kiln::registerKilnPipelines() {
           OptimizeOptions options;
           options.level = level;
           options.layout = opts.layout;
+          options.packedFilterWidth = opts.packedFilterWidth;
           buildKilnOptimizePipeline(pm, options);
         });
   PassPipelineRegistration<CodegenPipelineOptions>(

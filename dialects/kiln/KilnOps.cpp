@@ -138,8 +138,8 @@ static LogicalResult verifyPackedFilter(Conv2DOp op) {
   int64_t panels = filter.getDimSize(1), nr = filter.getDimSize(5);
   if (group < 1 || filter.getDimSize(0) != group)
     return op.emitOpError("packed filter has G = ")
-           << filter.getDimSize(0) << " groups (dimension 0) but the op has group "
-           << group;
+           << filter.getDimSize(0)
+           << " groups (dimension 0) but the op has group " << group;
   if (m % group != 0)
     return op.emitOpError("group ") << group << " must divide the result's "
                                     << m << " output channels (dimension 3)";

@@ -206,11 +206,13 @@ static LogicalResult inferPackedConvType(std::optional<Location> loc,
   auto input = rankedOf(adaptor.getInput().getType());
   auto filter = rankedOf(adaptor.getFilter().getType());
   if (adaptor.getLayout() != ImageLayout::nhwc)
-    return emitOptionalError(loc, "a rank-6 packed filter [G, P, kH, kW, C/G, NR] "
-                                  "needs layout nhwc");
+    return emitOptionalError(loc,
+                             "a rank-6 packed filter [G, P, kH, kW, C/G, NR] "
+                             "needs layout nhwc");
   if (!filter.getElementType().isF32() || !input.getElementType().isF32())
-    return emitOptionalError(loc, "a packed filter [G, P, kH, kW, C/G, NR] is f32 "
-                                  "only, got filter ",
+    return emitOptionalError(loc,
+                             "a packed filter [G, P, kH, kW, C/G, NR] is f32 "
+                             "only, got filter ",
                              filter, " and input ", input);
   if (input.getRank() != 4)
     return emitOptionalError(loc, "expects a rank-4 NHWC input, got rank ",
@@ -221,14 +223,16 @@ static LogicalResult inferPackedConvType(std::optional<Location> loc,
     return failure();
   int64_t group = adaptor.getGroup(), channels = input.getDimSize(3);
   if (filter.getDimSize(0) != group)
-    return emitOptionalError(loc, "packed filter has G = ", filter.getDimSize(0),
-                             " groups (dimension 0) but the op has group ", group);
+    return emitOptionalError(
+        loc, "packed filter has G = ", filter.getDimSize(0),
+        " groups (dimension 0) but the op has group ", group);
   if (group < 1 || channels % group != 0 ||
       filter.getDimSize(4) * group != channels)
-    return emitOptionalError(loc, "packed filter has C/G = ", filter.getDimSize(4),
-                             " input channels per group (dimension 4) but the NHWC "
-                             "input has ",
-                             channels, " channels (dimension 3) in ", group, " groups");
+    return emitOptionalError(
+        loc, "packed filter has C/G = ", filter.getDimSize(4),
+        " input channels per group (dimension 4) but the NHWC "
+        "input has ",
+        channels, " channels (dimension 3) in ", group, " groups");
   int64_t nr = filter.getDimSize(5);
   if (nr < 1 || nr > 64)
     return emitOptionalError(loc, "packed filter has NR = ", nr,
@@ -245,10 +249,11 @@ static LogicalResult inferPackedConvType(std::optional<Location> loc,
   shape[0] = input.getDimSize(0);
   shape[3] = filters;
   for (int i = 0; i < 2; ++i) {
-    auto out = windowOutputSize(loc, input.getDimSize(1 + i), filter.getDimSize(2 + i),
-                                adaptor.getStrides()[i], adaptor.getPads()[i],
-                                adaptor.getPads()[2 + i], adaptor.getDilations()[i],
-                                /*ceilMode=*/false, i == 0 ? "height" : "width");
+    auto out =
+        windowOutputSize(loc, input.getDimSize(1 + i), filter.getDimSize(2 + i),
+                         adaptor.getStrides()[i], adaptor.getPads()[i],
+                         adaptor.getPads()[2 + i], adaptor.getDilations()[i],
+                         /*ceilMode=*/false, i == 0 ? "height" : "width");
     if (failed(out))
       return failure();
     shape[1 + i] = *out;

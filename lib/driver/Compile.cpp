@@ -350,6 +350,9 @@ Error kiln::compileModel(const CompileModelOptions &options) {
     layout = target::Layout::NCHW;
   optimizeOptions.layout =
       layout == target::Layout::NHWC ? ImageLayout::nhwc : ImageLayout::nchw;
+  // The x86 conv kernels' panel width: their filters are packed at compile
+  // time instead of on every inference.
+  optimizeOptions.packedFilterWidth = target::getPackedFilterWidth(*tgt);
   // An int8 conv has no residual input and clamps only: keep residual adds
   // and other activations apart so that the conv still becomes integer.
   optimizeOptions.int8Epilogues = options.quantize == "int8";

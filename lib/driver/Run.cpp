@@ -308,8 +308,11 @@ void printTargets(llvm::raw_ostream &os) {
     os << t.name << ": " << t.summary << "\n  triple " << t.triple << ", cpu "
        << t.cpu << ", features [" << llvm::join(t.features, ",")
        << "], kernels " << t.toolchain.kernelVariant << ", align "
-       << t.alignment << ", layout " << layoutName(t.layout) << "\n  build "
-       << t.toolchain.cc.program << " "
+       << t.alignment << ", layout " << layoutName(t.layout);
+    // NHWC conv filters packed at compile time into panels this wide.
+    if (unsigned width = target::getPackedFilterWidth(t))
+      os << ", filter panels " << width;
+    os << "\n  build " << t.toolchain.cc.program << " "
        << llvm::join(t.toolchain.archFlags, " ");
     if (!t.toolchain.linkFlags.empty())
       os << " (link " << llvm::join(t.toolchain.linkFlags, " ") << ")";

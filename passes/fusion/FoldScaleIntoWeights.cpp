@@ -23,7 +23,10 @@ struct FoldScaleIntoConv final : OpRewritePattern<MulOp> {
                                 PatternRewriter &rewriter) const override {
     for (Value side : {mul.getLhs(), mul.getRhs()}) {
       auto conv = getSoleUseProducer<Conv2DOp>(side);
-      if (!conv || !hasEmptyEpilogue(conv) || side.getType() != mul.getType())
+      // A packed filter's columns are panels, not channels (and packing
+      // runs last, so no scale should be left to fold by then).
+      if (!conv || !hasEmptyEpilogue(conv) || conv.hasPackedFilter() ||
+          side.getType() != mul.getType())
         continue;
       auto outType = cast<RankedTensorType>(mul.getType());
       // NCHW: channels are dimension 1 and the OIHW filter's outermost; NHWC:

@@ -90,6 +90,8 @@ struct ConvertConv final : OpRewritePattern<Conv2DOp> {
       : OpRewritePattern(context), target(target) {}
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op.hasPackedFilter())
+      return rewriter.notifyMatchFailure(op, "a packed filter is NHWC only");
     SmallVector<unsigned, 2> images = {op.getInputMutable().getOperandNumber()};
     if (!op.getResidualMutable().empty())
       images.push_back(op.getResidualMutable()[0].getOperandNumber());

@@ -63,6 +63,10 @@ std::optional<QuantRoles> getQuantRoles(Operation *op) {
     }
   };
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    // A packed filter's axis 0 is the group, not the output channel; the
+    // int8 kernels read OIHW only.
+    if (conv.hasPackedFilter())
+      return std::nullopt;
     roles.activations.push_back(0);
     weightOr(1, 0);
     if (conv.getResidual())

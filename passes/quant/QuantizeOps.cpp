@@ -225,6 +225,8 @@ struct QuantizeConv final : OpRewritePattern<QuantizeOp> {
     if (!conv)
       return rewriter.notifyMatchFailure(q,
                                          "not a single-use conv2d into int8");
+    if (conv.hasPackedFilter())
+      return rewriter.notifyMatchFailure(conv, "packed filters are float only");
     if (conv.getResidual() || !hasIntegerEpilogue(conv))
       return rewriter.notifyMatchFailure(conv,
                                          "residual or non-clamp epilogue");

@@ -40,6 +40,9 @@ struct OptimizeOptions {
   /// Image layout of the float conv and pool ops at -O3 (kiln-convert-layout
   /// then transpose sinking); NCHW leaves the imported layout alone.
   ImageLayout layout = ImageLayout::nchw;
+  /// NR of the pre-packed NHWC conv filters (kiln-pack-filters, last at -O3
+  /// with layout nhwc): the target's Target::packedFilterWidth; 0 = no packing.
+  unsigned packedFilterWidth = 0;
 };
 
 /// Graph optimisation at `options.level`, run before the codegen pipeline.

@@ -82,6 +82,11 @@ struct Target {
   llvm::StringRef cpu;
   llvm::SmallVector<llvm::StringRef, 6> features;
   Layout layout = Layout::NCHW;
+  /// NR of the pre-packed NHWC conv filter (kiln-pack-filters): the panel
+  /// width of the target's x86 conv kernels, 32 for AVX-512, 16 for AVX2;
+  /// 0 never packs (the C reference kernels gain nothing). The host target
+  /// resolves it from this machine's CPU: use getPackedFilterWidth().
+  unsigned packedFilterWidth = 0;
   /// Byte alignment of the arena and of weight blobs.
   unsigned alignment = 16;
   /// True when the program runs without an OS (firmware with its own startup).
@@ -99,6 +104,11 @@ llvm::ArrayRef<Target> getTargets();
 
 /// The target called `name`, or an error listing every known name.
 llvm::Expected<const Target &> lookupTarget(llvm::StringRef name);
+
+/// The packed-filter width code for `target` should use: its
+/// packedFilterWidth, or for the host target (kernel variant "native", built
+/// with -march=native) 32 with AVX-512 F/BW/DQ/VL, 16 with AVX2 + FMA, else 0.
+unsigned getPackedFilterWidth(const Target &target);
 
 /// Comma-separated list of the registered names, for help texts.
 std::string getTargetNames();

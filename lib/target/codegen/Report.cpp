@@ -41,8 +41,13 @@ static int64_t countMacs(Operation *op) {
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     // Each output element reads one filter slice of (C/group) x kH x kW; the
     // output channel count M leads an NCHW filter [M, C/g, kH, kW] and ends
-    // an NHWC (HWIO) one [kH, kW, C/g, M].
+    // an NHWC (HWIO) one [kH, kW, C/g, M]. A packed filter
+    // [G, P, kH, kW, C/G, NR] has zero columns past M/G: count its slice.
     Type filter = conv.getFilter().getType();
+    if (conv.hasPackedFilter()) {
+      ArrayRef<int64_t> dims = cast<RankedTensorType>(filter).getShape();
+      return numElements(conv.getType()) * dims[2] * dims[3] * dims[4];
+    }
     int64_t m = cast<RankedTensorType>(filter).getDimSize(isNhwc(op) ? 3 : 0);
     return m > 0 ? numElements(conv.getType()) * (numElements(filter) / m) : 0;
   }

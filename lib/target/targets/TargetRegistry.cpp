@@ -49,6 +49,18 @@ static bool hostHasCpuFeature(llvm::StringRef feature) {
   return false;
 }
 
+unsigned kiln::target::getPackedFilterWidth(const Target &target) {
+  if (target.toolchain.kernelVariant != "native")
+    return target.packedFilterWidth;
+  // The runtime's own test (kiln_isa.h): AVX-512 needs F, BW, DQ and VL.
+  if (hostHasCpuFeature("avx512f") && hostHasCpuFeature("avx512bw") &&
+      hostHasCpuFeature("avx512dq") && hostHasCpuFeature("avx512vl"))
+    return 32;
+  if (hostHasCpuFeature("avx2") && hostHasCpuFeature("fma"))
+    return 16;
+  return 0;
+}
+
 llvm::Error kiln::target::checkToolsAvailable(const Target &target,
                                               bool forRun) {
   llvm::SmallVector<Tool> needed = {target.toolchain.cc, target.toolchain.cxx};

@@ -101,3 +101,18 @@ func.func @nhwc_rows_not_channels(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32
   %y = kiln.mul %c, %s : (tensor<1x2x2x2xf32>, tensor<2x1x1xf32>) -> tensor<1x2x2x2xf32>
   return %y : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// A packed filter [G, P, kH, kW, C/G, NR] (kiln-pack-filters) has panel
+// columns, not channels, in its last dimension: the scale stays a mul.
+// CHECK-LABEL: func.func @packed_filter
+// CHECK: %[[C:.*]] = kiln.conv2d %arg0, %{{.*}} {layout = #kiln<layout nhwc>} : (tensor<1x4x4x2xf32>, tensor<1x1x1x1x2x4xf32>) -> tensor<1x4x4x3xf32>
+// CHECK: kiln.mul %[[C]], %{{.*}}
+func.func @packed_filter(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x3xf32> {
+  %w = kiln.constant dense<[[[[[[1.0, 2.0, 3.0, 0.0], [4.0, 5.0, 6.0, 0.0]]]]]]> : tensor<1x1x1x1x2x4xf32>
+  %s = kiln.constant dense<[[[[2.0, 3.0, 4.0]]]]> : tensor<1x1x1x3xf32>
+  %c = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x4x4x2xf32>, tensor<1x1x1x1x2x4xf32>) -> tensor<1x4x4x3xf32>
+  %y = kiln.mul %c, %s : (tensor<1x4x4x3xf32>, tensor<1x1x1x3xf32>) -> tensor<1x4x4x3xf32>
+  return %y : tensor<1x4x4x3xf32>
+}

@@ -118,3 +118,18 @@ func.func @global_pool_1d_untouched(%x: tensor<1x8x16xf32>) -> tensor<1x8x1xf32>
   %y = kiln.global_avg_pool %x : (tensor<1x8x16xf32>) -> tensor<1x8x1xf32>
   return %y : tensor<1x8x1xf32>
 }
+
+// -----
+
+// A packed NHWC filter [G, P, kH, kW, C/G, NR] has no NCHW form: layout=nchw
+// leaves the conv alone.
+// CHECK-LABEL: func.func @packed_filter
+// NCHW-LABEL: func.func @packed_filter
+// NCHW-NOT: kiln.transpose
+// NCHW: kiln.conv2d %arg0, %arg1 {layout = #kiln<layout nhwc>} : (tensor<1x5x5x3xf32>, tensor<1x1x3x3x3x32xf32>) -> tensor<1x3x3x4xf32>
+// NCHW-NOT: kiln.transpose
+func.func @packed_filter(%x: tensor<1x5x5x3xf32>, %w: tensor<1x1x3x3x3x32xf32>) -> tensor<1x3x3x4xf32> {
+  %y = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>}
+      : (tensor<1x5x5x3xf32>, tensor<1x1x3x3x3x32xf32>) -> tensor<1x3x3x4xf32>
+  return %y : tensor<1x3x3x4xf32>
+}

@@ -5,6 +5,9 @@
 // RUN: kiln-opt %s --pass-pipeline='builtin.module(kiln-O3)' | FileCheck %s --check-prefix=O3
 // RUN: kiln-opt %s --kiln-O3="layout=nhwc" | FileCheck %s --check-prefix=NHWC
 // RUN: kiln-opt %s --kiln-O2="layout=nhwc" | FileCheck %s --check-prefix=O2
+// RUN: kiln-opt %s --kiln-O3="layout=nhwc packed-filter-width=32" | FileCheck %s --check-prefix=PACK
+// RUN: kiln-opt %s --kiln-O3="packed-filter-width=32" | FileCheck %s --check-prefix=O3 --implicit-check-not=1x1x1x1x1x32xf32
+// RUN: kiln-opt %s --kiln-O2="layout=nhwc packed-filter-width=32" | FileCheck %s --check-prefix=O2 --implicit-check-not=1x1x1x1x1x32xf32
 
 // O0 leaves the imported graph alone.
 // O0: kiln.pad
@@ -38,6 +41,13 @@
 // NHWC: %[[S:.*]] = kiln.sigmoid %[[C]] : (tensor<1x4x4x2xf32>)
 // NHWC: %[[T:.*]] = kiln.transpose %[[S]] {perm = array<i64: 0, 3, 1, 2>}
 // NHWC: kiln.reshape %[[T]] : (tensor<1x2x4x4xf32>) -> tensor<1x32xf32>
+// With a packing width, kiln-pack-filters runs last at -O3 in NHWC, so the conv
+// reads its filter as one zero-padded panel of 32 columns, and the HWIO
+// constant is gone. NCHW (-O3 without layout) and -O2 do not pack.
+// PACK-NOT: tensor<1x1x1x2xf32>
+// PACK: %[[X:.*]] = kiln.reshape %arg0 : (tensor<1x1x4x4xf32>) -> tensor<1x4x4x1xf32>
+// PACK: %[[C:.*]] = kiln.conv2d %[[X]], %{{.*}} bias(%{{.*}}) {activation = #kiln<activation relu>, layout = #kiln<layout nhwc>} : (tensor<1x4x4x1xf32>, tensor<1x1x1x1x1x32xf32>, tensor<2xf32>) -> tensor<1x4x4x2xf32>
+// PACK-NOT: tensor<1x1x1x2xf32>
 func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x32xf32> {
   %zero = kiln.constant dense<0> : tensor<1xi64>
   %shape = kiln.constant dense<[1, 2, 4, 4]> : tensor<4xi64>
