@@ -2,6 +2,13 @@
 // kiln_conv2d_nhwc_f32 and kiln_conv2d_f32 (and the pools), interleaved.
 //
 //   build/bench/kernels/kiln_nhwc_bench_avx512 [--seconds S] [--filter TEXT]
+//                                              [--packed]
+//
+// --packed compares, instead, the NHWC conv with its HWIO filter and with the
+// same filter pre-packed at this build's panel width (32 AVX-512, 16 AVX2;
+// kiln_conv2d_nhwc_pack_filter_f32, 64-byte aligned as the compiler's weight
+// blob is), interleaved the same way; depthwise layers and pools are skipped
+// (the compiler packs neither).
 //
 // Each sample is one call (or, for layers under ~50 us, the mean of enough
 // back-to-back calls to reach it), on thread CPU time; NCHW and NHWC samples
@@ -10,6 +17,7 @@
 #include "kiln/runtime.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -19,8 +27,10 @@
 
 #if KILN_BENCH_AVX512
 #define KILN_BENCH_ISA "avx512"
+#define KILN_BENCH_NR 32
 #else
 #define KILN_BENCH_ISA "avx2"
+#define KILN_BENCH_NR 16
 #endif
 
 namespace {
@@ -50,6 +60,8 @@ const Layer kLayers[] = {
     {"resnet18 3x3 s2 64->128 @56", Kind::Conv, 64, 56, 56, 128, 3, 2, 1, 1},
     {"resnet18 3x3 128->128 @28", Kind::Conv, 128, 28, 28, 128, 3, 1, 1, 1},
     {"resnet18 3x3 256->256 @14", Kind::Conv, 256, 14, 14, 256, 3, 1, 1, 1},
+    {"resnet18 3x3 s2 128->256 @28", Kind::Conv, 128, 28, 28, 256, 3, 2, 1, 1},
+    {"resnet18 3x3 s2 256->512 @14", Kind::Conv, 256, 14, 14, 512, 3, 2, 1, 1},
     {"resnet18 3x3 512->512 @7", Kind::Conv, 512, 7, 7, 512, 3, 1, 1, 1},
     {"resnet18 1x1 s2 64->128 @56", Kind::Conv, 64, 56, 56, 128, 1, 2, 0, 1},
     {"resnet18 1x1 s2 256->512 @14", Kind::Conv, 256, 14, 14, 512, 1, 2, 0, 1},
@@ -86,6 +98,9 @@ struct Case {
   kiln_pool_params pp{};
   kiln_shape in_c{}, f_c{}, out_c{}, in_h{}, f_h{}, out_h{};
   std::vector<float> x, w, bias, y, scratch;
+  kiln_shape f_p{};          // the packed filter's shape (--packed)
+  std::vector<float> w_buf;  // holds the packed filter, 64-byte aligned
+  float *w_packed = nullptr; //   at this pointer
   double flops = 0;
   // The output starts 1 KB + 64 B into its buffer: an input and an output
   // that are both fresh page-aligned allocations would otherwise sit at the
@@ -121,6 +136,30 @@ void run_nhwc(const Layer &l, Case &cs) {
   else
     st = kiln_global_avg_pool_nhwc_f32(&cs.in_h, cs.x.data(), cs.out());
   if (st != KILN_OK)
+    std::abort();
+}
+
+void run_nhwc_packed(Case &cs) {
+  if (kiln_conv2d_nhwc_f32(&cs.cp, &cs.in_h, cs.x.data(), &cs.f_p, cs.w_packed,
+                           cs.bias.data(), nullptr, &cs.out_h, cs.out(),
+                           cs.scratch.data()) != KILN_OK)
+    std::abort();
+}
+
+// The HWIO filter pre-packed at this build's panel width, as kiln-pack-filters
+// does at compile time.
+void pack_filter(Case &cs, int32_t groups) {
+  if (kiln_conv2d_nhwc_packed_shape(&cs.f_h, groups, KILN_BENCH_NR, &cs.f_p) !=
+      KILN_OK)
+    std::abort();
+  size_t n = 1;
+  for (int i = 0; i < cs.f_p.rank; ++i)
+    n *= size_t(cs.f_p.dims[i]);
+  cs.w_buf.resize(n + 16);
+  const uintptr_t a = reinterpret_cast<uintptr_t>(cs.w_buf.data());
+  cs.w_packed = cs.w_buf.data() + ((64 - a % 64) % 64) / sizeof(float);
+  if (kiln_conv2d_nhwc_pack_filter_f32(&cs.f_h, cs.w.data(), &cs.f_p,
+                                       cs.w_packed) != KILN_OK)
     std::abort();
 }
 
@@ -179,17 +218,66 @@ Case make_case(const Layer &l) {
   return cs;
 }
 
+// --packed: HWIO vs pre-packed filter, both through kiln_conv2d_nhwc_f32.
+int run_packed(double seconds, const char *filter) {
+  std::printf("NHWC conv, HWIO vs pre-packed (NR %d) filter, kiln_runtime_%s, "
+              "1 thread, thread CPU time per call (us); samples interleaved; "
+              "%.1f s per layer\n\n",
+              KILN_BENCH_NR, KILN_BENCH_ISA, seconds);
+  std::printf("| layer | HWIO p50 | p90 | p99 | GFLOP/s | packed p50 | p90 | "
+              "p99 | GFLOP/s | packed/HWIO |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (const Layer &l : kLayers) {
+    if (!std::strstr(l.name, filter) || l.kind != Kind::Conv ||
+        (l.groups == l.c && l.groups == l.m))
+      continue;
+    Case cs = make_case(l);
+    pack_filter(cs, l.groups);
+    run_nhwc(l, cs), run_nhwc_packed(cs);
+    double t0 = cpu_seconds();
+    run_nhwc(l, cs);
+    const double one = std::max(cpu_seconds() - t0, 1e-7);
+    const int batch = std::max(1, int(50e-6 / one));
+    std::vector<double> a, b;
+    const double start = cpu_seconds();
+    while (cpu_seconds() - start < seconds || a.size() < 20) {
+      t0 = cpu_seconds();
+      for (int i = 0; i < batch; ++i)
+        run_nhwc(l, cs);
+      const double t1 = cpu_seconds();
+      for (int i = 0; i < batch; ++i)
+        run_nhwc_packed(cs);
+      const double t2 = cpu_seconds();
+      a.push_back((t1 - t0) / batch * 1e6);
+      b.push_back((t2 - t1) / batch * 1e6);
+    }
+    const Stats sa = stats(a), sb = stats(b);
+    const double ga = cs.flops / sa.p50 * 1e-3, gb = cs.flops / sb.p50 * 1e-3;
+    std::printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f "
+                "| %.2f |\n",
+                l.name, sa.p50, sa.p90, sa.p99, ga, sb.p50, sb.p90, sb.p99, gb,
+                sb.p50 / sa.p50);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   double seconds = 1.0;
   const char *filter = "";
+  bool packed = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc)
       seconds = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--filter") && i + 1 < argc)
       filter = argv[++i];
+    else if (!std::strcmp(argv[i], "--packed"))
+      packed = true;
   }
+  if (packed)
+    return run_packed(seconds, filter);
   std::printf("NHWC vs NCHW, kiln_runtime_%s, 1 thread, thread CPU time per "
               "call (us); NCHW and NHWC samples interleaved; %.1f s per "
               "layer\n\n",

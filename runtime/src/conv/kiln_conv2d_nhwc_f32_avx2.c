@@ -5,7 +5,8 @@
 #if KILN_HAVE_AVX2
 /* Same contract as the reference (kiln_conv2d_nhwc_f32.c); needs no scratch
  * (the GEMM reads input pixels through per-tap row pointers and packs HWIO
- * rows, already rows of B, into a stack panel). One input and one output
+ * rows, already rows of B, into a stack panel, or reads pre-packed panels
+ * in place). One input and one output
  * channel per group (depthwise) takes the direct loop, 16 (8) channels per
  * vector; everything else, grouped or not, the GEMM. */
 kiln_status kiln_conv2d_nhwc_f32(const kiln_conv_params *params,
@@ -22,7 +23,10 @@ kiln_status kiln_conv2d_nhwc_f32(const kiln_conv_params *params,
   if (st != KILN_OK)
     return st;
   const int depthwise = g.c_per_g == 1 && g.m_per_g == 1;
-  if (g.nr != 0)
+  /* Depthwise kernels read channels across lanes, which a packed filter
+   * puts K * NR apart: the compiler never packs depthwise filters, so a
+   * hand-packed one takes the reference rather than a strided copy. */
+  if (depthwise && g.nr != 0)
     return kiln_conv2d_nhwc_f32_ref(params, in_shape, input, filter_shape,
                                     weights, bias, residual, out_shape, output,
                                     scratch);

@@ -100,9 +100,13 @@ static void kiln_nhwc2_tile_job(const kiln_nhwc_tile_job *j) {
                     j->out, j->ldo, j->act);
 }
 
-static const kiln_nhwc_gemm_isa kiln_nhwc2_isa = {
-    KILN_NHWC2_MR,   KILN_AVX2_NR,    KILN_AVX2_KC,
-    KILN_NHWC2_TAPS, kiln_nhwc2_pack, kiln_nhwc2_tile_job};
+static const kiln_nhwc_gemm_isa kiln_nhwc2_isa = {KILN_NHWC2_MR,
+                                                  KILN_AVX2_NR,
+                                                  KILN_AVX2_KC,
+                                                  KILN_NHWC2_TAPS,
+                                                  kiln_nhwc2_pack,
+                                                  kiln_nhwc2_tile_job,
+                                                  32};
 
 void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *pr,
                               const kiln_conv_geometry *g, const float *input,

@@ -125,9 +125,13 @@ static void kiln_nhwc512_tile_job(const kiln_nhwc_tile_job *j) {
                       j->out, j->ldo, j->act);
 }
 
-static const kiln_nhwc_gemm_isa kiln_nhwc512_isa = {
-    KILN_NHWC512_MR,   KILN_AVX512_NR,    KILN_AVX512_KC,
-    KILN_NHWC512_TAPS, kiln_nhwc512_pack, kiln_nhwc512_tile_job};
+static const kiln_nhwc_gemm_isa kiln_nhwc512_isa = {KILN_NHWC512_MR,
+                                                    KILN_AVX512_NR,
+                                                    KILN_AVX512_KC,
+                                                    KILN_NHWC512_TAPS,
+                                                    kiln_nhwc512_pack,
+                                                    kiln_nhwc512_tile_job,
+                                                    64};
 
 void kiln_avx512_conv_nhwc_gemm(const kiln_conv_params *pr,
                                 const kiln_conv_geometry *g, const float *input,

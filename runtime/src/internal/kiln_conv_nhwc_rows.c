@@ -2,6 +2,7 @@
  * AVX-512 builds). */
 #include "kiln_nhwc.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #if KILN_HAVE_AVX2
@@ -90,6 +91,54 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
   }
 }
 
+/* Bytes of pre-packed panels one pixel tile multiplies before the next:
+ * the B slice of a chunk across that many panels stays in L2 (1 MB on Zen 5,
+ * shared with A and the outputs) while the tile's rows are reused for each
+ * panel. */
+#define KILN_NHWC_DIRECT_BYTES (256 * 1024)
+
+/* Rows (t, e) for runs [t0, t0 + ntaps), slice [c0, c0 + kc) of each, of
+ * columns [j0, j0 + nc) of group gi of a pre-packed filter whose panels are
+ * not the ISA's (another NR, or misaligned), into an nr-wide panel with
+ * zeros past nc: the same values the ISA's own pack gives from HWIO, so the
+ * results stay bit-identical, at the price of a scalar copy. */
+static void kiln_nhwc_pack_packed(const kiln_conv_geometry *g,
+                                  const float *weights, int32_t gi, int32_t j0,
+                                  int32_t run, int32_t t0, int32_t ntaps,
+                                  int32_t c0, int32_t kc, int32_t nc,
+                                  int32_t nr, float *panel) {
+  const int32_t src_nr = g->nr;
+  const int32_t src_panels = (g->m_per_g + src_nr - 1) / src_nr;
+  const ptrdiff_t k = (ptrdiff_t)g->kh * g->kw * g->c_per_g;
+  const float *grp = weights + (ptrdiff_t)gi * src_panels * k * src_nr;
+  for (int32_t t = 0; t < ntaps; ++t)
+    for (int32_t e = 0; e < kc; ++e, panel += nr) {
+      const ptrdiff_t row = (ptrdiff_t)(t0 + t) * run + c0 + e;
+      for (int32_t l = 0; l < nr; ++l) {
+        const int32_t col = j0 + l;
+        panel[l] = l < nc ? grp[((ptrdiff_t)(col / src_nr) * k + row) * src_nr +
+                                col % src_nr]
+                          : 0.0f;
+      }
+    }
+}
+
+/* Panel rows for one chunk of columns [j0, j0 + nc) of group gi, from HWIO
+ * (the ISA's pack) or from a foreign pre-packed filter. */
+static void kiln_nhwc_pack_chunk(const kiln_nhwc_gemm_isa *isa,
+                                 const kiln_conv_geometry *g,
+                                 const float *weights, int32_t gi, int32_t j0,
+                                 int32_t run, int32_t t0, int32_t ntaps,
+                                 int32_t c0, int32_t kc, int32_t nc,
+                                 float *panel) {
+  if (g->nr == 0)
+    isa->pack(weights + gi * g->m_per_g + j0, g->m, run, t0, ntaps, c0, kc, nc,
+              panel);
+  else
+    kiln_nhwc_pack_packed(g, weights, gi, j0, run, t0, ntaps, c0, kc, nc,
+                          isa->nr, panel);
+}
+
 void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
                              const kiln_conv_params *pr,
                              const kiln_conv_geometry *g, const float *input,
@@ -109,10 +158,28 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
     taps_per = isa->taps;
   const int32_t pixels = g->oh * g->ow;
   const int32_t panels = (g->m_per_g + NR - 1) / NR;
+  const ptrdiff_t k = (ptrdiff_t)taps * run; /* rows of B per group */
+  /* Pre-packed panels of this ISA's width, aligned for its loads: a chunk
+   * (whole runs t0.., or slice c0.. of one run) is the contiguous row range
+   * from t0 * run + c0 of its K x NR panel, read where it lies. */
+  const int direct =
+      g->nr == NR && (uintptr_t)weights % (uintptr_t)isa->align == 0;
   /* When all of B fits the panel buffer (small K: MobileNet's and DS-CNN's
    * pointwise convs), it is packed once and each tile of pixels computes
    * all M columns from one set of row pointers. */
-  const int whole_b = taps <= taps_per && (int64_t)panels * taps * run <= KC;
+  const int whole_b =
+      !direct && taps <= taps_per && (int64_t)panels * taps * run <= KC;
+  /* Panels per pixel tile: one packed panel buffer, or as many pre-packed
+   * panels as keep a chunk's slice of B within KILN_NHWC_DIRECT_BYTES, so
+   * each tile's row pointers serve them all. */
+  int32_t block = 1;
+  if (direct) {
+    const int64_t slice =
+        (int64_t)taps_per * kc_max * NR * (int64_t)sizeof(float);
+    block = (int32_t)(KILN_NHWC_DIRECT_BYTES / slice);
+    if (block < 1)
+      block = 1;
+  }
   kiln_nhwc_tile_job job;
   job.ptrs = ptrs;
   job.ldo = g->m;
@@ -125,10 +192,10 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
       const float *img_g = img + (ptrdiff_t)gi * g->c_per_g;
       const float *bias_g = bias != NULL ? bias + col0 : NULL;
       if (whole_b) {
-        const int32_t k = taps * run;
         for (int32_t jp = 0; jp < panels; ++jp)
-          isa->pack(weights + col0 + jp * NR, g->m, run, 0, taps, 0, run,
-                    g->m_per_g - jp * NR, panel + (ptrdiff_t)jp * k * NR);
+          kiln_nhwc_pack_chunk(isa, g, weights, gi, jp * NR, run, 0, taps, 0,
+                               run, g->m_per_g - jp * NR,
+                               panel + (ptrdiff_t)jp * k * NR);
         job.ntaps = taps, job.kc = run, job.first = job.last = 1;
         for (int32_t i0 = 0; i0 < pixels; i0 += MR) {
           job.mr = pixels - i0 < MR ? pixels - i0 : MR;
@@ -147,26 +214,37 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
         }
         continue;
       }
+      /* This group's pre-packed panels (direct only). */
+      const float *packed_g = weights + (ptrdiff_t)gi * panels * k * NR;
       job.panel = panel;
-      for (int32_t j0 = 0; j0 < g->m_per_g; j0 += NR) {
-        job.nc = g->m_per_g - j0 < NR ? g->m_per_g - j0 : NR;
-        job.bias = bias_g != NULL ? bias_g + j0 : NULL;
+      for (int32_t jb = 0; jb < panels; jb += block) {
+        const int32_t jb_end = panels - jb < block ? panels : jb + block;
         for (int32_t t0 = 0; t0 < taps; t0 += taps_per) {
           job.ntaps = taps - t0 < taps_per ? taps - t0 : taps_per;
           for (int32_t c0 = 0; c0 < run; c0 += kc_max) {
             job.kc = run - c0 < kc_max ? run - c0 : kc_max;
             job.first = t0 == 0 && c0 == 0;
             job.last = t0 + job.ntaps >= taps && c0 + job.kc >= run;
-            isa->pack(weights + col0 + j0, g->m, run, t0, job.ntaps, c0, job.kc,
-                      job.nc, panel);
+            const ptrdiff_t row0 = (ptrdiff_t)t0 * run + c0;
+            if (!direct)
+              kiln_nhwc_pack_chunk(
+                  isa, g, weights, gi, jb * NR, run, t0, job.ntaps, c0, job.kc,
+                  g->m_per_g - jb * NR < NR ? g->m_per_g - jb * NR : NR, panel);
             for (int32_t i0 = 0; i0 < pixels; i0 += MR) {
-              const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
               job.mr = pixels - i0 < MR ? pixels - i0 : MR;
               kiln_internal_nhwc_rows(&rows, img_g, i0, job.mr, MR, t0,
                                       job.ntaps, c0, job.kc, zeros, edge, ptrs);
-              job.residual = residual != NULL ? residual + o : NULL;
-              job.out = output + o;
-              isa->tile(&job);
+              for (int32_t jp = jb; jp < jb_end; ++jp) {
+                const int32_t j0 = jp * NR;
+                const ptrdiff_t o = out_img + (ptrdiff_t)i0 * g->m + col0 + j0;
+                job.nc = g->m_per_g - j0 < NR ? g->m_per_g - j0 : NR;
+                job.bias = bias_g != NULL ? bias_g + j0 : NULL;
+                if (direct)
+                  job.panel = packed_g + ((ptrdiff_t)jp * k + row0) * NR;
+                job.residual = residual != NULL ? residual + o : NULL;
+                job.out = output + o;
+                isa->tile(&job);
+              }
             }
           }
         }

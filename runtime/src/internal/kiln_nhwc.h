@@ -146,14 +146,23 @@ typedef struct {
   void (*pack)(const float *w_cols, int32_t m, int32_t run, int32_t t0,
                int32_t ntaps, int32_t c0, int32_t kc, int32_t nc, float *panel);
   void (*tile)(const kiln_nhwc_tile_job *job);
+  /* Bytes the tile's aligned panel loads need (64: _mm512_load_ps, 32:
+   * _mm256_load_ps). A pre-packed filter of width nr is read in place when
+   * its base is this aligned: its rows are nr * 4 bytes, a multiple of it,
+   * so every chunk starts aligned too. */
+  int32_t align;
 } kiln_nhwc_gemm_isa;
 
 /* The NHWC conv (any groups) as an indirect GEMM, out[pixels x M/g] = A .
  * HWIO, blocked for `isa`: k in chunks of whole runs (or one run in
  * panel-deep slices), B packed per chunk (or all of it once when it fits
- * the panel), pixels in tiles of isa->mr. The caller owns the buffers, sized
- * for its ISA: panel (kc * nr floats, aligned for the ISA's vector loads),
- * zeros (kc floats), edge (mr * kc floats), ptrs (taps * mr pointers). */
+ * the panel), pixels in tiles of isa->mr. A pre-packed filter (g->nr != 0)
+ * whose panels are the isa's (g->nr == isa->nr, base isa->align aligned) is
+ * read in place, several panels per pixel tile; any other packed filter is
+ * copied into the panel buffer column by column. The caller owns the
+ * buffers, sized for its ISA: panel (kc * nr floats, aligned for the ISA's
+ * vector loads), zeros (kc floats), edge (mr * kc floats), ptrs (taps * mr
+ * pointers). */
 void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
                              const kiln_conv_params *params,
                              const kiln_conv_geometry *g, const float *input,
