@@ -2,6 +2,7 @@
 // RUN: kiln-opt %s --split-input-file --kiln-pack-filters="width=4" | FileCheck %s --check-prefix=NR4
 // RUN: kiln-opt %s --split-input-file --kiln-pack-filters="width=16" | FileCheck %s --check-prefix=NR16
 // RUN: not kiln-opt %s --split-input-file --kiln-pack-filters="width=65" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: kiln-opt %s --split-input-file --kiln-pack-filters="width=4" --kiln-fold-constants | FileCheck %s --check-prefix=FOLD
 
 // Groups 1, M = 3 not a multiple of NR: one panel, zero past M. With NR = 4
 // the panel rows are the HWIO rows [c][0..3) followed by a zero.
@@ -143,4 +144,22 @@ func.func @quantised(%x: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>,
     -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25>> {
   %y = kiln.conv2d %x, %w : (tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>, tensor<2x1x1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25>>
   return %y : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25>>
+}
+
+// -----
+
+// The evaluator runs a packed conv through kiln_conv2d_nhwc_f32 like an HWIO
+// one: [1, 10] x [[1, 2, 3], [4, 5, 6]] + [0.5, 0, 0] = [41.5, 52, 63].
+// CHECK-LABEL: func.func @folds_packed
+// CHECK: kiln.conv2d {{.*}} : (tensor<1x1x1x2xf32>, tensor<1x1x1x1x2x32xf32>, tensor<3xf32>) -> tensor<1x1x1x3xf32>
+// FOLD-LABEL: func.func @folds_packed
+// FOLD-NOT: kiln.conv2d
+// FOLD: kiln.constant dense<{{\[\[\[}}[4.150000e+01, 5.200000e+01, 6.300000e+01]]]]> : tensor<1x1x1x3xf32>
+func.func @folds_packed() -> tensor<1x1x1x3xf32> {
+  %x = kiln.constant dense<[[[[1.0, 10.0]]]]> : tensor<1x1x1x2xf32>
+  %w = kiln.constant dense<[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]]> : tensor<1x1x2x3xf32>
+  %b = kiln.constant dense<[0.5, 0.0, 0.0]> : tensor<3xf32>
+  %y = kiln.conv2d %x, %w bias(%b) {layout = #kiln<layout nhwc>}
+      : (tensor<1x1x1x2xf32>, tensor<1x1x2x3xf32>, tensor<3xf32>) -> tensor<1x1x1x3xf32>
+  return %y : tensor<1x1x1x3xf32>
 }
