@@ -22,22 +22,43 @@ void kiln_internal_nhwc_rows_init(const kiln_conv_params *params,
 }
 
 /* The slice [c0, c0 + kc) of a by-row run starting at column iw, with the
- * padding columns as zeros, into buf. */
+ * padding columns as zeros, into buf. The run is contiguous in the input
+ * line, so its part inside the line is one copy between two zero fills
+ * (no per-pixel division or call: the stem's 3-channel pixels made that the
+ * costly part of its row pointers). */
 static void kiln_nhwc_copy_edge(const kiln_conv_geometry *g, const float *line,
                                 int32_t iw, int32_t c0, int32_t kc,
                                 float *buf) {
-  for (int32_t e = 0; e < kc;) {
-    const int32_t px = iw + (c0 + e) / g->ch, c = (c0 + e) % g->ch;
-    int32_t len = g->ch - c;
-    if (len > kc - e)
-      len = kc - e;
-    if (px >= 0 && px < g->w)
-      memcpy(buf + e, line + (ptrdiff_t)px * g->ch + c,
-             (size_t)len * sizeof(float));
-    else
-      memset(buf + e, 0, (size_t)len * sizeof(float));
-    e += len;
-  }
+  const ptrdiff_t start = (ptrdiff_t)iw * g->ch + c0, end = start + kc;
+  const ptrdiff_t line_len = (ptrdiff_t)g->w * g->ch;
+  ptrdiff_t lo = start > 0 ? start : 0, hi = end < line_len ? end : line_len;
+  if (hi < lo)
+    lo = hi = start; /* nothing inside: all zeros */
+  for (ptrdiff_t e = start; e < lo; ++e)
+    buf[e - start] = 0.0f;
+  if (hi > lo)
+    memcpy(buf + (lo - start), line + lo, (size_t)(hi - lo) * sizeof(float));
+  for (ptrdiff_t e = hi; e < end; ++e)
+    buf[e - start] = 0.0f;
+}
+
+/* Taps t in [0, ntaps) whose input row h0 + (t0 + t) * dh lies in [0, h), as
+ * [*ta, *tb) (empty when none does). */
+static void kiln_nhwc_tap_rows(int32_t h0, int32_t t0, int32_t ntaps,
+                               int32_t dh, int32_t h, int32_t *ta,
+                               int32_t *tb) {
+  const int32_t first = h0 + t0 * dh; /* input row of tap 0 */
+  int32_t a = first >= 0 ? 0 : (-first + dh - 1) / dh;
+  /* Last tap with first + t * dh <= h - 1. */
+  int32_t b = first > h - 1 ? 0 : (h - 1 - first) / dh + 1;
+  if (a > ntaps)
+    a = ntaps;
+  if (b > ntaps)
+    b = ntaps;
+  if (b < a)
+    b = a;
+  *ta = a;
+  *tb = b;
 }
 
 void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
@@ -49,9 +70,14 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
   const kiln_conv_geometry *g = rows->g;
   const ptrdiff_t line_step = (ptrdiff_t)g->w * g->ch;
   const int32_t dh = p->dilation[0];
+  const ptrdiff_t tap_step = (ptrdiff_t)dh * line_step; /* by_row: next tap */
   /* Columns of the slice's first and last pixel, relative to the run's. */
   const int32_t d_first = c0 / g->ch, d_last = (c0 + kc - 1) / g->ch;
   int32_t oh = i0 / g->ow, ow = i0 - oh * g->ow;
+  /* The taps inside the image rows depend only on the output row: found once
+   * per output row the tile touches (one or two for 12 pixels of a 56-wide
+   * map), so an interior pixel's run pointers are one add each. */
+  int32_t ta = 0, tb = 0, ta_oh = -1;
   for (int32_t r = 0; r < mr_max; ++r) {
     /* Rows past the last pixel repeat it: wasted lanes, never bad reads. */
     if (r > 0 && r < mr && ++ow == g->ow)
@@ -60,23 +86,32 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
     const int32_t w0 = ow * p->stride[1] - p->pad[1];
     const float **dst = ptrs + r;
     if (rows->by_row) {
+      if (oh != ta_oh) {
+        kiln_nhwc_tap_rows(h0, t0, ntaps, dh, g->h, &ta, &tb);
+        ta_oh = oh;
+      }
       const int inside = w0 + d_first >= 0 && w0 + d_last < g->w;
-      const ptrdiff_t col = (ptrdiff_t)w0 * g->ch + c0;
-      for (int32_t t = 0; t < ntaps; ++t, dst += mr_max) {
-        const int32_t ih = h0 + (t0 + t) * dh;
-        if (ih < 0 || ih >= g->h) {
-          *dst = zeros;
-        } else if (inside) {
-          *dst = img + ih * line_step + col;
-        } else {
-          /* A window hanging over the left or right edge: its slice, with
-           * zeros for the padding columns, goes into this row's edge
-           * buffer. */
+      int32_t t = 0;
+      for (; t < ta; ++t, dst += mr_max)
+        *dst = zeros;
+      if (inside) {
+        const float *src = img + (ptrdiff_t)(h0 + (t0 + ta) * dh) * line_step +
+                           (ptrdiff_t)w0 * g->ch + c0;
+        for (; t < tb; ++t, dst += mr_max, src += tap_step)
+          *dst = src;
+      } else {
+        /* A window hanging over the left or right edge: its slice, with
+         * zeros for the padding columns, goes into this row's edge
+         * buffer. */
+        for (; t < tb; ++t, dst += mr_max) {
+          const int32_t ih = h0 + (t0 + t) * dh;
           float *buf = edge + ((ptrdiff_t)t * mr_max + r) * kc;
           kiln_nhwc_copy_edge(g, img + ih * line_step, w0, c0, kc, buf);
           *dst = buf;
         }
       }
+      for (; t < ntaps; ++t, dst += mr_max)
+        *dst = zeros;
       continue;
     }
     int32_t kh = t0 / g->kw, kw = t0 - kh * g->kw;
