@@ -158,7 +158,8 @@ typedef struct {
  * panel-deep slices), B packed per chunk (or all of it once when it fits
  * the panel), pixels in tiles of isa->mr. A pre-packed filter (g->nr != 0)
  * whose panels are the isa's (g->nr == isa->nr, base isa->align aligned) is
- * read in place, several panels per pixel tile; any other packed filter is
+ * read in place, several panels per pixel tile (or, when all of B fits the
+ * panel buffer, copied into it at once); any other packed filter is
  * copied into the panel buffer column by column. The caller owns the
  * buffers, sized for its ISA: panel (kc * nr floats, aligned for the ISA's
  * vector loads), zeros (kc floats), edge (mr * kc floats), ptrs (taps * mr
