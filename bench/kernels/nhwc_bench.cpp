@@ -218,6 +218,40 @@ Case make_case(const Layer &l) {
   return cs;
 }
 
+// One table row: a and b alternate, each sample one call or, for layers
+// under ~50 us, the mean of a batch of calls reaching it; median / p90 / p99
+// per call, GFLOP/s at the median and the b/a ratio of medians.
+template <typename A, typename B>
+void compare_row(const char *name, double flops, double seconds, A run_a,
+                 B run_b) {
+  // Warm up both and size the batch so one sample is >= 50 us.
+  run_a(), run_b();
+  double t0 = cpu_seconds();
+  run_a();
+  const double one = std::max(cpu_seconds() - t0, 1e-7);
+  const int batch = std::max(1, int(50e-6 / one));
+  std::vector<double> a, b;
+  const double start = cpu_seconds();
+  while (cpu_seconds() - start < seconds || a.size() < 20) {
+    t0 = cpu_seconds();
+    for (int i = 0; i < batch; ++i)
+      run_a();
+    const double t1 = cpu_seconds();
+    for (int i = 0; i < batch; ++i)
+      run_b();
+    const double t2 = cpu_seconds();
+    a.push_back((t1 - t0) / batch * 1e6);
+    b.push_back((t2 - t1) / batch * 1e6);
+  }
+  const Stats sa = stats(a), sb = stats(b);
+  const double ga = flops / sa.p50 * 1e-3, gb = flops / sb.p50 * 1e-3;
+  std::printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f "
+              "| %.2f |\n",
+              name, sa.p50, sa.p90, sa.p99, ga, sb.p50, sb.p90, sb.p99, gb,
+              sb.p50 / sa.p50);
+  std::fflush(stdout);
+}
+
 // --packed: HWIO vs pre-packed filter, both through kiln_conv2d_nhwc_f32.
 int run_packed(double seconds, const char *filter) {
   std::printf("NHWC conv, HWIO vs pre-packed (NR %d) filter, kiln_runtime_%s, "
@@ -233,31 +267,9 @@ int run_packed(double seconds, const char *filter) {
       continue;
     Case cs = make_case(l);
     pack_filter(cs, l.groups);
-    run_nhwc(l, cs), run_nhwc_packed(cs);
-    double t0 = cpu_seconds();
-    run_nhwc(l, cs);
-    const double one = std::max(cpu_seconds() - t0, 1e-7);
-    const int batch = std::max(1, int(50e-6 / one));
-    std::vector<double> a, b;
-    const double start = cpu_seconds();
-    while (cpu_seconds() - start < seconds || a.size() < 20) {
-      t0 = cpu_seconds();
-      for (int i = 0; i < batch; ++i)
-        run_nhwc(l, cs);
-      const double t1 = cpu_seconds();
-      for (int i = 0; i < batch; ++i)
-        run_nhwc_packed(cs);
-      const double t2 = cpu_seconds();
-      a.push_back((t1 - t0) / batch * 1e6);
-      b.push_back((t2 - t1) / batch * 1e6);
-    }
-    const Stats sa = stats(a), sb = stats(b);
-    const double ga = cs.flops / sa.p50 * 1e-3, gb = cs.flops / sb.p50 * 1e-3;
-    std::printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f "
-                "| %.2f |\n",
-                l.name, sa.p50, sa.p90, sa.p99, ga, sb.p50, sb.p90, sb.p99, gb,
-                sb.p50 / sa.p50);
-    std::fflush(stdout);
+    compare_row(
+        l.name, cs.flops, seconds, [&] { run_nhwc(l, cs); },
+        [&] { run_nhwc_packed(cs); });
   }
   return 0;
 }
@@ -289,32 +301,9 @@ int main(int argc, char **argv) {
     if (!std::strstr(l.name, filter))
       continue;
     Case cs = make_case(l);
-    // Warm up both and size the batch so one sample is >= 50 us.
-    run_nchw(l, cs), run_nhwc(l, cs);
-    double t0 = cpu_seconds();
-    run_nchw(l, cs);
-    const double one = std::max(cpu_seconds() - t0, 1e-7);
-    const int batch = std::max(1, int(50e-6 / one));
-    std::vector<double> a, b;
-    const double start = cpu_seconds();
-    while (cpu_seconds() - start < seconds || a.size() < 20) {
-      t0 = cpu_seconds();
-      for (int i = 0; i < batch; ++i)
-        run_nchw(l, cs);
-      const double t1 = cpu_seconds();
-      for (int i = 0; i < batch; ++i)
-        run_nhwc(l, cs);
-      const double t2 = cpu_seconds();
-      a.push_back((t1 - t0) / batch * 1e6);
-      b.push_back((t2 - t1) / batch * 1e6);
-    }
-    const Stats sa = stats(a), sb = stats(b);
-    const double ga = cs.flops / sa.p50 * 1e-3, gb = cs.flops / sb.p50 * 1e-3;
-    std::printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f "
-                "| %.2f |\n",
-                l.name, sa.p50, sa.p90, sa.p99, ga, sb.p50, sb.p90, sb.p99, gb,
-                sb.p50 / sa.p50);
-    std::fflush(stdout);
+    compare_row(
+        l.name, cs.flops, seconds, [&] { run_nchw(l, cs); },
+        [&] { run_nhwc(l, cs); });
   }
   return 0;
 }

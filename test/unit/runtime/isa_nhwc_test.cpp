@@ -14,8 +14,6 @@ using namespace kiln_test;
 
 namespace {
 
-
-
 // The vector kernel against kiln_conv2d_nhwc_f32_ref: they sum in different
 // orders (FMA, per-chunk partial sums), so each output may differ by 1e-5 of
 // the sum of its terms' magnitudes (the reference on |operands|, no
@@ -24,60 +22,22 @@ namespace {
                                                  bool with_bias, Residual res,
                                                  const kiln_activation &act,
                                                  uint32_t seed) {
-  kiln_conv_params p{};
-  p.stride[0] = cc.sh, p.stride[1] = cc.sw;
-  p.dilation[0] = cc.dh, p.dilation[1] = cc.dw;
-  p.pad[0] = cc.pt, p.pad[1] = cc.pl, p.pad[2] = cc.pb, p.pad[3] = cc.pr;
-  p.groups = cc.groups, p.act = act;
-  const int32_t cg = cc.c / cc.groups;
-  const int32_t oh =
-      (cc.h + cc.pt + cc.pb - ((cc.kh - 1) * cc.dh + 1)) / cc.sh + 1;
-  const int32_t ow =
-      (cc.w + cc.pl + cc.pr - ((cc.kw - 1) * cc.dw + 1)) / cc.sw + 1;
-  const kiln_shape in_s = shape({cc.n, cc.h, cc.w, cc.c});
-  const kiln_shape f_s = shape({cc.kh, cc.kw, cg, cc.m});
-  const kiln_shape out_s = shape({cc.n, oh, ow, cc.m});
-  auto in = random_floats(size_t(numel({cc.n, cc.h, cc.w, cc.c})), seed);
-  auto wt = random_floats(size_t(numel({cc.kh, cc.kw, cg, cc.m})), seed + 1);
-  auto bias = random_floats(size_t(cc.m), seed + 2);
-  const size_t out_n = size_t(numel({cc.n, oh, ow, cc.m}));
-  auto resid = random_floats(out_n, seed + 3);
-  const float *b = with_bias ? bias.data() : nullptr;
-  std::vector<float> got(out_n, 3.0f), want(out_n, 3.0f), scale(out_n, 0.0f);
-  if (res == Residual::InPlace)
-    got = resid, want = resid;
-  const float *r_got = res == Residual::None      ? nullptr
-                       : res == Residual::InPlace ? got.data()
-                                                  : resid.data();
-  const float *r_want = res == Residual::None      ? nullptr
-                        : res == Residual::InPlace ? want.data()
-                                                   : resid.data();
+  const NhwcConv k(cc, with_bias, res, act, seed);
+  std::vector<float> got = k.out_buffer(), want = k.out_buffer(), scale;
   std::vector<float> scratch(size_t(std::max(
-      0, kiln_conv2d_nhwc_f32_scratch_size(&p, &in_s, &f_s, &out_s) / 4)));
-  if (kiln_conv2d_nhwc_f32(
-          &p, &in_s, in.data(), &f_s, wt.data(), b, r_got, &out_s, got.data(),
-          scratch.empty() ? nullptr : scratch.data()) != KILN_OK ||
-      kiln_conv2d_nhwc_f32_ref(&p, &in_s, in.data(), &f_s, wt.data(), b, r_want,
-                               &out_s, want.data(), nullptr) != KILN_OK)
+      0,
+      kiln_conv2d_nhwc_f32_scratch_size(&k.p, &k.in_s, &k.f_s, &k.out_s) / 4)));
+  if (kiln_conv2d_nhwc_f32(&k.p, &k.in_s, k.in.data(), &k.f_s, k.wt.data(), k.b,
+                           k.residual_for(got), &k.out_s, got.data(),
+                           scratch.empty() ? nullptr : scratch.data()) !=
+          KILN_OK ||
+      kiln_conv2d_nhwc_f32_ref(&k.p, &k.in_s, k.in.data(), &k.f_s, k.wt.data(),
+                               k.b, k.residual_for(want), &k.out_s, want.data(),
+                               nullptr) != KILN_OK)
     return ::testing::AssertionFailure() << "status";
-  kiln_conv_params pa = p;
-  pa.act = kiln_activation{};
-  const auto a_in = abs_of(in), a_wt = abs_of(wt), a_b = abs_of(bias),
-             a_r = abs_of(resid);
-  if (kiln_conv2d_nhwc_f32_ref(&pa, &in_s, a_in.data(), &f_s, a_wt.data(),
-                               b ? a_b.data() : nullptr,
-                               res == Residual::None ? nullptr : a_r.data(),
-                               &out_s, scale.data(), nullptr) != KILN_OK)
+  if (!k.magnitudes(kiln_conv2d_nhwc_f32_ref, scale))
     return ::testing::AssertionFailure() << "|terms| status";
-  for (size_t i = 0; i < out_n; ++i) {
-    const double tol =
-        1e-5 * (double(scale[i]) + std::fabs(double(want[i])) + 1e-3);
-    if (!(std::fabs(double(got[i]) - want[i]) <= tol))
-      return ::testing::AssertionFailure()
-             << "at " << i << ": got " << got[i] << " want " << want[i]
-             << " (tolerance " << tol << ")";
-  }
-  return ::testing::AssertionSuccess();
+  return within_rounding(got, want, scale);
 }
 
 // n c h w m kh kw | sh sw dh dw | pt pl pb pr | groups
@@ -179,7 +139,6 @@ RC_GTEST_PROP(IsaConvNhwc, RandomShapesMatchReference, ()) {
              << "at " << i << ": got " << got[i] << " want " << want[i];
   return ::testing::AssertionSuccess();
 }
-
 
 // kind 0: max (with NaNs and signed zeros planted), 1: average without
 // padding in the divisor, 2: with. Bit-identical with the reference.

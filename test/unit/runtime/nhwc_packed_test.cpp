@@ -24,15 +24,6 @@ struct AlignedFloats {
   }
 };
 
-kiln_conv_params conv_params(const ConvCase &cc, const kiln_activation &act) {
-  kiln_conv_params p{};
-  p.stride[0] = cc.sh, p.stride[1] = cc.sw;
-  p.dilation[0] = cc.dh, p.dilation[1] = cc.dw;
-  p.pad[0] = cc.pt, p.pad[1] = cc.pl, p.pad[2] = cc.pb, p.pad[3] = cc.pr;
-  p.groups = cc.groups, p.act = act;
-  return p;
-}
-
 ::testing::AssertionResult same_bits(const std::vector<float> &got,
                                      const std::vector<float> &want) {
   for (size_t i = 0; i < got.size(); ++i)
@@ -53,63 +44,29 @@ kiln_conv_params conv_params(const ConvCase &cc, const kiln_activation &act) {
                                                Residual res,
                                                const kiln_activation &act,
                                                uint32_t seed) {
-  const kiln_conv_params p = conv_params(cc, act);
-  const int32_t cg = cc.c / cc.groups;
-  const int32_t oh =
-      (cc.h + cc.pt + cc.pb - ((cc.kh - 1) * cc.dh + 1)) / cc.sh + 1;
-  const int32_t ow =
-      (cc.w + cc.pl + cc.pr - ((cc.kw - 1) * cc.dw + 1)) / cc.sw + 1;
-  const kiln_shape in_s = shape({cc.n, cc.h, cc.w, cc.c});
-  const kiln_shape f_s = shape({cc.kh, cc.kw, cg, cc.m});
-  const kiln_shape out_s = shape({cc.n, oh, ow, cc.m});
+  const NhwcConv k(cc, with_bias, res, act, seed);
   kiln_shape pk_s{};
-  if (kiln_conv2d_nhwc_packed_shape(&f_s, cc.groups, nr, &pk_s) != KILN_OK)
+  if (kiln_conv2d_nhwc_packed_shape(&k.f_s, cc.groups, nr, &pk_s) != KILN_OK)
     return ::testing::AssertionFailure() << "packed_shape status";
-  const std::vector<int32_t> pk_dims(pk_s.dims, pk_s.dims + pk_s.rank);
-  auto in = random_floats(size_t(numel({cc.n, cc.h, cc.w, cc.c})), seed);
-  auto wt = random_floats(size_t(numel({cc.kh, cc.kw, cg, cc.m})), seed + 1);
-  auto bias = random_floats(size_t(cc.m), seed + 2);
-  const size_t out_n = size_t(numel({cc.n, oh, ow, cc.m}));
-  auto resid = random_floats(out_n, seed + 3);
-  AlignedFloats pk(size_t(numel(pk_dims)), offset);
-  if (kiln_conv2d_nhwc_pack_filter_f32(&f_s, wt.data(), &pk_s, pk.p) != KILN_OK)
+  AlignedFloats pk(
+      size_t(numel(std::vector<int32_t>(pk_s.dims, pk_s.dims + pk_s.rank))),
+      offset);
+  if (kiln_conv2d_nhwc_pack_filter_f32(&k.f_s, k.wt.data(), &pk_s, pk.p) !=
+      KILN_OK)
     return ::testing::AssertionFailure() << "pack status";
-  const float *b = with_bias ? bias.data() : nullptr;
-  std::vector<float> got(out_n, 3.0f), want(out_n, 3.0f);
-  if (res == Residual::InPlace)
-    got = resid, want = resid;
-  const float *r_got = res == Residual::None      ? nullptr
-                       : res == Residual::InPlace ? got.data()
-                                                  : resid.data();
-  const float *r_want = res == Residual::None      ? nullptr
-                        : res == Residual::InPlace ? want.data()
-                                                   : resid.data();
-  if (kiln_conv2d_nhwc_f32(&p, &in_s, in.data(), &pk_s, pk.p, b, r_got, &out_s,
-                           got.data(), nullptr) != KILN_OK ||
-      kiln_conv2d_nhwc_f32(&p, &in_s, in.data(), &f_s, wt.data(), b, r_want,
-                           &out_s, want.data(), nullptr) != KILN_OK)
+  std::vector<float> got = k.out_buffer(), want = k.out_buffer(), scale;
+  if (kiln_conv2d_nhwc_f32(&k.p, &k.in_s, k.in.data(), &pk_s, pk.p, k.b,
+                           k.residual_for(got), &k.out_s, got.data(),
+                           nullptr) != KILN_OK ||
+      kiln_conv2d_nhwc_f32(&k.p, &k.in_s, k.in.data(), &k.f_s, k.wt.data(), k.b,
+                           k.residual_for(want), &k.out_s, want.data(),
+                           nullptr) != KILN_OK)
     return ::testing::AssertionFailure() << "conv status";
-  if (!(cg == 1 && cc.m == cc.groups))
+  if (!(k.cg == 1 && cc.m == cc.groups))
     return same_bits(got, want);
-  kiln_conv_params pa = p;
-  pa.act = kiln_activation{};
-  const auto a_in = abs_of(in), a_wt = abs_of(wt), a_b = abs_of(bias),
-             a_r = abs_of(resid);
-  std::vector<float> scale(out_n);
-  if (kiln_conv2d_nhwc_f32(&pa, &in_s, a_in.data(), &f_s, a_wt.data(),
-                           b ? a_b.data() : nullptr,
-                           res == Residual::None ? nullptr : a_r.data(), &out_s,
-                           scale.data(), nullptr) != KILN_OK)
+  if (!k.magnitudes(kiln_conv2d_nhwc_f32, scale))
     return ::testing::AssertionFailure() << "|terms| status";
-  for (size_t i = 0; i < out_n; ++i) {
-    const double tol =
-        1e-5 * (double(scale[i]) + std::fabs(double(want[i])) + 1e-3);
-    if (!(std::fabs(double(got[i]) - want[i]) <= tol))
-      return ::testing::AssertionFailure()
-             << "depthwise at " << i << ": packed " << got[i] << " HWIO "
-             << want[i] << " (tolerance " << tol << ")";
-  }
-  return ::testing::AssertionSuccess();
+  return within_rounding(got, want, scale);
 }
 
 // n c h w m kh kw | sh sw dh dw | pt pl pb pr | groups

@@ -48,8 +48,6 @@ std::vector<float> to_hwio(const std::vector<float> &x, int32_t m, int32_t cg,
   return ::testing::AssertionSuccess();
 }
 
-
-
 // kiln_conv2d_nhwc_f32 on transposed data against kiln_conv2d_f32. The two
 // sum in different orders, so each output may differ by 1e-5 of the sum of
 // its terms' magnitudes (the NCHW conv of |input|, |weights|, |bias|,
@@ -114,17 +112,9 @@ std::vector<float> to_hwio(const std::vector<float> &x, int32_t m, int32_t cg,
     return ::testing::AssertionFailure() << "NHWC status";
   const auto want_h = to_nhwc(want, cc.n, cc.m, oh, ow);
   const auto scale_h = to_nhwc(scale, cc.n, cc.m, oh, ow);
-  for (size_t i = 0; i < out_n; ++i) {
-    // |want| covers the activation's own rounding (vector vs scalar
-    // sigmoid differ by an ulp of the output).
-    const double tol =
-        1e-5 * (double(scale_h[i]) + std::fabs(double(want_h[i])) + 1e-3);
-    if (!(std::fabs(double(got[i]) - want_h[i]) <= tol))
-      return ::testing::AssertionFailure()
-             << "at " << i << ": got " << got[i] << " want " << want_h[i]
-             << " (tolerance " << tol << ")";
-  }
-  return ::testing::AssertionSuccess();
+  // |want| covers the activation's own rounding (vector vs scalar sigmoid
+  // differ by an ulp of the output).
+  return within_rounding(got, want_h, scale_h);
 }
 
 // n c h w m kh kw | sh sw dh dw | pt pl pb pr | groups
@@ -248,7 +238,6 @@ RC_GTEST_PROP(ConvNhwcProperty, RandomGeometryMatchesNchw, ()) {
   RC_LOG() << r.message() << "\n";
   RC_ASSERT(static_cast<bool>(r));
 }
-
 
 // Max (with NaNs planted in the input) and both AveragePool divisors
 // against the NCHW pool on the transpose.
