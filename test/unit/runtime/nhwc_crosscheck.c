@@ -35,6 +35,16 @@ static kiln_shape shape4(int a, int b_, int c, int d) {
 
 static int failures = 0;
 
+/* The filter pre-packed (ABI 4), 64-byte aligned as the compiler's weight
+ * blob, so the x86 builds read their own NR in place; and its output. */
+static _Alignas(64) float pk[2 * MAXN];
+static float yp[MAXN];
+
+/* 1e-5 of the sum of the terms' magnitudes (mag), and of the value. */
+static int close_to(float got, float want, float mag) {
+  return fabsf(got - want) <= 1e-5f * (mag + fabsf(want) + 1e-3f);
+}
+
 static void check_conv(const int *c) {
   /* n c h w m k stride pad dilation groups */
   const int n = c[0], ch = c[1], h = c[2], wd = c[3], m = c[4], k = c[5];
@@ -81,14 +91,40 @@ static void check_conv(const int *c) {
   to_nhwc(y, x, n, m, oh, ow);
   to_nhwc(s, ax, n, m, oh, ow);
   for (int i = 0; i < nout; ++i) {
-    /* 1e-5 of the sum of the terms' magnitudes, and of the value. */
-    const float tol = 1e-5f * (ax[i] + fabsf(x[i]) + 1e-3f);
-    if (!(fabsf(yt[i] - x[i]) <= tol)) {
+    if (!close_to(yt[i], x[i], ax[i])) {
       printf("conv %dx%d c%d m%d g%d: at %d nhwc %.9g nchw %.9g\n", k, k, ch, m,
              g, i, (double)yt[i], (double)x[i]);
       ++failures;
       return;
     }
+  }
+  /* The filter pre-packed at each x86 panel width and at a width neither
+   * uses: the same bits as HWIO; depthwise (which x86 builds send to the
+   * reference when packed) within the NCHW tolerance. */
+  static const int32_t nrs[] = {32, 16, 5};
+  const int depthwise = cg == 1 && m == g;
+  for (unsigned r = 0; r < sizeof nrs / sizeof nrs[0]; ++r) {
+    kiln_shape pk_s;
+    if (kiln_conv2d_nhwc_packed_shape(&f_t, g, nrs[r], &pk_s) == KILN_OK &&
+        (long)pk_s.dims[0] * pk_s.dims[1] * k * k * cg * nrs[r] > 2 * MAXN)
+      continue; /* depthwise at a wide NR: mostly padding, over the buffer */
+    if (kiln_conv2d_nhwc_packed_shape(&f_t, g, nrs[r], &pk_s) != KILN_OK ||
+        kiln_conv2d_nhwc_pack_filter_f32(&f_t, wt, &pk_s, pk) != KILN_OK ||
+        kiln_conv2d_nhwc_f32(&p, &in_t, xt, &pk_s, pk, b, NULL, &out_t, yp,
+                             NULL) != KILN_OK) {
+      printf("conv %dx%d c%d m%d g%d packed nr %d: status\n", k, k, ch, m, g,
+             (int)nrs[r]);
+      ++failures;
+      return;
+    }
+    for (int i = 0; i < nout; ++i)
+      if (depthwise ? !close_to(yp[i], x[i], ax[i])
+                    : memcmp(&yp[i], &yt[i], sizeof(float)) != 0) {
+        printf("conv %dx%d c%d m%d g%d packed nr %d: at %d %.9g, HWIO %.9g\n",
+               k, k, ch, m, g, (int)nrs[r], i, (double)yp[i], (double)yt[i]);
+        ++failures;
+        return;
+      }
   }
 }
 
