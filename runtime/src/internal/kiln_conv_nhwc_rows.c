@@ -129,7 +129,8 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
 /* Bytes of pre-packed panels one pixel tile multiplies before the next:
  * the B slice of a chunk across that many panels stays in L2 (1 MB on Zen 5,
  * shared with A and the outputs) while the tile's rows are reused for each
- * panel. */
+ * panel. On ResNet-18's 3x3 layers (AVX-512, Zen 5) 128 KB to 1 MB measured
+ * the same, 64 KB (two panels) 2-4% slower. */
 #define KILN_NHWC_DIRECT_BYTES (256 * 1024)
 
 /* Rows (t, e) for runs [t0, t0 + ntaps), slice [c0, c0 + kc) of each, of
