@@ -1,5 +1,5 @@
 /* Byte-moving loops shared by transpose, slice, expand, concat and split. */
-#include "kiln_internal.h"
+#include "kiln_movement.h"
 #include "kiln_iter.h"
 
 #include <stdint.h>
@@ -36,17 +36,17 @@ static void kiln_copy_run(unsigned char *dst, const unsigned char *src,
   }
 }
 
-void kiln_internal_strided_copy(const kiln_shape *space, const int32_t *strides,
-                                int32_t base, const void *input, void *output,
-                                int32_t elem_size) {
-  /* Collapse the space first: size-1 axes go, and an axis whose stride is
-   * the next axis's extent joins it. A channel shuffle (transpose of
-   * [1, 2, C/2, H, W]) is then C runs of H*W contiguous elements, and a
-   * slice along channels is one run per kept channel, each one memcpy. */
-  int32_t dims[KILN_MAX_RANK], st[KILN_MAX_RANK], rank = 0;
+/* Collapses the space: size-1 axes go, and an axis whose stride is the
+ * next axis's extent joins it. A channel shuffle (transpose of
+ * [1, 2, C/2, H, W]) is then C runs of H*W contiguous elements, and a slice
+ * along channels is one run per kept channel, each one memcpy. Returns the
+ * collapsed rank, or -1 for an empty space. */
+static int32_t kiln_collapse(const kiln_shape *space, const int32_t *strides,
+                             int32_t *dims, int32_t *st) {
+  int32_t rank = 0;
   for (int32_t d = 0; d < space->rank; ++d) {
     if (space->dims[d] == 0)
-      return;
+      return -1;
     if (space->dims[d] == 1)
       continue;
     if (rank > 0 && st[rank - 1] == strides[d] * space->dims[d]) {
@@ -58,22 +58,44 @@ void kiln_internal_strided_copy(const kiln_shape *space, const int32_t *strides,
       ++rank;
     }
   }
-  const unsigned char *in = (const unsigned char *)input;
-  unsigned char *out = (unsigned char *)output;
-  if (rank == 0) {
-    memcpy(out, kiln_elem(in, base, elem_size), (size_t)elem_size);
-    return;
-  }
+  return rank;
+}
+
+typedef enum {
+  KILN_LINES_RUNS,        /* the innermost axis, one strided run each */
+  KILN_LINES_INTERLEAVE,  /* the two innermost axes, interleaved */
+  KILN_LINES_DEINTERLEAVE /* the two innermost axes, de-interleaved */
+} kiln_lines_kind;
+
+/* Walks the axes outside the innermost one (runs) or two (interleaves) and
+ * copies each block they leave into the next piece of the output. */
+static void kiln_copy_lines(kiln_lines_kind kind, const int32_t *dims,
+                            const int32_t *st, int32_t rank, int32_t base,
+                            const unsigned char *in, unsigned char *out,
+                            int32_t elem_size) {
+  const int32_t outer = kind == KILN_LINES_RUNS ? rank - 1 : rank - 2;
   const int32_t n = dims[rank - 1], stride = st[rank - 1];
-  const int32_t outer = rank - 1;
+  const int32_t rows = kind == KILN_LINES_RUNS ? 1 : dims[rank - 2];
+  const ptrdiff_t block = (ptrdiff_t)rows * n * elem_size;
   int32_t idx[KILN_MAX_RANK] = {0};
   int32_t off = base;
-  int32_t runs = 1;
+  int32_t blocks = 1;
   for (int32_t d = 0; d < outer; ++d)
-    runs *= dims[d];
-  for (int32_t r = 0; r < runs; ++r) {
-    kiln_copy_run(out, kiln_elem(in, off, elem_size), n, stride, elem_size);
-    out += (ptrdiff_t)n * elem_size;
+    blocks *= dims[d];
+  for (int32_t r = 0; r < blocks; ++r) {
+    const unsigned char *src = kiln_elem(in, off, elem_size);
+    switch (kind) {
+    case KILN_LINES_RUNS:
+      kiln_copy_run(out, src, n, stride, elem_size);
+      break;
+    case KILN_LINES_INTERLEAVE: /* out[j * n + i] = src[i * stride + j] */
+      kiln_internal_interleave(out, src, n, rows, stride, elem_size);
+      break;
+    case KILN_LINES_DEINTERLEAVE: /* out[i * n + j] = src[j * stride + i] */
+      kiln_internal_deinterleave(out, src, rows, n, stride, elem_size);
+      break;
+    }
+    out += block;
     /* Odometer over the outer axes, innermost first. */
     for (int32_t d = outer - 1; d >= 0; --d) {
       off += st[d];
@@ -83,6 +105,58 @@ void kiln_internal_strided_copy(const kiln_shape *space, const int32_t *strides,
       idx[d] = 0;
     }
   }
+}
+
+void kiln_internal_strided_copy_runs(const kiln_shape *space,
+                                     const int32_t *strides, int32_t base,
+                                     const void *input, void *output,
+                                     int32_t elem_size) {
+  int32_t dims[KILN_MAX_RANK], st[KILN_MAX_RANK];
+  const int32_t rank = kiln_collapse(space, strides, dims, st);
+  const unsigned char *in = (const unsigned char *)input;
+  unsigned char *out = (unsigned char *)output;
+  if (rank < 0)
+    return;
+  if (rank == 0) {
+    memcpy(out, kiln_elem(in, base, elem_size), (size_t)elem_size);
+    return;
+  }
+  kiln_copy_lines(KILN_LINES_RUNS, dims, st, rank, base, in, out, elem_size);
+}
+
+void kiln_internal_strided_copy(const kiln_shape *space, const int32_t *strides,
+                                int32_t base, const void *input, void *output,
+                                int32_t elem_size) {
+  int32_t dims[KILN_MAX_RANK], st[KILN_MAX_RANK];
+  const int32_t rank = kiln_collapse(space, strides, dims, st);
+  const unsigned char *in = (const unsigned char *)input;
+  unsigned char *out = (unsigned char *)output;
+  if (rank < 0)
+    return;
+  if (rank == 0) {
+    memcpy(out, kiln_elem(in, base, elem_size), (size_t)elem_size);
+    return;
+  }
+  /* The NHWC layout's hot transposes end in a small axis whose neighbour is
+   * contiguous in the input: NCHW -> NHWC ([HW, C] with strides [1, HW]) and
+   * the channel shuffle ([HW, C/2, 2] with strides [C, 1, C/2]). The run
+   * loop would copy one element per run there; the interleave reads the
+   * small axis's streams side by side instead. The inverse, NHWC -> NCHW of
+   * a few channels ([C, HW] with strides [1, C]), gets the de-interleave. */
+  if (rank >= 2 && st[rank - 2] == 1) {
+    const int32_t n = dims[rank - 1], s = st[rank - 1];
+    if (n >= 2 && n <= KILN_INTERLEAVE_MAX && s != 1) {
+      kiln_copy_lines(KILN_LINES_INTERLEAVE, dims, st, rank, base, in, out,
+                      elem_size);
+      return;
+    }
+    if (s >= 2 && s <= KILN_INTERLEAVE_MAX && dims[rank - 2] == s) {
+      kiln_copy_lines(KILN_LINES_DEINTERLEAVE, dims, st, rank, base, in, out,
+                      elem_size);
+      return;
+    }
+  }
+  kiln_copy_lines(KILN_LINES_RUNS, dims, st, rank, base, in, out, elem_size);
 }
 
 void kiln_internal_blocks(int to_whole, int32_t outer, int32_t n_parts,

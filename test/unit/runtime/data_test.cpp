@@ -123,6 +123,113 @@ TEST(Transpose, ChannelShuffle) {
   EXPECT_EQ(yf, std::vector<float>(want.begin(), want.end()));
 }
 
+namespace {
+
+// Random bytes at any element size, so a copy that moved the wrong bytes (or
+// went through a float register that quietened a NaN) shows.
+std::vector<uint8_t> random_bytes(size_t n, uint32_t seed) {
+  std::vector<uint8_t> v(n);
+  for (auto &b : v) {
+    seed = seed * 1664525u + 1013904223u;
+    b = uint8_t(seed >> 24);
+  }
+  return v;
+}
+
+// Transpose of raw bytes against ref_transpose on the element indices.
+::testing::AssertionResult
+transpose_matches_naive(const std::vector<int32_t> &dims,
+                        const std::vector<int32_t> &perm, int32_t elem,
+                        uint32_t seed) {
+  const size_t count = size_t(numel(dims)), e = size_t(elem);
+  const auto x = random_bytes(count * e, seed);
+  std::vector<uint8_t> y(count * e + 64, 0xA5);
+  kiln_shape s = shape(dims);
+  if (kiln_transpose(&s, x.data(), perm.data(), y.data(), elem) != KILN_OK)
+    return ::testing::AssertionFailure() << "kiln_transpose failed";
+  const auto src = ref_transpose(dims, iota_vec<int64_t>(count), perm);
+  for (size_t i = 0; i < count; ++i)
+    if (std::memcmp(&y[i * e], &x[size_t(src[i]) * e], e) != 0)
+      return ::testing::AssertionFailure()
+             << "element " << i << " of " << count << ", elem size " << elem;
+  for (size_t i = count * e; i < y.size(); ++i)
+    if (y[i] != 0xA5)
+      return ::testing::AssertionFailure() << "wrote past the end at " << i;
+  return ::testing::AssertionSuccess();
+}
+
+} // namespace
+
+// The NHWC transposes that end in a small axis (the interleave paths of the
+// strided copy): NCHW -> NHWC with 2..8 channels, its inverse, and the NHWC
+// channel shuffle, at pixel counts below, at and around the 8- and 16-lane
+// vector widths, and at every element size.
+TEST(Transpose, SmallAxisInterleavesMatchNaive) {
+  uint32_t seed = 1;
+  for (int32_t elem : {1, 2, 4, 8}) {
+    for (int32_t c : {2, 3, 4, 5, 8}) {
+      for (int32_t hw : {1, 2, 5, 7, 8, 9, 15, 16, 17, 31, 33, 48, 50, 67}) {
+        for (int32_t batch : {1, 2}) {
+          EXPECT_TRUE(transpose_matches_naive({batch, c, 1, hw}, {0, 2, 3, 1},
+                                              elem, ++seed))
+              << "NCHW->NHWC c " << c << " hw " << hw;
+          EXPECT_TRUE(transpose_matches_naive({batch, 1, hw, c}, {0, 3, 1, 2},
+                                              elem, ++seed))
+              << "NHWC->NCHW c " << c << " hw " << hw;
+        }
+      }
+    }
+    for (int32_t half : {1, 3, 7, 8, 16, 17, 29, 58}) {
+      EXPECT_TRUE(transpose_matches_naive({1, 3, 5, 2, half}, {0, 1, 2, 4, 3},
+                                          elem, ++seed))
+          << "NHWC shuffle C/2 " << half;
+      EXPECT_TRUE(
+          transpose_matches_naive({2, 2, 2, half}, {0, 1, 3, 2}, elem, ++seed))
+          << "NHWC shuffle, batch 2, C/2 " << half;
+    }
+  }
+  // The real shapes: ShuffleNetV2 x1.0's widest shuffle and the model input.
+  EXPECT_TRUE(
+      transpose_matches_naive({1, 7, 7, 2, 232}, {0, 1, 2, 4, 3}, 4, 7));
+  EXPECT_TRUE(transpose_matches_naive({1, 3, 224, 224}, {0, 2, 3, 1}, 4, 8));
+  EXPECT_TRUE(transpose_matches_naive({1, 224, 224, 3}, {0, 3, 1, 2}, 4, 9));
+}
+
+// Any [outer..., m, n] -> [outer..., n-interleaved] transpose: the small axis
+// of 2..9 (9 is past the interleave paths) moved innermost, or back out.
+RC_GTEST_PROP(TransposeProperty, SmallAxisInterleaveMatchesNaive, ()) {
+  const int32_t n = *rc::gen::inRange(2, 10);
+  const int32_t m = *rc::gen::inRange(1, 80);
+  const int32_t outer = *rc::gen::inRange(1, 4);
+  const int32_t lead = *rc::gen::inRange(1, 3);
+  const int32_t elem = *rc::gen::element(1, 2, 4, 8);
+  const bool inverse = *rc::gen::arbitrary<bool>();
+  // [lead, outer, n, m] -> [lead, outer, m, n] or [lead, outer, m, n] ->
+  // [lead, outer, n, m].
+  std::vector<int32_t> dims = inverse ? std::vector<int32_t>{lead, outer, m, n}
+                                      : std::vector<int32_t>{lead, outer, n, m};
+  RC_ASSERT(bool(transpose_matches_naive(dims, {0, 1, 3, 2}, elem,
+                                         uint32_t(n * 1000 + m))));
+}
+
+// Expand broadcasting a column ([m, 1] -> [m, n]) reads the small axis with
+// stride 0: the interleave loads the same stream n times.
+TEST(Expand, BroadcastColumnInterleaves) {
+  for (int32_t n : {2, 3, 4, 6}) {
+    for (int32_t m : {1, 7, 16, 21}) {
+      std::vector<float> x(static_cast<size_t>(m)),
+          y(static_cast<size_t>(m * n));
+      for (int32_t j = 0; j < m; ++j)
+        x[size_t(j)] = float(j) - 0.5f;
+      kiln_shape is = shape({m, 1}), os = shape({m, n});
+      ASSERT_EQ(kiln_expand_f32(&is, x.data(), &os, y.data()), KILN_OK);
+      for (int32_t j = 0; j < m; ++j)
+        for (int32_t i = 0; i < n; ++i)
+          ASSERT_EQ(y[size_t(j * n + i)], x[size_t(j)]) << n << " " << m;
+    }
+  }
+}
+
 // Slices with any start and step (negative steps reverse) against index maths.
 RC_GTEST_PROP(SliceProperty, MatchesNaive, ()) {
   const int32_t rank = *rc::gen::inRange(1, 5);
