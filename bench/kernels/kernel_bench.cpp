@@ -1,8 +1,10 @@
 // GFLOP/s and % of one core's FMA peak for the hot kernels, reference vs ISA.
+#include "internal/kiln_movement.h"
 #include "internal/kiln_ref.h"
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <random>
@@ -226,6 +228,98 @@ BENCHMARK(BM_MaxPool<kiln_internal_pool2d_f32_ref>)
     ->Name("maxpool3x3s2_64c_112/ref");
 BENCHMARK(BM_MaxPool<kiln_internal_pool2d_f32>)
     ->Name("maxpool3x3s2_64c_112/" KILN_BENCH_ISA);
+
+// The NHWC layout's small-axis transposes through kiln_internal_strided_copy:
+// "runs" is the one-run-per-line copy every transpose took before the
+// interleave paths (kiln_internal_strided_copy_runs), "c" the plain-C
+// interleave the reference build uses, then this binary's ISA variant.
+// dims/perm describe the transpose; each is [blocks, m, n] -> interleaved (or
+// its inverse) with contiguous blocks of m * n elements.
+enum class CopyPath { Runs, PlainC, Isa };
+
+struct SmallAxisCase {
+  std::vector<int32_t> dims, perm;
+  int32_t blocks, m, n; // interleave: out[j*n+i] = in[i*m+j] per block
+  bool inverse;         // de-interleave: out[i*m+j] = in[j*n+i]
+};
+
+const SmallAxisCase &small_axis_case(int64_t id) {
+  static const std::vector<SmallAxisCase> cases = {
+      // ShuffleNetV2 x1.0 channel shuffles in NHWC (C = 116, 232, 464).
+      {{1, 28, 28, 2, 58}, {0, 1, 2, 4, 3}, 28 * 28, 58, 2, false},
+      {{1, 14, 14, 2, 116}, {0, 1, 2, 4, 3}, 14 * 14, 116, 2, false},
+      {{1, 7, 7, 2, 232}, {0, 1, 2, 4, 3}, 7 * 7, 232, 2, false},
+      // The model input NCHW -> NHWC, its inverse, and 4 / 8 channels.
+      {{1, 3, 224, 224}, {0, 2, 3, 1}, 1, 224 * 224, 3, false},
+      {{1, 224, 224, 3}, {0, 3, 1, 2}, 1, 224 * 224, 3, true},
+      {{1, 4, 112, 112}, {0, 2, 3, 1}, 1, 112 * 112, 4, false},
+      {{1, 8, 56, 56}, {0, 2, 3, 1}, 1, 56 * 56, 8, false},
+  };
+  return cases[size_t(id)];
+}
+
+double percentile(const std::vector<double> &v, double q) {
+  std::vector<double> s(v);
+  std::sort(s.begin(), s.end());
+  return s[std::min(s.size() - 1, size_t(q * double(s.size())))];
+}
+
+template <CopyPath Path> void BM_SmallAxis(benchmark::State &state) {
+  const SmallAxisCase &c = small_axis_case(state.range(0));
+  const int32_t rank = int32_t(c.dims.size());
+  kiln_shape out_s;
+  out_s.rank = rank;
+  int32_t in_st[KILN_MAX_RANK], st[KILN_MAX_RANK], acc = 1;
+  for (int32_t d = rank - 1; d >= 0; --d) {
+    in_st[d] = acc;
+    acc *= c.dims[size_t(d)];
+  }
+  for (int32_t d = 0; d < rank; ++d) {
+    out_s.dims[d] = c.dims[size_t(c.perm[size_t(d)])];
+    st[d] = in_st[c.perm[size_t(d)]];
+  }
+  const auto in = random_floats(size_t(acc), 3);
+  std::vector<float> out(static_cast<size_t>(acc));
+  const ptrdiff_t block = ptrdiff_t(c.m) * c.n;
+  for (auto _ : state) {
+    if (Path == CopyPath::Runs) {
+      kiln_internal_strided_copy_runs(&out_s, st, 0, in.data(), out.data(), 4);
+    } else if (Path == CopyPath::Isa) {
+      kiln_internal_strided_copy(&out_s, st, 0, in.data(), out.data(), 4);
+    } else {
+      if (c.inverse)
+        kiln_internal_deinterleave_u32_ref(out.data(), in.data(), c.n, c.m, c.n,
+                                           c.blocks, block);
+      else
+        kiln_internal_interleave_u32_ref(out.data(), in.data(), c.n, c.m, c.m,
+                                         c.blocks, block);
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * acc * 4);
+}
+
+void small_axis_args(benchmark::internal::Benchmark *b) {
+  for (int64_t id = 0; id < 7; ++id)
+    b->Arg(id);
+  b->ComputeStatistics("p90", [](const std::vector<double> &v) {
+     return percentile(v, 0.9);
+   })->ComputeStatistics("p99", [](const std::vector<double> &v) {
+    return percentile(v, 0.99);
+  });
+}
+// Arg: 0-2 shuffle 28x28x116, 14x14x232, 7x7x464; 3 NCHW->NHWC 3x224x224;
+// 4 its inverse; 5 4x112x112; 6 8x56x56.
+BENCHMARK(BM_SmallAxis<CopyPath::Runs>)
+    ->Name("small_axis_transpose/runs")
+    ->Apply(small_axis_args);
+BENCHMARK(BM_SmallAxis<CopyPath::PlainC>)
+    ->Name("small_axis_transpose/c")
+    ->Apply(small_axis_args);
+BENCHMARK(BM_SmallAxis<CopyPath::Isa>)
+    ->Name("small_axis_transpose/" KILN_BENCH_ISA)
+    ->Apply(small_axis_args);
 
 } // namespace
 

@@ -5,100 +5,110 @@
 #include <string.h>
 
 /* Constant n and e after inlining: the compiler unrolls the i loop into n
- * word moves per j, instead of the general loop's one call per element. */
+ * word moves per j (and may vectorise it), instead of the run loop's one
+ * call per element. */
 static inline __attribute__((always_inline)) void
 kiln_ilv(unsigned char *out, const unsigned char *in, int32_t n, int32_t m,
-         ptrdiff_t stride, int32_t e) {
-  for (int32_t j = 0; j < m; ++j, out += (ptrdiff_t)n * e)
-    for (int32_t i = 0; i < n; ++i)
-      memcpy(out + (ptrdiff_t)i * e, in + ((ptrdiff_t)i * stride + j) * e,
-             (size_t)e);
+         ptrdiff_t stride, int32_t batch, ptrdiff_t batch_step, int32_t e) {
+  for (int32_t b = 0; b < batch; ++b, in += batch_step * e)
+    for (int32_t j = 0; j < m; ++j, out += (ptrdiff_t)n * e)
+      for (int32_t i = 0; i < n; ++i)
+        memcpy(out + (ptrdiff_t)i * e, in + ((ptrdiff_t)i * stride + j) * e,
+               (size_t)e);
 }
 
 static inline __attribute__((always_inline)) void
 kiln_dilv(unsigned char *out, const unsigned char *in, int32_t n, int32_t m,
-          ptrdiff_t step, int32_t e) {
-  for (int32_t j = 0; j < m; ++j, in += step * e)
-    for (int32_t i = 0; i < n; ++i)
-      memcpy(out + ((ptrdiff_t)i * m + j) * e, in + (ptrdiff_t)i * e,
-             (size_t)e);
+          ptrdiff_t step, int32_t batch, ptrdiff_t batch_step, int32_t e) {
+  for (int32_t b = 0; b < batch; ++b, in += batch_step * e) {
+    const unsigned char *px = in;
+    for (int32_t j = 0; j < m; ++j, px += step * e)
+      for (int32_t i = 0; i < n; ++i)
+        memcpy(out + ((ptrdiff_t)i * m + j) * e, px + (ptrdiff_t)i * e,
+               (size_t)e);
+    out += (ptrdiff_t)n * m * e;
+  }
 }
 
 /* One specialisation per common n, the general loop for the rest. */
-#define KILN_ILV_BY_N(fn, out, in, n, m, s, e)                                 \
+#define KILN_ILV_BY_N(fn, out, in, n, m, s, batch, bstep, e)                   \
   do {                                                                         \
     switch (n) {                                                               \
     case 2:                                                                    \
-      fn(out, in, 2, m, s, e);                                                 \
+      fn(out, in, 2, m, s, batch, bstep, e);                                   \
       break;                                                                   \
     case 3:                                                                    \
-      fn(out, in, 3, m, s, e);                                                 \
+      fn(out, in, 3, m, s, batch, bstep, e);                                   \
       break;                                                                   \
     case 4:                                                                    \
-      fn(out, in, 4, m, s, e);                                                 \
+      fn(out, in, 4, m, s, batch, bstep, e);                                   \
       break;                                                                   \
     default:                                                                   \
-      fn(out, in, n, m, s, e);                                                 \
+      fn(out, in, n, m, s, batch, bstep, e);                                   \
       break;                                                                   \
     }                                                                          \
   } while (0)
 
 void KILN_REF(kiln_internal_interleave_u32)(void *out, const void *in,
                                             int32_t n, int32_t m,
-                                            ptrdiff_t stride) {
+                                            ptrdiff_t stride, int32_t batch,
+                                            ptrdiff_t batch_step) {
   KILN_ILV_BY_N(kiln_ilv, (unsigned char *)out, (const unsigned char *)in, n, m,
-                stride, 4);
+                stride, batch, batch_step, 4);
 }
 
 void KILN_REF(kiln_internal_deinterleave_u32)(void *out, const void *in,
                                               int32_t n, int32_t m,
-                                              ptrdiff_t step) {
+                                              ptrdiff_t step, int32_t batch,
+                                              ptrdiff_t batch_step) {
   KILN_ILV_BY_N(kiln_dilv, (unsigned char *)out, (const unsigned char *)in, n,
-                m, step, 4);
+                m, step, batch, batch_step, 4);
 }
 
 void kiln_internal_interleave(void *out, const void *in, int32_t n, int32_t m,
-                              ptrdiff_t stride, int32_t elem_size) {
+                              ptrdiff_t stride, int32_t batch,
+                              ptrdiff_t batch_step, int32_t elem_size) {
   unsigned char *o = (unsigned char *)out;
   const unsigned char *s = (const unsigned char *)in;
   switch (elem_size) {
   case 4:
-    kiln_internal_interleave_u32(out, in, n, m, stride);
+    kiln_internal_interleave_u32(out, in, n, m, stride, batch, batch_step);
     return;
   case 1:
-    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, 1);
+    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, batch, batch_step, 1);
     return;
   case 2:
-    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, 2);
+    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, batch, batch_step, 2);
     return;
   case 8:
-    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, 8);
+    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, batch, batch_step, 8);
     return;
   default:
-    kiln_ilv(o, s, n, m, stride, elem_size);
+    kiln_ilv(o, s, n, m, stride, batch, batch_step, elem_size);
     return;
   }
 }
 
 void kiln_internal_deinterleave(void *out, const void *in, int32_t n, int32_t m,
-                                ptrdiff_t step, int32_t elem_size) {
+                                ptrdiff_t step, int32_t batch,
+                                ptrdiff_t batch_step, int32_t elem_size) {
   unsigned char *o = (unsigned char *)out;
   const unsigned char *s = (const unsigned char *)in;
   switch (elem_size) {
   case 4:
-    kiln_internal_deinterleave_u32(out, in, n, m, step);
+    kiln_internal_deinterleave_u32(out, in, n, m, step, batch, batch_step);
     return;
   case 1:
-    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, 1);
+    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, batch, batch_step, 1);
     return;
   case 2:
-    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, 2);
+    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, batch, batch_step, 2);
     return;
   case 8:
-    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, 8);
+    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, batch, batch_step, 8);
     return;
   default:
-    kiln_dilv(o, s, n, m, step, elem_size);
+    kiln_dilv(o, s, n, m, step, batch, batch_step, elem_size);
     return;
   }
 }

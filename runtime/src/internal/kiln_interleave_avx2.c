@@ -3,15 +3,14 @@
 #include "kiln_avx512.h"
 #include "kiln_movement.h"
 
-#include <string.h>
-
 #if KILN_HAVE_AVX2
 
 /* Only moves, permutes and blends touch the data, so every bit pattern
  * (NaN payloads included) comes out as it went in: the result is the
- * reference's byte for byte. Tails of fewer than one vector of j are masked
- * (AVX-512) or left to the reference loop (AVX2, where AMD microcodes the
- * masked stores). */
+ * reference's byte for byte. A partial last vector of j is redone as the
+ * last full one (its stores overlap with the same values); only m below one
+ * vector is masked (AVX-512) or left to the reference loop (AVX2, where AMD
+ * microcodes the masked stores). */
 
 #if KILN_HAVE_AVX512
 
@@ -104,17 +103,27 @@ kiln_dilv_vec(int32_t n, const __m512 *v, __m512 *s) {
   }
 }
 
+/* One [m, n] interleave. The last partial vector of j is redone as the
+ * last full one, overlapping stores of the same values, when m allows;
+ * otherwise (m < 16) the lanes are masked. */
 static inline __attribute__((always_inline)) void
 kiln_ilv_n(int32_t n, float *out, const float *in, int32_t m,
            ptrdiff_t stride) {
   __m512 s[4], o[4];
   int32_t j = 0;
-  for (; j + KILN_ILV_W <= m; j += KILN_ILV_W, out += n * KILN_ILV_W) {
+  for (;; j += KILN_ILV_W) {
+    if (j + KILN_ILV_W > m) {
+      if (j == m || m < KILN_ILV_W)
+        break;
+      j = m - KILN_ILV_W;
+    }
     for (int32_t i = 0; i < n; ++i)
       s[i] = _mm512_loadu_ps(in + i * stride + j);
     kiln_ilv_vec(n, s, o);
     for (int32_t k = 0; k < n; ++k)
-      _mm512_storeu_ps(out + k * KILN_ILV_W, o[k]);
+      _mm512_storeu_ps(out + (ptrdiff_t)j * n + k * KILN_ILV_W, o[k]);
+    if (j + KILN_ILV_W == m)
+      return;
   }
   if (j < m) {
     const int32_t r = m - j;
@@ -122,7 +131,7 @@ kiln_ilv_n(int32_t n, float *out, const float *in, int32_t m,
       s[i] = _mm512_maskz_loadu_ps(kiln_avx512_mask(r), in + i * stride + j);
     kiln_ilv_vec(n, s, o);
     for (int32_t k = 0; k < n; ++k)
-      _mm512_mask_storeu_ps(out + k * KILN_ILV_W,
+      _mm512_mask_storeu_ps(out + (ptrdiff_t)j * n + k * KILN_ILV_W,
                             kiln_avx512_mask(n * r - k * KILN_ILV_W), o[k]);
   }
 }
@@ -131,18 +140,25 @@ static inline __attribute__((always_inline)) void
 kiln_dilv_n(int32_t n, float *out, const float *in, int32_t m) {
   __m512 v[4], s[4];
   int32_t j = 0;
-  for (; j + KILN_ILV_W <= m; j += KILN_ILV_W, in += n * KILN_ILV_W) {
+  for (;; j += KILN_ILV_W) {
+    if (j + KILN_ILV_W > m) {
+      if (j == m || m < KILN_ILV_W)
+        break;
+      j = m - KILN_ILV_W;
+    }
     for (int32_t k = 0; k < n; ++k)
-      v[k] = _mm512_loadu_ps(in + k * KILN_ILV_W);
+      v[k] = _mm512_loadu_ps(in + (ptrdiff_t)j * n + k * KILN_ILV_W);
     kiln_dilv_vec(n, v, s);
     for (int32_t i = 0; i < n; ++i)
       _mm512_storeu_ps(out + (ptrdiff_t)i * m + j, s[i]);
+    if (j + KILN_ILV_W == m)
+      return;
   }
   if (j < m) {
     const int32_t r = m - j;
     for (int32_t k = 0; k < n; ++k)
       v[k] = _mm512_maskz_loadu_ps(kiln_avx512_mask(n * r - k * KILN_ILV_W),
-                                   in + k * KILN_ILV_W);
+                                   in + (ptrdiff_t)j * n + k * KILN_ILV_W);
     kiln_dilv_vec(n, v, s);
     for (int32_t i = 0; i < n; ++i)
       _mm512_mask_storeu_ps(out + (ptrdiff_t)i * m + j, kiln_avx512_mask(r),
@@ -254,82 +270,113 @@ kiln_dilv_vec(int32_t n, const __m256 *v, __m256 *s) {
   }
 }
 
+/* As the AVX-512 forms; below one vector (m < 8) the reference loops. */
 static inline __attribute__((always_inline)) void
 kiln_ilv_n(int32_t n, float *out, const float *in, int32_t m,
            ptrdiff_t stride) {
   __m256 s[4], o[4];
-  int32_t j = 0;
-  for (; j + KILN_ILV_W <= m; j += KILN_ILV_W, out += n * KILN_ILV_W) {
+  if (m < KILN_ILV_W) {
+    kiln_internal_interleave_u32_ref(out, in, n, m, stride, 1, 0);
+    return;
+  }
+  for (int32_t j = 0;; j += KILN_ILV_W) {
+    if (j + KILN_ILV_W > m) {
+      if (j == m)
+        return;
+      j = m - KILN_ILV_W;
+    }
     for (int32_t i = 0; i < n; ++i)
       s[i] = _mm256_loadu_ps(in + i * stride + j);
     kiln_ilv_vec(n, s, o);
     for (int32_t k = 0; k < n; ++k)
-      _mm256_storeu_ps(out + k * KILN_ILV_W, o[k]);
+      _mm256_storeu_ps(out + (ptrdiff_t)j * n + k * KILN_ILV_W, o[k]);
+    if (j + KILN_ILV_W == m)
+      return;
   }
-  if (j < m)
-    kiln_internal_interleave_u32_ref(out, in + j, n, m - j, stride);
 }
 
 static inline __attribute__((always_inline)) void
 kiln_dilv_n(int32_t n, float *out, const float *in, int32_t m) {
   __m256 v[4], s[4];
-  int32_t j = 0;
-  for (; j + KILN_ILV_W <= m; j += KILN_ILV_W, in += n * KILN_ILV_W) {
+  if (m < KILN_ILV_W) {
+    kiln_internal_deinterleave_u32_ref(out, in, n, m, n, 1, 0);
+    return;
+  }
+  for (int32_t j = 0;; j += KILN_ILV_W) {
+    if (j + KILN_ILV_W > m) {
+      if (j == m)
+        return;
+      j = m - KILN_ILV_W;
+    }
     for (int32_t k = 0; k < n; ++k)
-      v[k] = _mm256_loadu_ps(in + k * KILN_ILV_W);
+      v[k] = _mm256_loadu_ps(in + (ptrdiff_t)j * n + k * KILN_ILV_W);
     kiln_dilv_vec(n, v, s);
     for (int32_t i = 0; i < n; ++i)
       _mm256_storeu_ps(out + (ptrdiff_t)i * m + j, s[i]);
+    if (j + KILN_ILV_W == m)
+      return;
   }
-  /* The rest of each row: the reference on a [n, m - j] window whose rows
-   * are m apart, one row at a time. */
-  for (int32_t i = 0; i < n && j < m; ++i)
-    for (int32_t jj = j; jj < m; ++jj)
-      memcpy(out + (ptrdiff_t)i * m + jj, in + (ptrdiff_t)(jj - j) * n + i, 4);
 }
 
 #endif
 
+/* The batch loop around one n, so n is a constant in the vector code. */
+static inline __attribute__((always_inline)) void
+kiln_ilv_batch(int32_t n, float *out, const float *in, int32_t m,
+               ptrdiff_t stride, int32_t batch, ptrdiff_t batch_step) {
+  for (int32_t b = 0; b < batch; ++b, in += batch_step, out += n * m)
+    kiln_ilv_n(n, out, in, m, stride);
+}
+
+static inline __attribute__((always_inline)) void
+kiln_dilv_batch(int32_t n, float *out, const float *in, int32_t m,
+                int32_t batch, ptrdiff_t batch_step) {
+  for (int32_t b = 0; b < batch; ++b, in += batch_step, out += n * m)
+    kiln_dilv_n(n, out, in, m);
+}
+
 void kiln_internal_interleave_u32(void *out, const void *in, int32_t n,
-                                  int32_t m, ptrdiff_t stride) {
+                                  int32_t m, ptrdiff_t stride, int32_t batch,
+                                  ptrdiff_t batch_step) {
   float *o = (float *)out;
   const float *s = (const float *)in;
   switch (n) {
   case 2:
-    kiln_ilv_n(2, o, s, m, stride);
+    kiln_ilv_batch(2, o, s, m, stride, batch, batch_step);
     return;
   case 3:
-    kiln_ilv_n(3, o, s, m, stride);
+    kiln_ilv_batch(3, o, s, m, stride, batch, batch_step);
     return;
   case 4:
-    kiln_ilv_n(4, o, s, m, stride);
+    kiln_ilv_batch(4, o, s, m, stride, batch, batch_step);
     return;
   default:
-    kiln_internal_interleave_u32_ref(out, in, n, m, stride);
+    kiln_internal_interleave_u32_ref(out, in, n, m, stride, batch, batch_step);
     return;
   }
 }
 
 void kiln_internal_deinterleave_u32(void *out, const void *in, int32_t n,
-                                    int32_t m, ptrdiff_t step) {
+                                    int32_t m, ptrdiff_t step, int32_t batch,
+                                    ptrdiff_t batch_step) {
   float *o = (float *)out;
   const float *s = (const float *)in;
   if (step != n) {
-    kiln_internal_deinterleave_u32_ref(out, in, n, m, step);
+    kiln_internal_deinterleave_u32_ref(out, in, n, m, step, batch, batch_step);
     return;
   }
   switch (n) {
   case 2:
-    kiln_dilv_n(2, o, s, m);
+    kiln_dilv_batch(2, o, s, m, batch, batch_step);
     return;
   case 3:
-    kiln_dilv_n(3, o, s, m);
+    kiln_dilv_batch(3, o, s, m, batch, batch_step);
     return;
   case 4:
-    kiln_dilv_n(4, o, s, m);
+    kiln_dilv_batch(4, o, s, m, batch, batch_step);
     return;
   default:
-    kiln_internal_deinterleave_u32_ref(out, in, n, m, step);
+    kiln_internal_deinterleave_u32_ref(out, in, n, m, step, batch, batch_step);
     return;
   }
 }

@@ -67,16 +67,27 @@ typedef enum {
   KILN_LINES_DEINTERLEAVE /* the two innermost axes, de-interleaved */
 } kiln_lines_kind;
 
-/* Walks the axes outside the innermost one (runs) or two (interleaves) and
- * copies each block they leave into the next piece of the output. */
+/* Walks the axes outside the innermost one (runs) or three (interleaves)
+ * and copies each block they leave into the next piece of the output. An
+ * interleave block is a batch of [m, n] interleaves along the third axis
+ * (the pixels of a channel shuffle), so the vector loop stays inside one
+ * call across them. */
 static void kiln_copy_lines(kiln_lines_kind kind, const int32_t *dims,
                             const int32_t *st, int32_t rank, int32_t base,
                             const unsigned char *in, unsigned char *out,
                             int32_t elem_size) {
-  const int32_t outer = kind == KILN_LINES_RUNS ? rank - 1 : rank - 2;
   const int32_t n = dims[rank - 1], stride = st[rank - 1];
-  const int32_t rows = kind == KILN_LINES_RUNS ? 1 : dims[rank - 2];
-  const ptrdiff_t block = (ptrdiff_t)rows * n * elem_size;
+  int32_t outer = rank - 1, rows = 1, batch = 1, batch_step = 0;
+  if (kind != KILN_LINES_RUNS) {
+    rows = dims[rank - 2];
+    outer = rank - 2;
+    if (outer > 0) {
+      --outer;
+      batch = dims[outer];
+      batch_step = st[outer];
+    }
+  }
+  const ptrdiff_t block = (ptrdiff_t)batch * rows * n * elem_size;
   int32_t idx[KILN_MAX_RANK] = {0};
   int32_t off = base;
   int32_t blocks = 1;
@@ -89,10 +100,12 @@ static void kiln_copy_lines(kiln_lines_kind kind, const int32_t *dims,
       kiln_copy_run(out, src, n, stride, elem_size);
       break;
     case KILN_LINES_INTERLEAVE: /* out[j * n + i] = src[i * stride + j] */
-      kiln_internal_interleave(out, src, n, rows, stride, elem_size);
+      kiln_internal_interleave(out, src, n, rows, stride, batch, batch_step,
+                               elem_size);
       break;
     case KILN_LINES_DEINTERLEAVE: /* out[i * n + j] = src[j * stride + i] */
-      kiln_internal_deinterleave(out, src, rows, n, stride, elem_size);
+      kiln_internal_deinterleave(out, src, rows, n, stride, batch, batch_step,
+                                 elem_size);
       break;
     }
     out += block;

@@ -27,34 +27,42 @@ void kiln_internal_strided_copy_runs(const kiln_shape *space,
 
 /**
  * Interleave n streams: out[j * n + i] = in[i * stride + j] for i < n,
- * j < m. (NCHW -> NHWC with n channels; ShuffleNet's NHWC channel shuffle
- * with n = 2 groups.) stride is in elements and may be 0 or negative.
+ * j < m (NCHW -> NHWC with n channels), `batch` times: batch b reads from
+ * in + b * batch_step and writes the next n * m elements of out (the pixels
+ * of ShuffleNet's NHWC channel shuffle, n = 2 groups). Strides are in
+ * elements and may be 0 or negative; out must not overlap in.
  *
  * @param n          1..KILN_INTERLEAVE_MAX
- * @param m          >= 0
+ * @param m, batch   >= 0
  * @param elem_size  1, 2, 4 or 8 (others take a memcpy per element)
  */
 void kiln_internal_interleave(void *out, const void *in, int32_t n, int32_t m,
-                              ptrdiff_t stride, int32_t elem_size);
+                              ptrdiff_t stride, int32_t batch,
+                              ptrdiff_t batch_step, int32_t elem_size);
 
 /**
  * De-interleave into n rows: out[i * m + j] = in[j * step + i] for i < n,
  * j < m (NHWC -> NCHW with n channels; step == n unless a slice skips
- * channels).
+ * channels), `batch` times as above.
  */
 void kiln_internal_deinterleave(void *out, const void *in, int32_t n, int32_t m,
-                                ptrdiff_t step, int32_t elem_size);
+                                ptrdiff_t step, int32_t batch,
+                                ptrdiff_t batch_step, int32_t elem_size);
 
 /* The 4-byte forms: the plain-C reference under KILN_REF, the AVX2 /
  * AVX-512 variants (n = 2, 3, 4 with step == n) under the plain name. */
 void kiln_internal_interleave_u32(void *out, const void *in, int32_t n,
-                                  int32_t m, ptrdiff_t stride);
+                                  int32_t m, ptrdiff_t stride, int32_t batch,
+                                  ptrdiff_t batch_step);
 void kiln_internal_deinterleave_u32(void *out, const void *in, int32_t n,
-                                    int32_t m, ptrdiff_t step);
+                                    int32_t m, ptrdiff_t step, int32_t batch,
+                                    ptrdiff_t batch_step);
 void kiln_internal_interleave_u32_ref(void *out, const void *in, int32_t n,
-                                      int32_t m, ptrdiff_t stride);
+                                      int32_t m, ptrdiff_t stride,
+                                      int32_t batch, ptrdiff_t batch_step);
 void kiln_internal_deinterleave_u32_ref(void *out, const void *in, int32_t n,
-                                        int32_t m, ptrdiff_t step);
+                                        int32_t m, ptrdiff_t step,
+                                        int32_t batch, ptrdiff_t batch_step);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -28,34 +28,47 @@ std::vector<uint32_t> random_words(size_t n, uint32_t seed) {
 
 // Every n the vector paths take and a few they hand to the reference, every
 // j count around the 8 / 16 lane widths, stride 0, negative, equal to m
-// and larger, with guard words after the output.
+// and larger, one call and a batch of three, with guard words after the
+// output.
 TEST(IsaMovement, InterleaveMatchesReferenceBytes) {
   uint32_t seed = 3;
   for (int32_t n : {2, 3, 4, 5, 8}) {
     for (int32_t m = 0; m <= 70; ++m) {
-      for (int32_t pad : {0, 5}) {
-        for (int32_t sign : {1, 0, -1}) {
-          const ptrdiff_t stride = sign * ptrdiff_t(m + pad);
-          const size_t span = size_t(n) * size_t(m + pad) + 16;
-          const auto x = random_words(span, ++seed);
-          // A negative stride starts at the last stream.
-          const uint32_t *in =
-              x.data() + (sign < 0 ? size_t(n - 1) * size_t(m + pad) : 0);
-          std::vector<uint32_t> got(size_t(n * m) + 16, 0xdeadbeefu), want(got);
-          kiln_internal_interleave_u32(got.data(), in, n, m, stride);
-          kiln_internal_interleave_u32_ref(want.data(), in, n, m, stride);
-          ASSERT_EQ(got, want)
-              << "interleave n " << n << " m " << m << " stride " << stride;
+      for (int32_t batch : {1, 3}) {
+        for (int32_t pad : {0, 5}) {
+          for (int32_t sign : {1, 0, -1}) {
+            const ptrdiff_t stride = sign * ptrdiff_t(m + pad);
+            // Batch b reads one stream span past batch b - 1's.
+            const ptrdiff_t bstep = ptrdiff_t(n) * (m + pad) + 1;
+            const size_t span = size_t(bstep) * size_t(batch) + 16;
+            const auto x = random_words(span, ++seed);
+            // A negative stride starts at the last stream.
+            const uint32_t *in =
+                x.data() + (sign < 0 ? size_t(n - 1) * size_t(m + pad) : 0);
+            std::vector<uint32_t> got(size_t(n * m * batch) + 16, 0xdeadbeefu),
+                want(got);
+            kiln_internal_interleave_u32(got.data(), in, n, m, stride, batch,
+                                         bstep);
+            kiln_internal_interleave_u32_ref(want.data(), in, n, m, stride,
+                                             batch, bstep);
+            ASSERT_EQ(got, want) << "interleave n " << n << " m " << m
+                                 << " stride " << stride << " batch " << batch;
+          }
+          // De-interleave: rows of m from j-major input, step n (vector) and
+          // n + 1 (reference).
+          const int32_t step = n + (pad > 0 ? 1 : 0);
+          const ptrdiff_t bstep = ptrdiff_t(step) * m + pad;
+          const auto x =
+              random_words(size_t(bstep) * size_t(batch) + 16, ++seed);
+          std::vector<uint32_t> got(size_t(n * m * batch) + 16, 0xdeadbeefu),
+              want(got);
+          kiln_internal_deinterleave_u32(got.data(), x.data(), n, m, step,
+                                         batch, bstep);
+          kiln_internal_deinterleave_u32_ref(want.data(), x.data(), n, m, step,
+                                             batch, bstep);
+          ASSERT_EQ(got, want) << "deinterleave n " << n << " m " << m
+                               << " step " << step << " batch " << batch;
         }
-        // De-interleave: rows of m from j-major input, step n (vector) and
-        // n + pad (reference).
-        const int32_t step = n + (pad > 0 ? 1 : 0);
-        const auto x = random_words(size_t(step) * size_t(m) + 16, ++seed);
-        std::vector<uint32_t> got(size_t(n * m) + 16, 0xdeadbeefu), want(got);
-        kiln_internal_deinterleave_u32(got.data(), x.data(), n, m, step);
-        kiln_internal_deinterleave_u32_ref(want.data(), x.data(), n, m, step);
-        ASSERT_EQ(got, want)
-            << "deinterleave n " << n << " m " << m << " step " << step;
       }
     }
   }
