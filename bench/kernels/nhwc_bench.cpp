@@ -49,8 +49,10 @@ struct Layer {
   int32_t c, h, w, m, k, stride, pad, groups;
 };
 
-// ResNet-18, MobileNetV2 (224x224 input) and DS-CNN (KWS, 49x10 MFCC ->
-// 25x5 after the stem) layer shapes.
+// ResNet-18, MobileNetV2 (224x224 input), ResNet-8 (MLPerf Tiny, 32x32
+// input), MobileNetV3-small and DS-CNN (KWS, 49x10 MFCC -> 25x5 after the
+// stem) layer shapes. The M = 16 layers and the 16-column tails (M = 48,
+// 144) exercise the AVX-512 16-column tile.
 const Layer kLayers[] = {
     {"resnet18 conv1 7x7 s2 3->64 @224", Kind::Conv, 3, 224, 224, 64, 7, 2, 3,
      1},
@@ -67,6 +69,8 @@ const Layer kLayers[] = {
     {"resnet18 1x1 s2 256->512 @14", Kind::Conv, 256, 14, 14, 512, 1, 2, 0, 1},
     {"resnet18 global avg 512 @7", Kind::GlobalAvg, 512, 7, 7, 512, 7, 1, 0, 1},
     {"mbv2 1x1 16->96 @112", Kind::Conv, 16, 112, 112, 96, 1, 1, 0, 1},
+    {"mbv2 1x1 32->16 @112", Kind::Conv, 32, 112, 112, 16, 1, 1, 0, 1},
+    {"mbv2 1x1 24->144 @56", Kind::Conv, 24, 56, 56, 144, 1, 1, 0, 1},
     {"mbv2 1x1 144->24 @56", Kind::Conv, 144, 56, 56, 24, 1, 1, 0, 1},
     {"mbv2 1x1 32->192 @28", Kind::Conv, 32, 28, 28, 192, 1, 1, 0, 1},
     {"mbv2 1x1 960->160 @7", Kind::Conv, 960, 7, 7, 160, 1, 1, 0, 1},
@@ -77,6 +81,12 @@ const Layer kLayers[] = {
     {"mbv2 dw 3x3 576 @14", Kind::Conv, 576, 14, 14, 576, 3, 1, 1, 576},
     {"mbv2 dw 3x3 960 @7", Kind::Conv, 960, 7, 7, 960, 3, 1, 1, 960},
     {"mbv2 global avg 1280 @7", Kind::GlobalAvg, 1280, 7, 7, 1280, 7, 1, 0, 1},
+    {"resnet8 conv1 3x3 3->16 @32", Kind::Conv, 3, 32, 32, 16, 3, 1, 1, 1},
+    {"resnet8 3x3 16->16 @32", Kind::Conv, 16, 32, 32, 16, 3, 1, 1, 1},
+    {"resnet8 3x3 32->32 @16", Kind::Conv, 32, 16, 16, 32, 3, 1, 1, 1},
+    {"mbv3s 1x1 96->48 @7", Kind::Conv, 96, 7, 7, 48, 1, 1, 0, 1},
+    {"mbv3s dw 5x5 288 @7", Kind::Conv, 288, 7, 7, 288, 5, 1, 2, 288},
+    {"mbv3s dw 5x5 240 @14", Kind::Conv, 240, 14, 14, 240, 5, 1, 2, 240},
     {"ds-cnn dw 3x3 64 @25x5", Kind::Conv, 64, 25, 5, 64, 3, 1, 1, 64},
     {"ds-cnn 1x1 64->64 @25x5", Kind::Conv, 64, 25, 5, 64, 1, 1, 0, 1},
 };

@@ -13,13 +13,18 @@
 
 /* acc[2r + h] += a_r[t][p] * panel[t][p][16h..16h+16) over ntaps taps of kc
  * channels each, for R output pixels (R = 12, or 4 for the tail of a small
- * image: 7x7 = 4 x 12 + 1 wastes 3 rows, not 11): a_r[t] (ptrs[t * 12 + r])
- * is pixel r's input for tap t, or zeros where the tap falls in the
- * padding. R is a constant at each call, so the rows past it fold away and
- * the 2R accumulators stay in registers across all taps of the chunk. */
+ * image: 7x7 = 4 x 12 + 1 wastes 3 rows, not 11) and H 16-column halves of
+ * the panel (2, or 1 for a panel of at most 16 columns: M = 16 layers and
+ * the 16-column tail of M = 48, 80, 144, whose second half is all zero
+ * padding and would double the FMAs): a_r[t] (ptrs[t * 12 + r]) is pixel
+ * r's input for tap t, or zeros where the tap falls in the padding. R and H
+ * are constants at each call, so the rows and halves past them fold away
+ * and the H * R accumulators stay in registers across all taps of the
+ * chunk. Each output's FMA sequence is the same for every (R, H), so the
+ * variants agree bit for bit. */
 static inline __attribute__((always_inline)) void
 kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
-                  const float *panel, __m512 *acc, const int R) {
+                  const float *panel, __m512 *acc, const int R, const int H) {
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
   __m512 c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   __m512 c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
@@ -34,12 +39,13 @@ kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
     const float *aa = ptrs[wide ? 10 : 0], *ab = ptrs[wide ? 11 : 0];
     for (int32_t p = 0; p < kc; ++p, panel += KILN_AVX512_NR) {
       const __m512 b0 = _mm512_load_ps(panel);
-      const __m512 b1 = _mm512_load_ps(panel + 16);
+      const __m512 b1 = H > 1 ? _mm512_load_ps(panel + 16) : b0;
 #define KILN_NHWC512_ROW(r)                                                    \
   do {                                                                         \
     const __m512 x = _mm512_set1_ps(a##r[p]);                                  \
     c##r##0 = _mm512_fmadd_ps(x, b0, c##r##0);                                 \
-    c##r##1 = _mm512_fmadd_ps(x, b1, c##r##1);                                 \
+    if (H > 1)                                                                 \
+      c##r##1 = _mm512_fmadd_ps(x, b1, c##r##1);                               \
   } while (0)
       KILN_NHWC512_ROW(0);
       KILN_NHWC512_ROW(1);
@@ -113,13 +119,21 @@ static inline void kiln_nhwc512_bias(const float *bias, int32_t nc,
   }
 }
 
-/* kiln_nhwc_gemm_isa.tile: the 12- or 4-pixel tile, then its finish. */
+/* kiln_nhwc_gemm_isa.tile: the 12- or 4-pixel tile over 32 or (nc <= 16)
+ * 16 columns, then its finish (which reads only the halves nc covers). */
 static void kiln_nhwc512_tile_job(const kiln_nhwc_tile_job *j) {
   __m512 acc[2 * KILN_NHWC512_MR], bv[2];
-  if (j->mr > 4)
-    kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 12);
-  else
-    kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 4);
+  if (j->nc > 16) {
+    if (j->mr > 4)
+      kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 12, 2);
+    else
+      kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 4, 2);
+  } else {
+    if (j->mr > 4)
+      kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 12, 1);
+    else
+      kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 4, 1);
+  }
   kiln_nhwc512_bias(j->last ? j->bias : NULL, j->nc, bv);
   kiln_nhwc512_finish(acc, j->mr, j->nc, j->first, j->last, bv, j->residual,
                       j->out, j->ldo, j->act);
