@@ -12,9 +12,9 @@
 #define KILN_NHWC512_TAPS 64
 
 /* acc[2r + h] += a_r[t][p] * panel[t][p][16h..16h+16) over ntaps taps of kc
- * channels each, for R output pixels (R = 12, or 4 for the tail of a small
- * image: 7x7 = 4 x 12 + 1 wastes 3 rows, not 11) and H 16-column halves of
- * the panel (2, or 1 for a panel of at most 16 columns: M = 16 layers and
+ * channels each, for R output pixels (R = 12, or 8 or 4 for the tail of a
+ * small image: 7x7 = 4 x 12 + 1 wastes 3 rows, not 11) and H 16-column halves
+ * of the panel (2, or 1 for a panel of at most 16 columns: M = 16 layers and
  * the 16-column tail of M = 48, 80, 144, whose second half is all zero
  * padding and would double the FMAs): a_r[t] (ptrs[t * 12 + r]) is pixel
  * r's input for tap t, or zeros where the tap falls in the padding. R and H
@@ -30,13 +30,13 @@ kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
   __m512 c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
   __m512 c80 = c00, c81 = c00, c90 = c00, c91 = c00, ca0 = c00, ca1 = c00;
   __m512 cb0 = c00, cb1 = c00;
-  const int wide = R > 4;
   for (int32_t t = 0; t < ntaps; ++t, ptrs += KILN_NHWC512_MR) {
+    /* Rows past R alias row 0 and are never read. */
     const float *a0 = ptrs[0], *a1 = ptrs[1], *a2 = ptrs[2], *a3 = ptrs[3];
-    const float *a4 = ptrs[wide ? 4 : 0], *a5 = ptrs[wide ? 5 : 0];
-    const float *a6 = ptrs[wide ? 6 : 0], *a7 = ptrs[wide ? 7 : 0];
-    const float *a8 = ptrs[wide ? 8 : 0], *a9 = ptrs[wide ? 9 : 0];
-    const float *aa = ptrs[wide ? 10 : 0], *ab = ptrs[wide ? 11 : 0];
+    const float *a4 = ptrs[R > 4 ? 4 : 0], *a5 = ptrs[R > 4 ? 5 : 0];
+    const float *a6 = ptrs[R > 4 ? 6 : 0], *a7 = ptrs[R > 4 ? 7 : 0];
+    const float *a8 = ptrs[R > 8 ? 8 : 0], *a9 = ptrs[R > 8 ? 9 : 0];
+    const float *aa = ptrs[R > 8 ? 10 : 0], *ab = ptrs[R > 8 ? 11 : 0];
     for (int32_t p = 0; p < kc; ++p, panel += KILN_AVX512_NR) {
       const __m512 b0 = _mm512_load_ps(panel);
       const __m512 b1 = H > 1 ? _mm512_load_ps(panel + 16) : b0;
@@ -51,11 +51,13 @@ kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
       KILN_NHWC512_ROW(1);
       KILN_NHWC512_ROW(2);
       KILN_NHWC512_ROW(3);
-      if (wide) {
+      if (R > 4) {
         KILN_NHWC512_ROW(4);
         KILN_NHWC512_ROW(5);
         KILN_NHWC512_ROW(6);
         KILN_NHWC512_ROW(7);
+      }
+      if (R > 8) {
         KILN_NHWC512_ROW(8);
         KILN_NHWC512_ROW(9);
         KILN_NHWC512_ROW(a);
@@ -66,10 +68,12 @@ kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
   }
   acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
   acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
-  if (!wide)
+  if (R <= 4)
     return;
   acc[8] = c40, acc[9] = c41, acc[10] = c50, acc[11] = c51;
   acc[12] = c60, acc[13] = c61, acc[14] = c70, acc[15] = c71;
+  if (R <= 8)
+    return;
   acc[16] = c80, acc[17] = c81, acc[18] = c90, acc[19] = c91;
   acc[20] = ca0, acc[21] = ca1, acc[22] = cb0, acc[23] = cb1;
 }
@@ -119,20 +123,27 @@ static inline void kiln_nhwc512_bias(const float *bias, int32_t nc,
   }
 }
 
-/* kiln_nhwc_gemm_isa.tile: the 12- or 4-pixel tile over 32 or (nc <= 16)
- * 16 columns, then its finish (which reads only the halves nc covers). */
+/* kiln_nhwc_gemm_isa.tile: the 12-, 8- or 4-pixel tile over 32 or (nc <= 16)
+ * 16 columns, then its finish (which reads only the rows and halves the job
+ * covers). The 8-pixel tile serves tails of 5 to 8 pixels over 32 columns
+ * (DS-CNN's 25x5 = 10 x 12 + 5): 16 accumulators, two thirds of the 12-pixel
+ * tile's FMAs. Over 16 columns the 4-pixel tile's 4 chains are bound by the
+ * FMA latency, so tails of 1 to 8 pixels all take the 8-pixel one, which
+ * costs the same time. */
 static void kiln_nhwc512_tile_job(const kiln_nhwc_tile_job *j) {
   __m512 acc[2 * KILN_NHWC512_MR], bv[2];
   if (j->nc > 16) {
-    if (j->mr > 4)
+    if (j->mr > 8)
       kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 12, 2);
+    else if (j->mr > 4)
+      kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 8, 2);
     else
       kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 4, 2);
   } else {
-    if (j->mr > 4)
+    if (j->mr > 8)
       kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 12, 1);
     else
-      kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 4, 1);
+      kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 8, 1);
   }
   kiln_nhwc512_bias(j->last ? j->bias : NULL, j->nc, bv);
   kiln_nhwc512_finish(acc, j->mr, j->nc, j->first, j->last, bv, j->residual,
