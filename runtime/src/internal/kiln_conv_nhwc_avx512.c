@@ -268,6 +268,80 @@ static void kiln_nhwc512_dw3s1(const float *src, ptrdiff_t row_step,
     }
 }
 
+/* One output pixel (input column wi of kernel column 0) of CB adjacent
+ * 16-channel blocks, kernel rows [0, nkh) and columns [kw0, kw1) (the taps
+ * inside the image), then bias, residual and activation, stored. A pixel's
+ * taps are one serial FMA chain per channel block (the reference's order),
+ * so a pixel alone is bound by the FMA latency: the CB blocks' chains run
+ * side by side instead (on a 7x7 map with a 5x5 kernel, 4 of 7 pixels per
+ * row are edge pixels). mk[b] masks block b; `src`, `wc`, `bias`, `res` and
+ * `out` are at the first block's channel. */
+static inline __attribute__((always_inline)) void kiln_nhwc512_dw_px(
+    const float *src, ptrdiff_t row_step, ptrdiff_t ch, int32_t wi, int32_t dw,
+    int32_t kw0, int32_t kw1, const float *wc, ptrdiff_t w_row, ptrdiff_t w_tap,
+    int32_t nkh, const __mmask16 *mk, const float *bias, const float *res,
+    float *out, const kiln_activation *act, const int CB) {
+  __m512 acc[4];
+#pragma GCC unroll 4
+  for (int b = 0; b < CB; ++b)
+    acc[b] = bias != NULL ? _mm512_maskz_loadu_ps(mk[b], bias + 16 * b)
+                          : _mm512_setzero_ps();
+  for (int32_t kh = 0; kh < nkh; ++kh)
+    for (int32_t kw = kw0; kw < kw1; ++kw) {
+      const float *x = src + kh * row_step + (ptrdiff_t)(wi + kw * dw) * ch;
+      const float *wv = wc + kh * w_row + kw * w_tap;
+#pragma GCC unroll 4
+      for (int b = 0; b < CB; ++b)
+        acc[b] =
+            _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mk[b], x + 16 * b),
+                            _mm512_maskz_loadu_ps(mk[b], wv + 16 * b), acc[b]);
+    }
+#pragma GCC unroll 4
+  for (int b = 0; b < CB; ++b) {
+    __m512 v = acc[b];
+    if (res != NULL)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk[b], res + 16 * b));
+    _mm512_mask_storeu_ps(out + 16 * b, mk[b], kiln_avx512_act(act, v));
+  }
+}
+
+/* kiln_nhwc512_dw_px over all channels: four full blocks at a time, then
+ * the remaining one to four (the last one masked). */
+static void kiln_nhwc512_dw_pixel(const float *img_row, ptrdiff_t row_step,
+                                  int32_t ch, int32_t wi, int32_t dw,
+                                  int32_t kw0, int32_t kw1,
+                                  const float *w_first, ptrdiff_t w_row,
+                                  ptrdiff_t w_tap, int32_t nkh,
+                                  const float *bias, const float *res,
+                                  float *out, const kiln_activation *act) {
+  int32_t c = 0;
+  for (; c + 64 <= ch; c += 64) {
+    const __mmask16 mk[4] = {0xffff, 0xffff, 0xffff, 0xffff};
+    kiln_nhwc512_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                       w_row, w_tap, nkh, mk, bias != NULL ? bias + c : NULL,
+                       res != NULL ? res + c : NULL, out + c, act, 4);
+  }
+  if (c == ch)
+    return;
+  const __mmask16 mk[4] = {
+      kiln_avx512_mask(ch - c), kiln_avx512_mask(ch - c - 16),
+      kiln_avx512_mask(ch - c - 32), kiln_avx512_mask(ch - c - 48)};
+  const float *b = bias != NULL ? bias + c : NULL;
+  const float *r = res != NULL ? res + c : NULL;
+  if (ch - c > 48)
+    kiln_nhwc512_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                       w_row, w_tap, nkh, mk, b, r, out + c, act, 4);
+  else if (ch - c > 32)
+    kiln_nhwc512_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                       w_row, w_tap, nkh, mk, b, r, out + c, act, 3);
+  else if (ch - c > 16)
+    kiln_nhwc512_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                       w_row, w_tap, nkh, mk, b, r, out + c, act, 2);
+  else
+    kiln_nhwc512_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                       w_row, w_tap, nkh, mk, b, r, out + c, act, 1);
+}
+
 void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,
                                      const kiln_conv_geometry *g,
                                      const float *input, const float *weights,
@@ -323,12 +397,29 @@ void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,
           ow = ow_hi;
           continue;
         }
-        /* Four interior pixels at a time, single interior pixels at the end
-         * of the interior, edge pixels one by one with their taps checked. */
+        /* Four interior pixels at a time (3 or 5 kernel columns); single
+         * pixels (edges with their taps in the padding skipped, the end of
+         * the interior, other kernel widths) with all channel blocks side
+         * by side. */
         const int interior = ow >= ow_lo && ow < ow_hi;
-        const int32_t np = interior && ow + 4 <= ow_hi ? 4 : 1;
+        const int32_t np =
+            interior && ow + 4 <= ow_hi && (g->kw == 3 || g->kw == 5) ? 4 : 1;
         const int32_t w0 = ow * sw - pr->pad[1];
-        const float *src = interior ? img_row + (ptrdiff_t)w0 * ch : img_row;
+        if (np == 1) {
+          int32_t kw0 = 0, kw1 = g->kw;
+          while (kw0 < kw1 && w0 + kw0 * dw < 0)
+            ++kw0;
+          while (kw1 > kw0 && w0 + (kw1 - 1) * dw >= g->w)
+            --kw1;
+          const ptrdiff_t o = (row_out + ow) * ch;
+          kiln_nhwc512_dw_pixel(img_row, row_step, ch, w0, dw, kw0, kw1,
+                                w_first, w_row, w_tap, nkh, bias,
+                                residual != NULL ? residual + o : NULL,
+                                output + o, &pr->act);
+          ow += 1;
+          continue;
+        }
+        const float *src = img_row + (ptrdiff_t)w0 * ch;
         for (int32_t c = 0; c < ch; c += 16) {
           const __mmask16 mk = kiln_avx512_mask(ch - c);
           const __m512 b0 = bias != NULL ? _mm512_maskz_loadu_ps(mk, bias + c)
@@ -336,46 +427,14 @@ void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,
           const float *wc = w_first + c;
           const ptrdiff_t o = (row_out + ow) * ch + c;
           const float *res = residual != NULL ? residual + o : NULL;
-          if (interior && g->kw == 3 && np == 4)
+          if (g->kw == 3)
             kiln_nhwc512_dw(src + c, row_step, tap_step, px_step, wc, w_row,
                             w_tap, nkh, mk, b0, res, output + o, ch, &pr->act,
                             3, 4);
-          else if (interior && g->kw == 3)
-            kiln_nhwc512_dw(src + c, row_step, tap_step, px_step, wc, w_row,
-                            w_tap, nkh, mk, b0, res, output + o, ch, &pr->act,
-                            3, 1);
-          else if (interior && g->kw == 5 && np == 4)
+          else
             kiln_nhwc512_dw(src + c, row_step, tap_step, px_step, wc, w_row,
                             w_tap, nkh, mk, b0, res, output + o, ch, &pr->act,
                             5, 4);
-          else if (interior && g->kw == 5)
-            kiln_nhwc512_dw(src + c, row_step, tap_step, px_step, wc, w_row,
-                            w_tap, nkh, mk, b0, res, output + o, ch, &pr->act,
-                            5, 1);
-          else {
-            /* Any other kernel width, or an edge pixel: one pixel at a
-             * time, taps in the padding skipped. */
-            for (int32_t i = 0; i < np; ++i) {
-              const int32_t wi = w0 + i * sw;
-              __m512 acc = b0;
-              for (int32_t kh = 0; kh < nkh; ++kh)
-                for (int32_t kw = 0; kw < g->kw; ++kw) {
-                  const int32_t iw = wi + kw * dw;
-                  if (iw < 0 || iw >= g->w)
-                    continue;
-                  const __m512 wv =
-                      _mm512_maskz_loadu_ps(mk, wc + kh * w_row + kw * w_tap);
-                  const __m512 x = _mm512_maskz_loadu_ps(
-                      mk, img_row + kh * row_step + (ptrdiff_t)iw * ch + c);
-                  acc = _mm512_fmadd_ps(x, wv, acc);
-                }
-              if (res != NULL)
-                acc = _mm512_add_ps(
-                    acc, _mm512_maskz_loadu_ps(mk, res + (ptrdiff_t)i * ch));
-              _mm512_mask_storeu_ps(output + o + (ptrdiff_t)i * ch, mk,
-                                    kiln_avx512_act(&pr->act, acc));
-            }
-          }
         }
         ow += np;
       }

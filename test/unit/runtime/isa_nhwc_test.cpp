@@ -64,6 +64,18 @@ const ConvCase kCases[] = {
     {1, 33, 12, 13, 33, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 33}, // dw unpadded
     {1, 19, 3, 2, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 19},   // dw, no interior
     {1, 1, 7, 7, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},      // C = M = 1
+    // AVX-512 single-pixel depthwise: all channel blocks side by side, four
+    // at a time, then 1-4 left (the last masked).
+    {1, 49, 7, 7, 49, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 49},    // 3 + 1 lane
+    {1, 61, 7, 7, 61, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 61},    // 3 + 13 lanes
+    {1, 125, 7, 6, 125, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 125}, // 4 + 3 + 13
+    {1, 36, 5, 7, 36, 7, 3, 1, 1, 1, 1, 3, 1, 3, 1, 36},    // 7x3 kernel
+    // AVX-512 GEMM: 16-column panels (M = 16, M = 48's tail) and the 8- and
+    // 4-pixel tails (6x7 s1 = 3 x 12 + 6, 7x7 = 4 x 12 + 1).
+    {1, 16, 6, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    {1, 24, 7, 7, 48, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},
+    {1, 20, 6, 7, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    {1, 300, 7, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
 };
 
 TEST(IsaConvNhwc, EdgeShapesWithBiasResidualAndActivation) {
