@@ -65,50 +65,42 @@ void KILN_REF(kiln_internal_deinterleave_u32)(void *out, const void *in,
                 m, step, batch, batch_step, 4);
 }
 
+/* The element sizes that get their own unrolled copies; others (3, 5, 6,
+ * 7) the general loop with a memcpy of elem_size. */
+#define KILN_ILV_BY_E(fn, out, in, n, m, s, batch, bstep, e)                   \
+  do {                                                                         \
+    switch (e) {                                                               \
+    case 1:                                                                    \
+      KILN_ILV_BY_N(fn, out, in, n, m, s, batch, bstep, 1);                    \
+      break;                                                                   \
+    case 2:                                                                    \
+      KILN_ILV_BY_N(fn, out, in, n, m, s, batch, bstep, 2);                    \
+      break;                                                                   \
+    case 8:                                                                    \
+      KILN_ILV_BY_N(fn, out, in, n, m, s, batch, bstep, 8);                    \
+      break;                                                                   \
+    default:                                                                   \
+      fn(out, in, n, m, s, batch, bstep, e);                                   \
+      break;                                                                   \
+    }                                                                          \
+  } while (0)
+
 void kiln_internal_interleave(void *out, const void *in, int32_t n, int32_t m,
                               ptrdiff_t stride, int32_t batch,
                               ptrdiff_t batch_step, int32_t elem_size) {
-  unsigned char *o = (unsigned char *)out;
-  const unsigned char *s = (const unsigned char *)in;
-  switch (elem_size) {
-  case 4:
+  if (elem_size == 4)
     kiln_internal_interleave_u32(out, in, n, m, stride, batch, batch_step);
-    return;
-  case 1:
-    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, batch, batch_step, 1);
-    return;
-  case 2:
-    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, batch, batch_step, 2);
-    return;
-  case 8:
-    KILN_ILV_BY_N(kiln_ilv, o, s, n, m, stride, batch, batch_step, 8);
-    return;
-  default:
-    kiln_ilv(o, s, n, m, stride, batch, batch_step, elem_size);
-    return;
-  }
+  else
+    KILN_ILV_BY_E(kiln_ilv, (unsigned char *)out, (const unsigned char *)in, n,
+                  m, stride, batch, batch_step, elem_size);
 }
 
 void kiln_internal_deinterleave(void *out, const void *in, int32_t n, int32_t m,
                                 ptrdiff_t step, int32_t batch,
                                 ptrdiff_t batch_step, int32_t elem_size) {
-  unsigned char *o = (unsigned char *)out;
-  const unsigned char *s = (const unsigned char *)in;
-  switch (elem_size) {
-  case 4:
+  if (elem_size == 4)
     kiln_internal_deinterleave_u32(out, in, n, m, step, batch, batch_step);
-    return;
-  case 1:
-    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, batch, batch_step, 1);
-    return;
-  case 2:
-    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, batch, batch_step, 2);
-    return;
-  case 8:
-    KILN_ILV_BY_N(kiln_dilv, o, s, n, m, step, batch, batch_step, 8);
-    return;
-  default:
-    kiln_dilv(o, s, n, m, step, batch, batch_step, elem_size);
-    return;
-  }
+  else
+    KILN_ILV_BY_E(kiln_dilv, (unsigned char *)out, (const unsigned char *)in, n,
+                  m, step, batch, batch_step, elem_size);
 }

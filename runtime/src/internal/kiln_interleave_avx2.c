@@ -103,67 +103,36 @@ kiln_dilv_vec(int32_t n, const __m512 *v, __m512 *s) {
   }
 }
 
-/* One [m, n] interleave. The last partial vector of j is redone as the
- * last full one, overlapping stores of the same values, when m allows;
- * otherwise (m < 16) the lanes are masked. */
+typedef __m512 kiln_ilv_v;
+static inline kiln_ilv_v kiln_ilv_load(const float *p) {
+  return _mm512_loadu_ps(p);
+}
+static inline void kiln_ilv_store(float *p, kiln_ilv_v v) {
+  _mm512_storeu_ps(p, v);
+}
+
+/* m < 16: one masked pass. */
 static inline __attribute__((always_inline)) void
-kiln_ilv_n(int32_t n, float *out, const float *in, int32_t m,
-           ptrdiff_t stride) {
+kiln_ilv_short(int32_t n, float *out, const float *in, int32_t m,
+               ptrdiff_t stride) {
   __m512 s[4], o[4];
-  int32_t j = 0;
-  for (;; j += KILN_ILV_W) {
-    if (j + KILN_ILV_W > m) {
-      if (j == m || m < KILN_ILV_W)
-        break;
-      j = m - KILN_ILV_W;
-    }
-    for (int32_t i = 0; i < n; ++i)
-      s[i] = _mm512_loadu_ps(in + i * stride + j);
-    kiln_ilv_vec(n, s, o);
-    for (int32_t k = 0; k < n; ++k)
-      _mm512_storeu_ps(out + (ptrdiff_t)j * n + k * KILN_ILV_W, o[k]);
-    if (j + KILN_ILV_W == m)
-      return;
-  }
-  if (j < m) {
-    const int32_t r = m - j;
-    for (int32_t i = 0; i < n; ++i)
-      s[i] = _mm512_maskz_loadu_ps(kiln_avx512_mask(r), in + i * stride + j);
-    kiln_ilv_vec(n, s, o);
-    for (int32_t k = 0; k < n; ++k)
-      _mm512_mask_storeu_ps(out + (ptrdiff_t)j * n + k * KILN_ILV_W,
-                            kiln_avx512_mask(n * r - k * KILN_ILV_W), o[k]);
-  }
+  for (int32_t i = 0; i < n; ++i)
+    s[i] = _mm512_maskz_loadu_ps(kiln_avx512_mask(m), in + i * stride);
+  kiln_ilv_vec(n, s, o);
+  for (int32_t k = 0; k < n; ++k)
+    _mm512_mask_storeu_ps(out + k * KILN_ILV_W,
+                          kiln_avx512_mask(n * m - k * KILN_ILV_W), o[k]);
 }
 
 static inline __attribute__((always_inline)) void
-kiln_dilv_n(int32_t n, float *out, const float *in, int32_t m) {
+kiln_dilv_short(int32_t n, float *out, const float *in, int32_t m) {
   __m512 v[4], s[4];
-  int32_t j = 0;
-  for (;; j += KILN_ILV_W) {
-    if (j + KILN_ILV_W > m) {
-      if (j == m || m < KILN_ILV_W)
-        break;
-      j = m - KILN_ILV_W;
-    }
-    for (int32_t k = 0; k < n; ++k)
-      v[k] = _mm512_loadu_ps(in + (ptrdiff_t)j * n + k * KILN_ILV_W);
-    kiln_dilv_vec(n, v, s);
-    for (int32_t i = 0; i < n; ++i)
-      _mm512_storeu_ps(out + (ptrdiff_t)i * m + j, s[i]);
-    if (j + KILN_ILV_W == m)
-      return;
-  }
-  if (j < m) {
-    const int32_t r = m - j;
-    for (int32_t k = 0; k < n; ++k)
-      v[k] = _mm512_maskz_loadu_ps(kiln_avx512_mask(n * r - k * KILN_ILV_W),
-                                   in + (ptrdiff_t)j * n + k * KILN_ILV_W);
-    kiln_dilv_vec(n, v, s);
-    for (int32_t i = 0; i < n; ++i)
-      _mm512_mask_storeu_ps(out + (ptrdiff_t)i * m + j, kiln_avx512_mask(r),
-                            s[i]);
-  }
+  for (int32_t k = 0; k < n; ++k)
+    v[k] = _mm512_maskz_loadu_ps(kiln_avx512_mask(n * m - k * KILN_ILV_W),
+                                 in + k * KILN_ILV_W);
+  kiln_dilv_vec(n, v, s);
+  for (int32_t i = 0; i < n; ++i)
+    _mm512_mask_storeu_ps(out + (ptrdiff_t)i * m, kiln_avx512_mask(m), s[i]);
 }
 
 #else /* AVX2 */
@@ -270,26 +239,46 @@ kiln_dilv_vec(int32_t n, const __m256 *v, __m256 *s) {
   }
 }
 
-/* As the AVX-512 forms; below one vector (m < 8) the reference loops. */
+typedef __m256 kiln_ilv_v;
+static inline kiln_ilv_v kiln_ilv_load(const float *p) {
+  return _mm256_loadu_ps(p);
+}
+static inline void kiln_ilv_store(float *p, kiln_ilv_v v) {
+  _mm256_storeu_ps(p, v);
+}
+
+/* m < 8: the reference loops (AMD microcodes vmaskmovps stores). */
+static inline void kiln_ilv_short(int32_t n, float *out, const float *in,
+                                  int32_t m, ptrdiff_t stride) {
+  kiln_internal_interleave_u32_ref(out, in, n, m, stride, 1, 0);
+}
+
+static inline void kiln_dilv_short(int32_t n, float *out, const float *in,
+                                   int32_t m) {
+  kiln_internal_deinterleave_u32_ref(out, in, n, m, n, 1, 0);
+}
+
+#endif
+
+/* One [m, n] interleave, KILN_ILV_W values of j per step. A partial last
+ * step is redone as the last full one, its stores overlapping earlier ones
+ * with the same values; only m below one vector takes the short path. */
 static inline __attribute__((always_inline)) void
 kiln_ilv_n(int32_t n, float *out, const float *in, int32_t m,
            ptrdiff_t stride) {
-  __m256 s[4], o[4];
+  kiln_ilv_v s[4], o[4];
   if (m < KILN_ILV_W) {
-    kiln_internal_interleave_u32_ref(out, in, n, m, stride, 1, 0);
+    kiln_ilv_short(n, out, in, m, stride);
     return;
   }
   for (int32_t j = 0;; j += KILN_ILV_W) {
-    if (j + KILN_ILV_W > m) {
-      if (j == m)
-        return;
+    if (j + KILN_ILV_W > m)
       j = m - KILN_ILV_W;
-    }
     for (int32_t i = 0; i < n; ++i)
-      s[i] = _mm256_loadu_ps(in + i * stride + j);
+      s[i] = kiln_ilv_load(in + i * stride + j);
     kiln_ilv_vec(n, s, o);
     for (int32_t k = 0; k < n; ++k)
-      _mm256_storeu_ps(out + (ptrdiff_t)j * n + k * KILN_ILV_W, o[k]);
+      kiln_ilv_store(out + (ptrdiff_t)j * n + k * KILN_ILV_W, o[k]);
     if (j + KILN_ILV_W == m)
       return;
   }
@@ -297,28 +286,23 @@ kiln_ilv_n(int32_t n, float *out, const float *in, int32_t m,
 
 static inline __attribute__((always_inline)) void
 kiln_dilv_n(int32_t n, float *out, const float *in, int32_t m) {
-  __m256 v[4], s[4];
+  kiln_ilv_v v[4], s[4];
   if (m < KILN_ILV_W) {
-    kiln_internal_deinterleave_u32_ref(out, in, n, m, n, 1, 0);
+    kiln_dilv_short(n, out, in, m);
     return;
   }
   for (int32_t j = 0;; j += KILN_ILV_W) {
-    if (j + KILN_ILV_W > m) {
-      if (j == m)
-        return;
+    if (j + KILN_ILV_W > m)
       j = m - KILN_ILV_W;
-    }
     for (int32_t k = 0; k < n; ++k)
-      v[k] = _mm256_loadu_ps(in + (ptrdiff_t)j * n + k * KILN_ILV_W);
+      v[k] = kiln_ilv_load(in + (ptrdiff_t)j * n + k * KILN_ILV_W);
     kiln_dilv_vec(n, v, s);
     for (int32_t i = 0; i < n; ++i)
-      _mm256_storeu_ps(out + (ptrdiff_t)i * m + j, s[i]);
+      kiln_ilv_store(out + (ptrdiff_t)i * m + j, s[i]);
     if (j + KILN_ILV_W == m)
       return;
   }
 }
-
-#endif
 
 /* The batch loop around one n, so n is a constant in the vector code. */
 static inline __attribute__((always_inline)) void
