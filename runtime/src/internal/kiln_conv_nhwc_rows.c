@@ -61,6 +61,31 @@ static void kiln_nhwc_tap_rows(int32_t h0, int32_t t0, int32_t ntaps,
   *tb = b;
 }
 
+/* One by-row pixel whose window hangs over the left or right edge: its
+ * slices of the kernel rows inside the image, with zeros for the padding
+ * columns, go into this row's part of the edge buffer. */
+static void kiln_nhwc_rows_edge(const kiln_nhwc_rows *rows, const float *img,
+                                int32_t h0, int32_t w0, int32_t r,
+                                int32_t mr_max, int32_t t0, int32_t ntaps,
+                                int32_t ta, int32_t tb, int32_t c0, int32_t kc,
+                                const float *zeros, float *edge,
+                                const float **dst) {
+  const kiln_conv_geometry *g = rows->g;
+  const ptrdiff_t line_step = (ptrdiff_t)g->w * g->ch;
+  const int32_t dh = rows->params->dilation[0];
+  int32_t t = 0;
+  for (; t < ta; ++t, dst += mr_max)
+    *dst = zeros;
+  for (; t < tb; ++t, dst += mr_max) {
+    const int32_t ih = h0 + (t0 + t) * dh;
+    float *buf = edge + ((ptrdiff_t)t * mr_max + r) * kc;
+    kiln_nhwc_copy_edge(g, img + ih * line_step, w0, c0, kc, buf);
+    *dst = buf;
+  }
+  for (; t < ntaps; ++t, dst += mr_max)
+    *dst = zeros;
+}
+
 void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
                              int32_t i0, int32_t mr, int32_t mr_max, int32_t t0,
                              int32_t ntaps, int32_t c0, int32_t kc,
@@ -69,51 +94,77 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
   const kiln_conv_params *p = rows->params;
   const kiln_conv_geometry *g = rows->g;
   const ptrdiff_t line_step = (ptrdiff_t)g->w * g->ch;
-  const int32_t dh = p->dilation[0];
-  const ptrdiff_t tap_step = (ptrdiff_t)dh * line_step; /* by_row: next tap */
-  /* Columns of the slice's first and last pixel, relative to the run's. */
-  const int32_t d_first = c0 / g->ch, d_last = (c0 + kc - 1) / g->ch;
+  const int32_t dh = p->dilation[0], sh = p->stride[0], sw = p->stride[1];
   int32_t oh = i0 / g->ow, ow = i0 - oh * g->ow;
-  /* The taps inside the image rows depend only on the output row: found once
-   * per output row the tile touches (one or two for 12 pixels of a 56-wide
-   * map), so an interior pixel's run pointers are one add each. */
-  int32_t ta = 0, tb = 0, ta_oh = -1;
+  if (rows->by_row) {
+    const ptrdiff_t tap_step = (ptrdiff_t)dh * line_step; /* next tap */
+    const ptrdiff_t px_step = (ptrdiff_t)sw * g->ch;      /* next pixel */
+    /* Columns of the slice's first and last pixel, relative to the run's;
+     * the output columns whose slice lies inside the line: [lo, hi). */
+    const int32_t d_first = c0 / g->ch, d_last = (c0 + kc - 1) / g->ch;
+    const int32_t lo_num = p->pad[1] - d_first;
+    const int32_t hi_num = g->w - 1 - d_last + p->pad[1];
+    int32_t lo = lo_num <= 0 ? 0 : (lo_num + sw - 1) / sw;
+    int32_t hi = hi_num < 0 ? 0 : hi_num / sw + 1;
+    if (lo > g->ow)
+      lo = g->ow;
+    if (hi > g->ow)
+      hi = g->ow;
+    if (hi < lo)
+      hi = lo;
+    /* The tile in segments of one output row each: the taps inside the
+     * image rows are found once per segment, and the interior columns'
+     * pointers are one add per (tap, pixel), stored tap by tap (the stem's
+     * 3-channel pixels and ResNet-8's 16-channel ones made the per-pixel
+     * bookkeeping a sixth to a third of the conv). */
+    for (int32_t r = 0; r < mr;) {
+      const int32_t len = g->ow - ow < mr - r ? g->ow - ow : mr - r;
+      const int32_t h0 = oh * sh - p->pad[0];
+      int32_t ta, tb;
+      kiln_nhwc_tap_rows(h0, t0, ntaps, dh, g->h, &ta, &tb);
+      /* Interior part of the segment: columns [a, b). */
+      int32_t a = ow > lo ? ow : lo, b = ow + len < hi ? ow + len : hi;
+      if (b < a)
+        a = b = ow;
+      for (int32_t c = ow; c < a; ++c)
+        kiln_nhwc_rows_edge(rows, img, h0, c * sw - p->pad[1], r + c - ow,
+                            mr_max, t0, ntaps, ta, tb, c0, kc, zeros, edge,
+                            ptrs + r + c - ow);
+      if (b > a) {
+        const int32_t r_a = r + a - ow, n = b - a;
+        const float *src = img + (ptrdiff_t)(h0 + (t0 + ta) * dh) * line_step +
+                           (ptrdiff_t)(a * sw - p->pad[1]) * g->ch + c0;
+        for (int32_t t = 0; t < ntaps; ++t) {
+          const float **dst = ptrs + (ptrdiff_t)t * mr_max + r_a;
+          if (t < ta || t >= tb) {
+            for (int32_t j = 0; j < n; ++j)
+              dst[j] = zeros;
+            continue;
+          }
+          const float *q = src + (ptrdiff_t)(t - ta) * tap_step;
+          for (int32_t j = 0; j < n; ++j, q += px_step)
+            dst[j] = q;
+        }
+      }
+      for (int32_t c = b; c < ow + len; ++c)
+        kiln_nhwc_rows_edge(rows, img, h0, c * sw - p->pad[1], r + c - ow,
+                            mr_max, t0, ntaps, ta, tb, c0, kc, zeros, edge,
+                            ptrs + r + c - ow);
+      r += len, ow = 0, ++oh;
+    }
+    /* Rows past the last pixel repeat it: wasted lanes, never bad reads. */
+    for (int32_t r = mr; r < mr_max; ++r)
+      for (int32_t t = 0; t < ntaps; ++t)
+        ptrs[(ptrdiff_t)t * mr_max + r] = ptrs[(ptrdiff_t)t * mr_max + mr - 1];
+    return;
+  }
   for (int32_t r = 0; r < mr_max; ++r) {
     /* Rows past the last pixel repeat it: wasted lanes, never bad reads. */
     if (r > 0 && r < mr && ++ow == g->ow)
       ow = 0, ++oh;
-    const int32_t h0 = oh * p->stride[0] - p->pad[0];
-    const int32_t w0 = ow * p->stride[1] - p->pad[1];
+    const int32_t h0 = oh * sh - p->pad[0];
+    const int32_t w0 = ow * sw - p->pad[1];
     const float **dst = ptrs + r;
-    if (rows->by_row) {
-      if (oh != ta_oh) {
-        kiln_nhwc_tap_rows(h0, t0, ntaps, dh, g->h, &ta, &tb);
-        ta_oh = oh;
-      }
-      const int inside = w0 + d_first >= 0 && w0 + d_last < g->w;
-      int32_t t = 0;
-      for (; t < ta; ++t, dst += mr_max)
-        *dst = zeros;
-      if (inside) {
-        const float *src = img + (ptrdiff_t)(h0 + (t0 + ta) * dh) * line_step +
-                           (ptrdiff_t)w0 * g->ch + c0;
-        for (; t < tb; ++t, dst += mr_max, src += tap_step)
-          *dst = src;
-      } else {
-        /* A window hanging over the left or right edge: its slice, with
-         * zeros for the padding columns, goes into this row's edge
-         * buffer. */
-        for (; t < tb; ++t, dst += mr_max) {
-          const int32_t ih = h0 + (t0 + t) * dh;
-          float *buf = edge + ((ptrdiff_t)t * mr_max + r) * kc;
-          kiln_nhwc_copy_edge(g, img + ih * line_step, w0, c0, kc, buf);
-          *dst = buf;
-        }
-      }
-      for (; t < ntaps; ++t, dst += mr_max)
-        *dst = zeros;
-      continue;
-    }
     int32_t kh = t0 / g->kw, kw = t0 - kh * g->kw;
     for (int32_t t = 0; t < ntaps; ++t, dst += mr_max) {
       const int32_t ih = h0 + kh * dh, iw = w0 + kw * p->dilation[1];
