@@ -13,11 +13,14 @@
 
 /* acc[2r + h] += a_r[t][p] * panel[t][p][8h..8h+8) over ntaps taps of kc
  * channels each, for 6 output pixels (ptrs[t * 6 + r]: pixel r's input for
- * tap t, or zeros in the padding); 12 accumulators stay in ymm registers
- * across the chunk's taps. */
+ * tap t, or zeros in the padding) and H 8-column halves of the panel (2, or
+ * 1 when it has at most 8 columns: the last panel of M = 24, 40, 56, whose
+ * second half is zero padding); the 6H accumulators stay in ymm registers
+ * across the chunk's taps. Each output's FMA sequence is the same for
+ * either H. */
 static inline __attribute__((always_inline)) void
 kiln_nhwc2_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
-                const float *panel, __m256 *acc) {
+                const float *panel, __m256 *acc, const int H) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
   __m256 c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   __m256 c50 = c00, c51 = c00;
@@ -26,12 +29,13 @@ kiln_nhwc2_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
     const float *a3 = ptrs[3], *a4 = ptrs[4], *a5 = ptrs[5];
     for (int32_t p = 0; p < kc; ++p, panel += KILN_AVX2_NR) {
       const __m256 b0 = _mm256_load_ps(panel);
-      const __m256 b1 = _mm256_load_ps(panel + 8);
+      const __m256 b1 = H > 1 ? _mm256_load_ps(panel + 8) : b0;
 #define KILN_NHWC2_ROW(r)                                                      \
   do {                                                                         \
     const __m256 x = _mm256_broadcast_ss(a##r + p);                            \
     c##r##0 = _mm256_fmadd_ps(x, b0, c##r##0);                                 \
-    c##r##1 = _mm256_fmadd_ps(x, b1, c##r##1);                                 \
+    if (H > 1)                                                                 \
+      c##r##1 = _mm256_fmadd_ps(x, b1, c##r##1);                               \
   } while (0)
       KILN_NHWC2_ROW(0);
       KILN_NHWC2_ROW(1);
@@ -91,10 +95,14 @@ static inline void kiln_nhwc2_bias(const float *bias, int32_t nc, __m256 *bv) {
   }
 }
 
-/* kiln_nhwc_gemm_isa.tile: the 6-pixel tile, then its finish. */
+/* kiln_nhwc_gemm_isa.tile: the 6-pixel tile over 16 or (nc <= 8) 8
+ * columns, then its finish (which reads only the halves nc covers). */
 static void kiln_nhwc2_tile_job(const kiln_nhwc_tile_job *j) {
   __m256 acc[2 * KILN_NHWC2_MR], bv[2];
-  kiln_nhwc2_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc);
+  if (j->nc > 8)
+    kiln_nhwc2_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 2);
+  else
+    kiln_nhwc2_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 1);
   kiln_nhwc2_bias(j->last ? j->bias : NULL, j->nc, bv);
   kiln_nhwc2_finish(acc, j->mr, j->nc, j->first, j->last, bv, j->residual,
                     j->out, j->ldo, j->act);
