@@ -223,6 +223,77 @@ static void kiln_nhwc2_dw3s1(const float *src, ptrdiff_t row_step, ptrdiff_t px,
     }
 }
 
+/* One output pixel (input column wi of kernel column 0) of CB adjacent
+ * 8-channel blocks (the last one `last` channels, 1..8), kernel rows
+ * [0, nkh) and columns [kw0, kw1) (the taps inside the image), then bias,
+ * residual and activation, stored. A pixel's taps are one serial FMA chain
+ * per block (the reference's order), so the CB blocks' chains run side by
+ * side rather than one latency-bound chain per pass. `src`, `wc`, `bias`,
+ * `res` and `out` are at the first block's channel. */
+static inline __attribute__((always_inline)) void
+kiln_nhwc2_dw_px(const float *src, ptrdiff_t row_step, ptrdiff_t ch, int32_t wi,
+                 int32_t dw, int32_t kw0, int32_t kw1, const float *wc,
+                 ptrdiff_t w_row, ptrdiff_t w_tap, int32_t nkh, int32_t last,
+                 const float *bias, const float *res, float *out,
+                 const kiln_activation *act, const int CB) {
+  __m256 acc[4];
+#pragma GCC unroll 4
+  for (int b = 0; b < CB; ++b)
+    acc[b] = bias != NULL
+                 ? kiln_avx2_load_n(bias + 8 * b, b == CB - 1 ? last : 8)
+                 : _mm256_setzero_ps();
+  for (int32_t kh = 0; kh < nkh; ++kh)
+    for (int32_t kw = kw0; kw < kw1; ++kw) {
+      const float *x = src + kh * row_step + (ptrdiff_t)(wi + kw * dw) * ch;
+      const float *wv = wc + kh * w_row + kw * w_tap;
+#pragma GCC unroll 4
+      for (int b = 0; b < CB; ++b) {
+        const int32_t cnt = b == CB - 1 ? last : 8;
+        acc[b] = _mm256_fmadd_ps(kiln_avx2_load_n(x + 8 * b, cnt),
+                                 kiln_avx2_load_n(wv + 8 * b, cnt), acc[b]);
+      }
+    }
+#pragma GCC unroll 4
+  for (int b = 0; b < CB; ++b) {
+    const int32_t cnt = b == CB - 1 ? last : 8;
+    __m256 v = acc[b];
+    if (res != NULL)
+      v = _mm256_add_ps(v, kiln_avx2_load_n(res + 8 * b, cnt));
+    kiln_avx2_store_n(out + 8 * b, kiln_avx2_act(act, v), cnt);
+  }
+}
+
+/* kiln_nhwc2_dw_px over all channels: four blocks at a time (the last
+ * four possibly partial), then the remaining one to three. */
+static void kiln_nhwc2_dw_pixel(const float *img_row, ptrdiff_t row_step,
+                                int32_t ch, int32_t wi, int32_t dw, int32_t kw0,
+                                int32_t kw1, const float *w_first,
+                                ptrdiff_t w_row, ptrdiff_t w_tap, int32_t nkh,
+                                const float *bias, const float *res, float *out,
+                                const kiln_activation *act) {
+  int32_t c = 0;
+  for (; ch - c > 24; c += 32) {
+    const int32_t last = ch - c - 24 < 8 ? ch - c - 24 : 8;
+    kiln_nhwc2_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                     w_row, w_tap, nkh, last, bias != NULL ? bias + c : NULL,
+                     res != NULL ? res + c : NULL, out + c, act, 4);
+  }
+  if (c >= ch)
+    return;
+  const float *b = bias != NULL ? bias + c : NULL;
+  const float *r = res != NULL ? res + c : NULL;
+  const int32_t left = ch - c; /* 1..24 */
+  if (left > 16)
+    kiln_nhwc2_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                     w_row, w_tap, nkh, left - 16, b, r, out + c, act, 3);
+  else if (left > 8)
+    kiln_nhwc2_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                     w_row, w_tap, nkh, left - 8, b, r, out + c, act, 2);
+  else
+    kiln_nhwc2_dw_px(img_row + c, row_step, ch, wi, dw, kw0, kw1, w_first + c,
+                     w_row, w_tap, nkh, left, b, r, out + c, act, 1);
+}
+
 void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
                                    const kiln_conv_geometry *g,
                                    const float *input, const float *weights,
@@ -278,12 +349,29 @@ void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
           ow = ow_hi;
           continue;
         }
-        /* Four interior pixels at a time, single interior pixels at the end
-         * of the interior, edge pixels one by one with their taps checked. */
+        /* Four interior pixels at a time (3 or 5 kernel columns); single
+         * pixels (edges with their taps in the padding skipped, the end of
+         * the interior, other kernel widths) with four channel blocks side
+         * by side. */
         const int interior = ow >= ow_lo && ow < ow_hi;
-        const int32_t np = interior && ow + 4 <= ow_hi ? 4 : 1;
+        const int32_t np =
+            interior && ow + 4 <= ow_hi && (g->kw == 3 || g->kw == 5) ? 4 : 1;
         const int32_t w0 = ow * sw - pr->pad[1];
-        const float *src = interior ? img_row + (ptrdiff_t)w0 * ch : img_row;
+        if (np == 1) {
+          int32_t kw0 = 0, kw1 = g->kw;
+          while (kw0 < kw1 && w0 + kw0 * dw < 0)
+            ++kw0;
+          while (kw1 > kw0 && w0 + (kw1 - 1) * dw >= g->w)
+            --kw1;
+          const ptrdiff_t o = (row_out + ow) * ch;
+          kiln_nhwc2_dw_pixel(img_row, row_step, ch, w0, dw, kw0, kw1, w_first,
+                              w_row, w_tap, nkh, bias,
+                              residual != NULL ? residual + o : NULL,
+                              output + o, &pr->act);
+          ow += 1;
+          continue;
+        }
+        const float *src = img_row + (ptrdiff_t)w0 * ch;
         for (int32_t c = 0; c < ch; c += 8) {
           const int32_t cnt = ch - c;
           const __m256 b0 = bias != NULL ? kiln_avx2_load_n(bias + c, cnt)
@@ -291,46 +379,14 @@ void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
           const float *wc = w_first + c;
           const ptrdiff_t o = (row_out + ow) * ch + c;
           const float *res = residual != NULL ? residual + o : NULL;
-          if (interior && g->kw == 3 && np == 4)
+          if (g->kw == 3)
             kiln_nhwc2_dw(src + c, row_step, tap_step, px_step, wc, w_row,
                           w_tap, nkh, cnt, b0, res, output + o, ch, &pr->act, 3,
                           4);
-          else if (interior && g->kw == 3)
-            kiln_nhwc2_dw(src + c, row_step, tap_step, px_step, wc, w_row,
-                          w_tap, nkh, cnt, b0, res, output + o, ch, &pr->act, 3,
-                          1);
-          else if (interior && g->kw == 5 && np == 4)
+          else
             kiln_nhwc2_dw(src + c, row_step, tap_step, px_step, wc, w_row,
                           w_tap, nkh, cnt, b0, res, output + o, ch, &pr->act, 5,
                           4);
-          else if (interior && g->kw == 5)
-            kiln_nhwc2_dw(src + c, row_step, tap_step, px_step, wc, w_row,
-                          w_tap, nkh, cnt, b0, res, output + o, ch, &pr->act, 5,
-                          1);
-          else {
-            /* Any other kernel width, or an edge pixel: one pixel at a
-             * time, taps in the padding skipped. */
-            for (int32_t i = 0; i < np; ++i) {
-              const int32_t wi = w0 + i * sw;
-              __m256 acc = b0;
-              for (int32_t kh = 0; kh < nkh; ++kh)
-                for (int32_t kw = 0; kw < g->kw; ++kw) {
-                  const int32_t iw = wi + kw * dw;
-                  if (iw < 0 || iw >= g->w)
-                    continue;
-                  const __m256 wv =
-                      kiln_avx2_load_n(wc + kh * w_row + kw * w_tap, cnt);
-                  const __m256 x = kiln_avx2_load_n(
-                      img_row + kh * row_step + (ptrdiff_t)iw * ch + c, cnt);
-                  acc = _mm256_fmadd_ps(x, wv, acc);
-                }
-              if (res != NULL)
-                acc = _mm256_add_ps(
-                    acc, kiln_avx2_load_n(res + (ptrdiff_t)i * ch, cnt));
-              kiln_avx2_store_n(output + o + (ptrdiff_t)i * ch,
-                                kiln_avx2_act(&pr->act, acc), cnt);
-            }
-          }
         }
         ow += np;
       }
