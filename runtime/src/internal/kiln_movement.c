@@ -120,26 +120,11 @@ static void kiln_copy_lines(kiln_lines_kind kind, const int32_t *dims,
   }
 }
 
-void kiln_internal_strided_copy_runs(const kiln_shape *space,
-                                     const int32_t *strides, int32_t base,
-                                     const void *input, void *output,
-                                     int32_t elem_size) {
-  int32_t dims[KILN_MAX_RANK], st[KILN_MAX_RANK];
-  const int32_t rank = kiln_collapse(space, strides, dims, st);
-  const unsigned char *in = (const unsigned char *)input;
-  unsigned char *out = (unsigned char *)output;
-  if (rank < 0)
-    return;
-  if (rank == 0) {
-    memcpy(out, kiln_elem(in, base, elem_size), (size_t)elem_size);
-    return;
-  }
-  kiln_copy_lines(KILN_LINES_RUNS, dims, st, rank, base, in, out, elem_size);
-}
-
-void kiln_internal_strided_copy(const kiln_shape *space, const int32_t *strides,
-                                int32_t base, const void *input, void *output,
-                                int32_t elem_size) {
+/* The copy after collapsing axes; `small_axis` lets a small innermost axis
+ * take the (de-)interleave instead of the run loop. */
+static void kiln_strided_copy(const kiln_shape *space, const int32_t *strides,
+                              int32_t base, const void *input, void *output,
+                              int32_t elem_size, int small_axis) {
   int32_t dims[KILN_MAX_RANK], st[KILN_MAX_RANK];
   const int32_t rank = kiln_collapse(space, strides, dims, st);
   const unsigned char *in = (const unsigned char *)input;
@@ -156,7 +141,7 @@ void kiln_internal_strided_copy(const kiln_shape *space, const int32_t *strides,
    * loop would copy one element per run there; the interleave reads the
    * small axis's streams side by side instead. The inverse, NHWC -> NCHW of
    * a few channels ([C, HW] with strides [1, C]), gets the de-interleave. */
-  if (rank >= 2 && st[rank - 2] == 1) {
+  if (small_axis && rank >= 2 && st[rank - 2] == 1) {
     const int32_t n = dims[rank - 1], s = st[rank - 1];
     if (n >= 2 && n <= KILN_INTERLEAVE_MAX && s != 1) {
       kiln_copy_lines(KILN_LINES_INTERLEAVE, dims, st, rank, base, in, out,
@@ -170,6 +155,19 @@ void kiln_internal_strided_copy(const kiln_shape *space, const int32_t *strides,
     }
   }
   kiln_copy_lines(KILN_LINES_RUNS, dims, st, rank, base, in, out, elem_size);
+}
+
+void kiln_internal_strided_copy_runs(const kiln_shape *space,
+                                     const int32_t *strides, int32_t base,
+                                     const void *input, void *output,
+                                     int32_t elem_size) {
+  kiln_strided_copy(space, strides, base, input, output, elem_size, 0);
+}
+
+void kiln_internal_strided_copy(const kiln_shape *space, const int32_t *strides,
+                                int32_t base, const void *input, void *output,
+                                int32_t elem_size) {
+  kiln_strided_copy(space, strides, base, input, output, elem_size, 1);
 }
 
 void kiln_internal_blocks(int to_whole, int32_t outer, int32_t n_parts,
