@@ -47,6 +47,9 @@ struct Layer {
   const char *name;
   Kind kind;
   int32_t c, h, w, m, k, stride, pad, groups;
+  // The fused activation: ReLU (ResNet, MobileNetV2's ReLU6 costs the same)
+  // or SiLU (EfficientNet-B0, whose epilogue is a sigmoid per output).
+  kiln_act_kind act = KILN_ACT_RELU;
 };
 
 // ResNet-18, MobileNetV2 (224x224 input), ResNet-8 (MLPerf Tiny, 32x32
@@ -89,6 +92,21 @@ const Layer kLayers[] = {
     {"mbv3s dw 5x5 240 @14", Kind::Conv, 240, 14, 14, 240, 5, 1, 2, 240},
     {"ds-cnn dw 3x3 64 @25x5", Kind::Conv, 64, 25, 5, 64, 3, 1, 1, 64},
     {"ds-cnn 1x1 64->64 @25x5", Kind::Conv, 64, 25, 5, 64, 1, 1, 0, 1},
+    // EfficientNet-B0 depthwise layers (SiLU epilogue).
+    {"effb0 dw 3x3 32 @112 silu", Kind::Conv, 32, 112, 112, 32, 3, 1, 1, 32,
+     KILN_ACT_SILU},
+    {"effb0 dw 3x3 s2 96 @112 silu", Kind::Conv, 96, 112, 112, 96, 3, 2, 1,
+     96, KILN_ACT_SILU},
+    {"effb0 dw 5x5 s2 144 @56 silu", Kind::Conv, 144, 56, 56, 144, 5, 2, 2,
+     144, KILN_ACT_SILU},
+    {"effb0 dw 3x3 144 @56 silu", Kind::Conv, 144, 56, 56, 144, 3, 1, 1, 144,
+     KILN_ACT_SILU},
+    {"effb0 dw 5x5 240 @28 silu", Kind::Conv, 240, 28, 28, 240, 5, 1, 2, 240,
+     KILN_ACT_SILU},
+    {"effb0 dw 5x5 480 @14 silu", Kind::Conv, 480, 14, 14, 480, 5, 1, 2, 480,
+     KILN_ACT_SILU},
+    {"effb0 dw 5x5 1152 @7 silu", Kind::Conv, 1152, 7, 7, 1152, 5, 1, 2, 1152,
+     KILN_ACT_SILU},
 };
 
 struct Stats {
@@ -195,7 +213,7 @@ Case make_case(const Layer &l) {
     for (int i = 0; i < 4; ++i)
       cs.cp.pad[i] = l.pad;
     cs.cp.groups = l.groups;
-    cs.cp.act.kind = KILN_ACT_RELU;
+    cs.cp.act.kind = l.act;
     const int32_t cg = l.c / l.groups;
     cs.w.resize(size_t(l.m) * cg * l.k * l.k);
     for (float &v : cs.w)

@@ -212,8 +212,10 @@ kiln_nhwc512_dw(const float *src, ptrdiff_t row_step, ptrdiff_t tap_step,
  * the image: the nine weight vectors stay in registers and each input
  * vector is loaded once and used by the three outputs it feeds (a sliding
  * window), so a pixel costs three loads instead of nine. `src` is the input
- * at kernel row 0, column ow0's first tap. */
-static void kiln_nhwc512_dw3s1(const float *src, ptrdiff_t row_step,
+ * at kernel row 0, column ow0's first tap. Not inlined: inlined into the
+ * driver next to the 5x5 row calls, its loop measured 1.4x slower. */
+static __attribute__((noinline)) void
+kiln_nhwc512_dw3s1(const float *src, ptrdiff_t row_step,
                                ptrdiff_t px, ptrdiff_t tap_step,
                                const float *wts, ptrdiff_t w_row,
                                ptrdiff_t w_tap, __mmask16 mk, __m512 b0,
@@ -342,6 +344,161 @@ static void kiln_nhwc512_dw_pixel(const float *img_row, ptrdiff_t row_step,
                        w_row, w_tap, nkh, mk, b, r, out + c, act, 1);
 }
 
+/* NP adjacent output pixels of one row (S input columns apart) times CB
+ * adjacent 16-channel blocks, K kernel columns at dilation 1, kernel rows
+ * [0, nkh): for each kernel row its K x CB weight vectors are loaded once
+ * into registers, and each input column of the window is loaded once and
+ * fed to every pixel it is a tap of (a sliding window over pixels, at
+ * stride 1 or 2): (NP - 1) * S + K loads per block and kernel row instead
+ * of NP * K. The NP x CB accumulators are independent FMA chains (8 for
+ * NP 4, CB 2), enough to cover the FMA latency that bounds a lone pixel;
+ * NP 8 (16 chains) spilled accumulators and measured slower.
+ * Each output still sums its taps in one chain, row by row, column by
+ * column (the reference's order). Input columns outside [0, wdt) are
+ * padding and skipped (masked), so edge pixels take this path too. `w0` is the
+ * input column of pixel 0's kernel column 0; `src`, `wc`, `bias`, `res`
+ * and `out` are at the first block's channel; mk[b] masks block b. */
+static inline __attribute__((always_inline)) void kiln_nhwc512_dw_win(
+    const float *src, ptrdiff_t row_step, ptrdiff_t ch, int32_t w0,
+    int32_t wdt, const float *wc, ptrdiff_t w_row, ptrdiff_t w_tap,
+    int32_t nkh, const __mmask16 *mk, const float *bias, const float *res,
+    float *out, const kiln_activation *act, const int K, const int S,
+    const int NP, const int CB, const int EDGE) {
+  __m512 acc[8];
+#pragma GCC unroll 4
+  for (int i = 0; i < NP; ++i)
+#pragma GCC unroll 4
+    for (int b = 0; b < CB; ++b)
+      acc[i * CB + b] = bias != NULL
+                            ? _mm512_maskz_loadu_ps(mk[b], bias + 16 * b)
+                            : _mm512_setzero_ps();
+  for (int32_t kh = 0; kh < nkh; ++kh) {
+    const float *row = src + kh * row_step + (ptrdiff_t)w0 * ch;
+    const float *wr = wc + kh * w_row;
+    __m512 wv[5 * 2];
+#pragma GCC unroll 8
+    for (int kw = 0; kw < K; ++kw)
+#pragma GCC unroll 4
+      for (int b = 0; b < CB; ++b)
+        wv[kw * CB + b] = _mm512_maskz_loadu_ps(mk[b], wr + kw * w_tap + 16 * b);
+#pragma GCC unroll 32
+    for (int j = 0; j < (NP - 1) * S + K; ++j) {
+      /* With EDGE, a column in the padding is skipped by an all-zero mask
+       * on its (fault-suppressed) load and its FMAs, which then leave the
+       * accumulators as they are (a branch per column instead made the
+       * compiler spill them); the masked FMAs cost ~10% on 5x5 layers, so
+       * windows wholly inside the row take the plain ones. */
+      const __mmask16 in =
+          EDGE ? (__mmask16)(0u - (uint32_t)((uint32_t)(w0 + j) <
+                                             (uint32_t)wdt))
+               : (__mmask16)0xffff;
+#pragma GCC unroll 4
+      for (int b = 0; b < CB; ++b) {
+        const __mmask16 m = (__mmask16)(mk[b] & in);
+        const __m512 x =
+            _mm512_maskz_loadu_ps(m, row + (ptrdiff_t)j * ch + 16 * b);
+#pragma GCC unroll 4
+        for (int i = 0; i < NP; ++i) {
+          const int kw = j - i * S;
+          if (kw >= 0 && kw < K)
+            acc[i * CB + b] =
+                EDGE ? _mm512_mask3_fmadd_ps(x, wv[kw * CB + b],
+                                             acc[i * CB + b], m)
+                     : _mm512_fmadd_ps(x, wv[kw * CB + b], acc[i * CB + b]);
+        }
+      }
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < NP; ++i)
+#pragma GCC unroll 4
+    for (int b = 0; b < CB; ++b) {
+      __m512 v = acc[i * CB + b];
+      if (res != NULL)
+        v = _mm512_add_ps(
+            v, _mm512_maskz_loadu_ps(mk[b], res + (ptrdiff_t)i * ch + 16 * b));
+      _mm512_mask_storeu_ps(out + (ptrdiff_t)i * ch + 16 * b, mk[b],
+                            kiln_avx512_act(act, v));
+    }
+}
+
+/* One output row of a K-column, stride-S, dilation-1 depthwise conv through
+ * kiln_nhwc512_dw_win: 4 or 2 pixels at a time by two channel blocks
+ * (one for a last block of 16 or fewer channels), a last single pixel by
+ * kiln_nhwc512_dw_pixel's four blocks. `img_row` is the input at the first
+ * kernel row inside the image, column 0, channel 0. */
+static inline __attribute__((always_inline)) void kiln_nhwc512_dw_rowks(
+    const float *img_row, ptrdiff_t row_step, int32_t ch, int32_t wdt,
+    int32_t ow_n, int32_t pad_l, const float *w_first, ptrdiff_t w_row,
+    ptrdiff_t w_tap, int32_t nkh, const float *bias, const float *res,
+    float *out, const kiln_activation *act, const int K, const int S) {
+  int32_t ow = 0;
+  while (ow < ow_n) {
+    const int32_t rem = ow_n - ow;
+    const int32_t np = rem >= 4 ? 4 : rem >= 2 ? 2 : 1;
+    const int32_t w0 = ow * S - pad_l;
+    const ptrdiff_t o = (ptrdiff_t)ow * ch;
+    if (np == 1) {
+      int32_t kw0 = 0, kw1 = K;
+      while (kw0 < kw1 && w0 + kw0 < 0)
+        ++kw0;
+      while (kw1 > kw0 && w0 + kw1 - 1 >= wdt)
+        --kw1;
+      kiln_nhwc512_dw_pixel(img_row, row_step, ch, w0, 1, kw0, kw1, w_first,
+                            w_row, w_tap, nkh, bias,
+                            res != NULL ? res + o : NULL, out + o, act);
+      ow += 1;
+      continue;
+    }
+    for (int32_t c = 0; c < ch; c += 32) {
+      const __mmask16 mk[2] = {kiln_avx512_mask(ch - c),
+                               kiln_avx512_mask(ch - c - 16)};
+      const float *b = bias != NULL ? bias + c : NULL;
+      const float *r = res != NULL ? res + o + c : NULL;
+      const float *x = img_row + c;
+      const float *wc = w_first + c;
+      float *y = out + o + c;
+      const int edge = w0 < 0 || w0 + (np - 1) * S + K > wdt;
+#define KILN_DW_WIN(NP, CB, EDGE)                                             \
+  kiln_nhwc512_dw_win(x, row_step, ch, w0, wdt, wc, w_row, w_tap, nkh, mk, b,  \
+                      r, y, act, K, S, NP, CB, EDGE)
+      if (ch - c > 16) {
+        if (np == 4 && !edge)
+          KILN_DW_WIN(4, 2, 0);
+        else if (np == 4)
+          KILN_DW_WIN(4, 2, 1);
+        else
+          KILN_DW_WIN(2, 2, 1);
+      } else {
+        if (np == 4 && !edge)
+          KILN_DW_WIN(4, 1, 0);
+        else if (np == 4)
+          KILN_DW_WIN(4, 1, 1);
+        else
+          KILN_DW_WIN(2, 1, 1);
+      }
+#undef KILN_DW_WIN
+    }
+    ow += np;
+  }
+}
+
+/* The 5x5 instances, out of line so each row's loop is compiled once. (3x3
+ * at stride 2 measured the same as the four-pixel kernel below, and 3x3 at
+ * stride 1 slower than kiln_nhwc512_dw3s1, so they keep those.) */
+#define KILN_NHWC512_DW_ROW(NAME, K, S)                                        \
+  static void NAME(const float *img_row, ptrdiff_t row_step, int32_t ch,       \
+                   int32_t wdt, int32_t ow_n, int32_t pad_l,                   \
+                   const float *w_first, ptrdiff_t w_row, ptrdiff_t w_tap,     \
+                   int32_t nkh, const float *bias, const float *res,           \
+                   float *out, const kiln_activation *act) {                   \
+    kiln_nhwc512_dw_rowks(img_row, row_step, ch, wdt, ow_n, pad_l, w_first,    \
+                          w_row, w_tap, nkh, bias, res, out, act, K, S);       \
+  }
+KILN_NHWC512_DW_ROW(kiln_nhwc512_dw_row5s1, 5, 1)
+KILN_NHWC512_DW_ROW(kiln_nhwc512_dw_row5s2, 5, 2)
+#undef KILN_NHWC512_DW_ROW
+
 void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,
                                      const kiln_conv_geometry *g,
                                      const float *input, const float *weights,
@@ -376,6 +533,16 @@ void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,
           nkh > 0 ? img + (ptrdiff_t)(h0 + kh0 * pr->dilation[0]) * g->w * ch
                   : img;
       const float *w_first = weights + (ptrdiff_t)kh0 * w_row;
+      /* 5 kernel columns at stride 1 or 2, dilation 1: the whole row,
+       * edges included, through the sliding windows of
+       * kiln_nhwc512_dw_win. */
+      if (g->kw == 5 && dw == 1 && (sw == 1 || sw == 2)) {
+        (sw == 1 ? kiln_nhwc512_dw_row5s1 : kiln_nhwc512_dw_row5s2)(img_row, row_step, ch, g->w, g->ow, pr->pad[1], w_first, w_row,
+               w_tap, nkh, bias,
+               residual != NULL ? residual + row_out * ch : NULL,
+               output + row_out * ch, &pr->act);
+        continue;
+      }
       /* 3x3, stride 1, every kernel row inside: the interior columns go
        * through the sliding window, channel block by channel block. */
       const int slide =

@@ -76,6 +76,14 @@ const ConvCase kCases[] = {
     {1, 24, 7, 7, 48, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},
     {1, 20, 6, 7, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
     {1, 300, 7, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    // AVX-512 5x5 depthwise sliding windows: 4-pixel windows inside the row
+    // and over the padding, 2-pixel tails, a last single pixel, a masked
+    // 16-or-fewer-channel last block, windows with whole columns in the
+    // padding.
+    {1, 48, 9, 15, 48, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 48},  // 4+4+4+2+1 px
+    {1, 17, 11, 20, 17, 5, 5, 2, 2, 1, 1, 1, 2, 2, 1, 17}, // s2, 17 lanes
+    {1, 24, 6, 6, 24, 5, 5, 1, 1, 1, 1, 3, 4, 3, 4, 24},   // pad 4 > 5 / 2
+    {2, 70, 13, 29, 70, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 70}, // s2, 64 + 6 lanes
 };
 
 TEST(IsaConvNhwc, EdgeShapesWithBiasResidualAndActivation) {
@@ -104,6 +112,9 @@ TEST(IsaConvNhwc, EveryFusedActivation) {
     EXPECT_TRUE(conv_nhwc_matches_ref(kCases[17], true, Residual::Separate, act,
                                       ++seed))
         << "depthwise, activation kind " << act.kind;
+    EXPECT_TRUE(conv_nhwc_matches_ref(kCases[30], true, Residual::Separate,
+                                      act, ++seed))
+        << "5x5 depthwise windows, activation kind " << act.kind;
   }
 }
 
