@@ -215,12 +215,10 @@ kiln_nhwc512_dw(const float *src, ptrdiff_t row_step, ptrdiff_t tap_step,
  * at kernel row 0, column ow0's first tap. Not inlined: inlined into the
  * driver next to the 5x5 row calls, its loop measured 1.4x slower. */
 static __attribute__((noinline)) void
-kiln_nhwc512_dw3s1(const float *src, ptrdiff_t row_step,
-                               ptrdiff_t px, ptrdiff_t tap_step,
-                               const float *wts, ptrdiff_t w_row,
-                               ptrdiff_t w_tap, __mmask16 mk, __m512 b0,
-                               const float *res, float *out, int32_t count,
-                               const kiln_activation *act) {
+kiln_nhwc512_dw3s1(const float *src, ptrdiff_t row_step, ptrdiff_t px,
+                   ptrdiff_t tap_step, const float *wts, ptrdiff_t w_row,
+                   ptrdiff_t w_tap, __mmask16 mk, __m512 b0, const float *res,
+                   float *out, int32_t count, const kiln_activation *act) {
   const float *r0 = src, *r1 = src + row_step, *r2 = src + 2 * row_step;
   const __m512 w00 = _mm512_maskz_loadu_ps(mk, wts);
   const __m512 w01 = _mm512_maskz_loadu_ps(mk, wts + w_tap);
@@ -354,16 +352,21 @@ static void kiln_nhwc512_dw_pixel(const float *img_row, ptrdiff_t row_step,
  * NP 4, CB 2), enough to cover the FMA latency that bounds a lone pixel;
  * NP 8 (16 chains) spilled accumulators and measured slower.
  * Each output still sums its taps in one chain, row by row, column by
- * column (the reference's order). Input columns outside [0, wdt) are
- * padding and skipped (masked), so edge pixels take this path too. `w0` is the
+ * column (the reference's order). Every window column is inside the
+ * row: windows over the padding (edge pixels) go to kiln_nhwc512_dw_pixel,
+ * as masking the padding columns out here (loads and FMAs) made
+ * EfficientNet-B0's depthwise layers 6% slower than the old kernel in the
+ * compiled model (perf samples), though faster in nhwc_bench; clipped
+ * edges made them 6% faster. `w0` is the
  * input column of pixel 0's kernel column 0; `src`, `wc`, `bias`, `res`
  * and `out` are at the first block's channel; mk[b] masks block b. */
-static inline __attribute__((always_inline)) void kiln_nhwc512_dw_win(
-    const float *src, ptrdiff_t row_step, ptrdiff_t ch, int32_t w0,
-    int32_t wdt, const float *wc, ptrdiff_t w_row, ptrdiff_t w_tap,
-    int32_t nkh, const __mmask16 *mk, const float *bias, const float *res,
-    float *out, const kiln_activation *act, const int K, const int S,
-    const int NP, const int CB, const int EDGE) {
+static inline __attribute__((always_inline)) void
+kiln_nhwc512_dw_win(const float *src, ptrdiff_t row_step, ptrdiff_t ch,
+                    int32_t w0, const float *wc, ptrdiff_t w_row,
+                    ptrdiff_t w_tap, int32_t nkh, const __mmask16 *mk,
+                    const float *bias, const float *res, float *out,
+                    const kiln_activation *act, const int K, const int S,
+                    const int NP, const int CB) {
   __m512 acc[8];
 #pragma GCC unroll 4
   for (int i = 0; i < NP; ++i)
@@ -380,31 +383,20 @@ static inline __attribute__((always_inline)) void kiln_nhwc512_dw_win(
     for (int kw = 0; kw < K; ++kw)
 #pragma GCC unroll 4
       for (int b = 0; b < CB; ++b)
-        wv[kw * CB + b] = _mm512_maskz_loadu_ps(mk[b], wr + kw * w_tap + 16 * b);
+        wv[kw * CB + b] =
+            _mm512_maskz_loadu_ps(mk[b], wr + kw * w_tap + 16 * b);
 #pragma GCC unroll 32
     for (int j = 0; j < (NP - 1) * S + K; ++j) {
-      /* With EDGE, a column in the padding is skipped by an all-zero mask
-       * on its (fault-suppressed) load and its FMAs, which then leave the
-       * accumulators as they are (a branch per column instead made the
-       * compiler spill them); the masked FMAs cost ~10% on 5x5 layers, so
-       * windows wholly inside the row take the plain ones. */
-      const __mmask16 in =
-          EDGE ? (__mmask16)(0u - (uint32_t)((uint32_t)(w0 + j) <
-                                             (uint32_t)wdt))
-               : (__mmask16)0xffff;
 #pragma GCC unroll 4
       for (int b = 0; b < CB; ++b) {
-        const __mmask16 m = (__mmask16)(mk[b] & in);
         const __m512 x =
-            _mm512_maskz_loadu_ps(m, row + (ptrdiff_t)j * ch + 16 * b);
+            _mm512_maskz_loadu_ps(mk[b], row + (ptrdiff_t)j * ch + 16 * b);
 #pragma GCC unroll 4
         for (int i = 0; i < NP; ++i) {
           const int kw = j - i * S;
           if (kw >= 0 && kw < K)
             acc[i * CB + b] =
-                EDGE ? _mm512_mask3_fmadd_ps(x, wv[kw * CB + b],
-                                             acc[i * CB + b], m)
-                     : _mm512_fmadd_ps(x, wv[kw * CB + b], acc[i * CB + b]);
+                _mm512_fmadd_ps(x, wv[kw * CB + b], acc[i * CB + b]);
         }
       }
     }
@@ -424,9 +416,10 @@ static inline __attribute__((always_inline)) void kiln_nhwc512_dw_win(
 
 /* One output row of a K-column, stride-S, dilation-1 depthwise conv through
  * kiln_nhwc512_dw_win: 4 or 2 pixels at a time by two channel blocks
- * (one for a last block of 16 or fewer channels), a last single pixel by
- * kiln_nhwc512_dw_pixel's four blocks. `img_row` is the input at the first
- * kernel row inside the image, column 0, channel 0. */
+ * (one for a last block of 16 or fewer channels) where the window is inside
+ * the row, single pixels (edges, a last one) by kiln_nhwc512_dw_pixel's
+ * four blocks with the taps in the padding clipped. `img_row` is the input at
+ * the first kernel row inside the image, column 0, channel 0. */
 static inline __attribute__((always_inline)) void kiln_nhwc512_dw_rowks(
     const float *img_row, ptrdiff_t row_step, int32_t ch, int32_t wdt,
     int32_t ow_n, int32_t pad_l, const float *w_first, ptrdiff_t w_row,
@@ -435,8 +428,11 @@ static inline __attribute__((always_inline)) void kiln_nhwc512_dw_rowks(
   int32_t ow = 0;
   while (ow < ow_n) {
     const int32_t rem = ow_n - ow;
-    const int32_t np = rem >= 4 ? 4 : rem >= 2 ? 2 : 1;
     const int32_t w0 = ow * S - pad_l;
+    const int32_t np = w0 < 0                              ? 1
+                       : rem >= 4 && w0 + 3 * S + K <= wdt ? 4
+                       : rem >= 2 && w0 + S + K <= wdt     ? 2
+                                                           : 1;
     const ptrdiff_t o = (ptrdiff_t)ow * ch;
     if (np == 1) {
       int32_t kw0 = 0, kw1 = K;
@@ -458,26 +454,21 @@ static inline __attribute__((always_inline)) void kiln_nhwc512_dw_rowks(
       const float *x = img_row + c;
       const float *wc = w_first + c;
       float *y = out + o + c;
-      const int edge = w0 < 0 || w0 + (np - 1) * S + K > wdt;
-#define KILN_DW_WIN(NP, CB, EDGE)                                             \
-  kiln_nhwc512_dw_win(x, row_step, ch, w0, wdt, wc, w_row, w_tap, nkh, mk, b,  \
-                      r, y, act, K, S, NP, CB, EDGE)
       if (ch - c > 16) {
-        if (np == 4 && !edge)
-          KILN_DW_WIN(4, 2, 0);
-        else if (np == 4)
-          KILN_DW_WIN(4, 2, 1);
+        if (np == 4)
+          kiln_nhwc512_dw_win(x, row_step, ch, w0, wc, w_row, w_tap, nkh, mk, b,
+                              r, y, act, K, S, 4, 2);
         else
-          KILN_DW_WIN(2, 2, 1);
+          kiln_nhwc512_dw_win(x, row_step, ch, w0, wc, w_row, w_tap, nkh, mk, b,
+                              r, y, act, K, S, 2, 2);
       } else {
-        if (np == 4 && !edge)
-          KILN_DW_WIN(4, 1, 0);
-        else if (np == 4)
-          KILN_DW_WIN(4, 1, 1);
+        if (np == 4)
+          kiln_nhwc512_dw_win(x, row_step, ch, w0, wc, w_row, w_tap, nkh, mk, b,
+                              r, y, act, K, S, 4, 1);
         else
-          KILN_DW_WIN(2, 1, 1);
+          kiln_nhwc512_dw_win(x, row_step, ch, w0, wc, w_row, w_tap, nkh, mk, b,
+                              r, y, act, K, S, 2, 1);
       }
-#undef KILN_DW_WIN
     }
     ow += np;
   }
@@ -537,10 +528,10 @@ void kiln_avx512_conv_nhwc_depthwise(const kiln_conv_params *pr,
        * edges included, through the sliding windows of
        * kiln_nhwc512_dw_win. */
       if (g->kw == 5 && dw == 1 && (sw == 1 || sw == 2)) {
-        (sw == 1 ? kiln_nhwc512_dw_row5s1 : kiln_nhwc512_dw_row5s2)(img_row, row_step, ch, g->w, g->ow, pr->pad[1], w_first, w_row,
-               w_tap, nkh, bias,
-               residual != NULL ? residual + row_out * ch : NULL,
-               output + row_out * ch, &pr->act);
+        (sw == 1 ? kiln_nhwc512_dw_row5s1 : kiln_nhwc512_dw_row5s2)(
+            img_row, row_step, ch, g->w, g->ow, pr->pad[1], w_first, w_row,
+            w_tap, nkh, bias, residual != NULL ? residual + row_out * ch : NULL,
+            output + row_out * ch, &pr->act);
         continue;
       }
       /* 3x3, stride 1, every kernel row inside: the interior columns go

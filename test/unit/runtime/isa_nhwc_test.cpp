@@ -112,8 +112,8 @@ TEST(IsaConvNhwc, EveryFusedActivation) {
     EXPECT_TRUE(conv_nhwc_matches_ref(kCases[17], true, Residual::Separate, act,
                                       ++seed))
         << "depthwise, activation kind " << act.kind;
-    EXPECT_TRUE(conv_nhwc_matches_ref(kCases[30], true, Residual::Separate,
-                                      act, ++seed))
+    EXPECT_TRUE(conv_nhwc_matches_ref(kCases[30], true, Residual::Separate, act,
+                                      ++seed))
         << "5x5 depthwise windows, activation kind " << act.kind;
   }
 }
