@@ -314,11 +314,8 @@ void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
     const float *img = input + (ptrdiff_t)n * g->h * g->w * ch;
     for (int32_t oh = 0; oh < g->oh; ++oh) {
       const int32_t h0 = oh * pr->stride[0] - pr->pad[0];
-      int32_t kh0 = 0, kh1 = g->kh;
-      while (kh0 < kh1 && h0 + kh0 * pr->dilation[0] < 0)
-        ++kh0;
-      while (kh1 > kh0 && h0 + (kh1 - 1) * pr->dilation[0] >= g->h)
-        --kh1;
+      int32_t kh0, kh1;
+      kiln_nhwc_tap_range(h0, pr->dilation[0], g->kh, g->h, &kh0, &kh1);
       const ptrdiff_t row_out = ((ptrdiff_t)n * g->oh + oh) * g->ow;
       /* The first kernel row inside the image, and its weights; a row with
        * none inside (only possible with huge padding) keeps the image start
@@ -358,11 +355,8 @@ void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
             interior && ow + 4 <= ow_hi && (g->kw == 3 || g->kw == 5) ? 4 : 1;
         const int32_t w0 = ow * sw - pr->pad[1];
         if (np == 1) {
-          int32_t kw0 = 0, kw1 = g->kw;
-          while (kw0 < kw1 && w0 + kw0 * dw < 0)
-            ++kw0;
-          while (kw1 > kw0 && w0 + (kw1 - 1) * dw >= g->w)
-            --kw1;
+          int32_t kw0, kw1;
+          kiln_nhwc_tap_range(w0, dw, g->kw, g->w, &kw0, &kw1);
           const ptrdiff_t o = (row_out + ow) * ch;
           kiln_nhwc2_dw_pixel(img_row, row_step, ch, w0, dw, kw0, kw1, w_first,
                               w_row, w_tap, nkh, bias,

@@ -84,6 +84,21 @@ kiln_status kiln_internal_global_pool_nhwc_f32_ref(kiln_reduce_kind kind,
                                                    const float *input,
                                                    float *output);
 
+/* Taps [*lo, *hi) of a k-tap window starting at input position `start`
+ * (taps `dil` apart) that fall inside [0, size): the window's rows or
+ * columns left after clipping the padding. */
+static inline void kiln_nhwc_tap_range(int32_t start, int32_t dil, int32_t k,
+                                       int32_t size, int32_t *lo,
+                                       int32_t *hi) {
+  int32_t a = 0, b = k;
+  while (a < b && start + a * dil < 0)
+    ++a;
+  while (b > a && start + (b - 1) * dil >= size)
+    --b;
+  *lo = a;
+  *hi = b;
+}
+
 #if KILN_HAVE_AVX2
 /* The A side of the NHWC indirect GEMM: row i of A is output pixel i's
  * receptive field, a sequence of `taps` runs of `run` floats each (a run is
