@@ -152,16 +152,10 @@ std::string parseArgs(int argc, char **argv, BenchOptions &opts, bool &help) {
     } else if (a.size() == 3 && a.starts_with("-O") && a[2] >= '0' &&
                a[2] <= '3') {
       opts.compileArgs.push_back(a.str());
-    } else if (a == "--layout" || a.starts_with("--layout=")) {
-      if (!a.consume_front("--layout=")) {
-        if (!value(v))
-          return "--layout needs nchw or nhwc";
-        a = v;
-      }
-      llvm::Expected<target::Layout> layout = parseLayout(a);
-      if (!layout)
-        return llvm::toString(layout.takeError());
-      opts.layout = *layout;
+    } else if (std::string error;
+               takeLayoutFlag(a, value, opts.layout, error)) {
+      if (!error.empty())
+        return error;
     } else if (a == "-Xcompile") {
       if (!value(v))
         return "-Xcompile needs an argument for kiln compile";

@@ -103,16 +103,10 @@ std::string parseArgs(int argc, char **argv, RunOptions &opts, bool &help) {
       help = true;
     } else if (a.consume_front("--target=")) {
       opts.targetName = a.str();
-    } else if (a == "--layout" || a.starts_with("--layout=")) {
-      if (!a.consume_front("--layout=")) {
-        if (!value(v))
-          return "--layout needs nchw or nhwc";
-        a = v;
-      }
-      llvm::Expected<target::Layout> layout = parseLayout(a);
-      if (!layout)
-        return llvm::toString(layout.takeError());
-      opts.layout = *layout;
+    } else if (std::string error;
+               takeLayoutFlag(a, value, opts.layout, error)) {
+      if (!error.empty())
+        return error;
     } else if (a == "--input" || a == "-i") {
       if (!value(v))
         return "--input needs NAME=FILE or FILE";

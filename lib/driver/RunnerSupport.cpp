@@ -87,6 +87,26 @@ kiln::driver::parseLayout(llvm::StringRef value) {
                                  "'");
 }
 
+bool kiln::driver::takeLayoutFlag(
+    llvm::StringRef arg, llvm::function_ref<bool(std::string &)> next,
+    std::optional<target::Layout> &out, std::string &error) {
+  std::string value;
+  if (arg.consume_front("--layout=")) {
+    value = arg.str();
+  } else if (arg != "--layout") {
+    return false;
+  } else if (!next(value)) {
+    error = "--layout needs nchw or nhwc";
+    return true;
+  }
+  llvm::Expected<target::Layout> layout = parseLayout(value);
+  if (!layout)
+    error = llvm::toString(layout.takeError());
+  else
+    out = *layout;
+  return true;
+}
+
 llvm::StringRef kiln::driver::layoutFlagValue(target::Layout layout) {
   return layout == target::Layout::NHWC ? "nhwc" : "nchw";
 }

@@ -13,6 +13,7 @@
 #include "kiln/target/TargetRunner.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Error.h"
 
@@ -44,6 +45,13 @@ llvm::Error writeFile(llvm::StringRef file, llvm::StringRef data);
 /// and validate so that all four accept and reject the same words. The error
 /// names the flag and the accepted values.
 llvm::Expected<target::Layout> parseLayout(llvm::StringRef value);
+
+/// Reads `--layout V` or `--layout=V` when `arg` is that flag (returns true;
+/// false for any other argument): `next` yields V for the spaced form, and
+/// `out` receives the layout, or `error` the message naming the flag.
+bool takeLayoutFlag(llvm::StringRef arg,
+                    llvm::function_ref<bool(std::string &)> next,
+                    std::optional<target::Layout> &out, std::string &error);
 
 /// `nchw` or `nhwc`, as `--layout` spells it.
 llvm::StringRef layoutFlagValue(target::Layout layout);

@@ -107,13 +107,10 @@ std::string parseArgs(int argc, char **argv, ValidateOptions &o, bool &help) {
     } else if (flag == "--target") {
       if (!value(c.target))
         return "--target needs a target name";
-    } else if (flag == "--layout") {
-      if (!value(v))
-        return "--layout needs nchw or nhwc";
-      llvm::Expected<target::Layout> layout = parseLayout(v);
-      if (!layout)
-        return llvm::toString(layout.takeError());
-      c.layout = *layout;
+    } else if (std::string error;
+               takeLayoutFlag(a, value, c.layout, error)) {
+      if (!error.empty())
+        return error;
     } else if (flag == "--quantize") {
       if (!value(c.quantize))
         return "--quantize needs int8 or int8-weights";
