@@ -10,6 +10,14 @@
 #define KILN_NHWC512_MR 12
 /* Taps per chunk: bounds the stack table of row pointers (6 KB). */
 #define KILN_NHWC512_TAPS 64
+/* Panel rows (128 bytes each) the tile prefetches ahead: 32 = 4 KB. In a
+ * model the pre-packed weights come from memory on their first use;
+ * prefetching them into L1 ahead of the loads made ResNet-18 6.4% faster
+ * end to end (Zen 5; 8 rows 4%, 16 to 128 rows 6-7%). Past the chunk's last
+ * row the prefetch touches the next chunk's rows of the same panel (or a
+ * harmless address: prefetches never fault). Loads and FMAs are unchanged,
+ * so are the bits. */
+#define KILN_NHWC512_PF 32
 
 /* acc[2r + h] += a_r[t][p] * panel[t][p][16h..16h+16) over ntaps taps of kc
  * channels each, for R output pixels (R = 12, or 8 or 4 for the tail of a
@@ -40,6 +48,11 @@ kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
     for (int32_t p = 0; p < kc; ++p, panel += KILN_AVX512_NR) {
       const __m512 b0 = _mm512_load_ps(panel);
       const __m512 b1 = H > 1 ? _mm512_load_ps(panel + 16) : b0;
+      /* Integer arithmetic: the address may lie past the weights array. */
+      const uintptr_t pf = (uintptr_t)panel + KILN_NHWC512_PF * 128u;
+      _mm_prefetch((const char *)pf, _MM_HINT_T0);
+      if (H > 1)
+        _mm_prefetch((const char *)(pf + 64u), _MM_HINT_T0);
 #define KILN_NHWC512_ROW(r)                                                    \
   do {                                                                         \
     const __m512 x = _mm512_set1_ps(a##r[p]);                                  \
