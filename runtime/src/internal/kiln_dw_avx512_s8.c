@@ -1,4 +1,5 @@
 /* AVX-512 int8 depthwise convolution: 16 outputs of a row per masked block. */
+#include "kiln_avx512.h"
 #include "kiln_avx512_s8.h"
 
 #if KILN_HAVE_AVX512
@@ -251,9 +252,7 @@ void kiln_avx512_conv_s8_depthwise(const kiln_conv_s8_params *p,
         const int8_t *row = padded + (ptrdiff_t)oh * sh * pw;
         int8_t *out_row = dst + (ptrdiff_t)oh * g->ow;
         for (int32_t o = 0; o < g->ow; o += 16) {
-          const __mmask16 m = g->ow - o >= 16
-                                  ? (__mmask16)0xFFFF
-                                  : (__mmask16)((1u << (g->ow - o)) - 1);
+          const __mmask16 m = kiln_avx512_mask(g->ow - o);
           const int8_t *src = row + (ptrdiff_t)o * sw;
           __m512i acc = bv;
           for (int32_t t = 0; t < taps; ++t)

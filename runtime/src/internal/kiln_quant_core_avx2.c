@@ -1,5 +1,6 @@
 /* QuantizeLinear/DequantizeLinear loops, AVX2 and AVX-512, per contiguous row.
  */
+#include "kiln_avx512.h"
 #include "kiln_quant_ref.h"
 
 #if KILN_HAVE_AVX2
@@ -51,8 +52,7 @@ static void kiln_quantize_row(int is_signed, const float *x, void *y, int32_t n,
   int8_t *out = (int8_t *)y; /* int8 and uint8 stores are the same bytes */
   for (int32_t i = 0; i < n; i += 16) {
     /* Masked tail: absent lanes load 0.0f and are never stored. */
-    const __mmask16 m =
-        n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1u);
+    const __mmask16 m = kiln_avx512_mask(n - i);
     __m512 v = _mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), sv);
     v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
     v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
@@ -71,8 +71,7 @@ static void kiln_dequantize_row(int is_signed, const void *x, float *y,
   const __m512i zv = _mm512_set1_epi32(zp);
   const int8_t *in = (const int8_t *)x;
   for (int32_t i = 0; i < n; i += 16) {
-    const __mmask16 m =
-        n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1u);
+    const __mmask16 m = kiln_avx512_mask(n - i);
     const __m128i b = _mm_maskz_loadu_epi8(m, in + i);
     const __m512i q =
         is_signed ? _mm512_cvtepi8_epi32(b) : _mm512_cvtepu8_epi32(b);
