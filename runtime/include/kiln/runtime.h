@@ -333,6 +333,55 @@ kiln_status kiln_conv2d_nhwc_pack_filter_f32(const kiln_shape *filter_shape,
                                              const kiln_shape *packed_shape,
                                              float *packed);
 
+/* Winograd F(4x4, 3x3) NHWC convolution: a 3x3, stride-1, dilation-1,
+ * ungrouped conv computed tile by tile, each 4x4 block of outputs from a 6x6
+ * input tile, with 36 multiplies per (tile, c, m) where the direct conv
+ * needs 144 (4x fewer MACs; the input and output transforms add about 10%
+ * back on 64+ channels). The filter is transformed at compile time into the
+ * Winograd domain and packed into the GEMM panels of the x86 tiles. Results
+ * agree with kiln_conv2d_nhwc_f32 to rounding (the transforms' constants
+ * 1/4, 1/6, 1/12, 1/24 and products up to 8 add a few ulps of relative
+ * error per layer), not bit for bit.
+ *
+ * Winograd-domain filter: rank 5, [P, 6, 6, C, NR] with P = ceil(M / NR):
+ *   wino[p][a][b][c][l] = (G f G^T)[a][b], f = HWIO[0..2][0..2][c][p*NR + l]
+ * where p * NR + l < M, and 0 in the padding columns past M. G is the 6x3
+ * filter transform of F(4x4, 3x3) with interpolation points 0, +-1, +-2 and
+ * infinity. Each (p, a, b) is one contiguous C x NR GEMM panel.
+ * kiln_conv2d_nhwc_winograd_f32 reads any NR on every build, the x86 builds
+ * fastest at their own (32 AVX-512, 16 AVX2). */
+#define KILN_WINOGRAD_FILTER_RANK 5
+
+/* The Winograd-domain shape of an HWIO filter_shape (3, 3, C, M) for `nr`.
+ * Returns KILN_ERR_ARG unless filter_shape is rank 4 with kH == kW == 3, C
+ * and M >= 1, and 1 <= nr <= 64. */
+kiln_status kiln_conv2d_nhwc_winograd_shape(const kiln_shape *filter_shape,
+                                            int32_t nr,
+                                            kiln_shape *wino_shape);
+/* Transforms an HWIO 3x3 filter into wino_shape's panels (from
+ * kiln_conv2d_nhwc_winograd_shape); writes every element, padding included. */
+kiln_status kiln_conv2d_nhwc_winograd_filter_f32(const kiln_shape *filter_shape,
+                                                 const float *hwio,
+                                                 const kiln_shape *wino_shape,
+                                                 float *wino);
+/* Conv: params with stride 1, dilation 1, groups 1, any pads >= 0 and act;
+ * in N,H,W,C; filter the rank-5 Winograd-domain [P, 6, 6, C, NR] above; bias
+ * [M] or NULL; residual NULL or out-shaped, added before act (may alias
+ * output); out N,OH,OW,M with OH = H + pt + pb - 2, OW = W + pl + pr - 2.
+ * scratch: kiln_conv2d_nhwc_winograd_f32_scratch_size() bytes, 64-byte
+ * aligned (every build uses it: transformed input tiles and products).
+ * KILN_ERR_ARG when a shape, stride, dilation or groups is not as above. */
+kiln_status kiln_conv2d_nhwc_winograd_f32(
+    const kiln_conv_params *params, const kiln_shape *in_shape,
+    const float *input, const kiln_shape *filter_shape, const float *weights,
+    const float *bias, const float *residual, const kiln_shape *out_shape,
+    float *output, void *scratch);
+/* The same bytes on every build (the compiler sizes the arena with the
+ * generic build), or -1 when the arguments are invalid. */
+int32_t kiln_conv2d_nhwc_winograd_f32_scratch_size(
+    const kiln_conv_params *params, const kiln_shape *in_shape,
+    const kiln_shape *filter_shape, const kiln_shape *out_shape);
+
 /* Pools: in N,H,W,C; out N,OH,OW,C. */
 kiln_status kiln_max_pool2d_nhwc_f32(const kiln_pool_params *params,
                                      const kiln_shape *in_shape,
