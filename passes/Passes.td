@@ -382,6 +382,49 @@ def KilnPackFiltersPass : Pass<"kiln-pack-filters", "mlir::func::FuncOp"> {
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 
+def KilnWinogradPass : Pass<"kiln-winograd", "mlir::func::FuncOp"> {
+  let summary = "computes 3x3 stride-1 NHWC convs by Winograd F(4x4, 3x3)";
+  let description = [{
+    Every float NHWC `kiln.conv2d` with a constant 3x3 HWIO filter, stride 1,
+    dilation 1 and group 1 becomes `kiln.conv2d_winograd`: 36 multiplies per
+    4x4 output tile and channel pair instead of 144. The filter transform
+    `G f G^T` runs here, at compile time, with the runtime's
+    `kiln_conv2d_nhwc_winograd_filter_f32`, into panels of `width` output
+    channels `[P, 6, 6, C, width]` (`P = ceil(M / width)`), stored the way the
+    HWIO constant was. That filter is 4x the HWIO one and is read once per
+    block of tiles, so only convs with at least `min-channels` input and
+    output channels and at least `min-tiles` 4x4 output tiles change: below
+    those the transforms or the weight traffic cost more than the saved
+    multiplies (docs/performance.md has the per-layer measurements). Results
+    agree with the direct conv to rounding, not bit for bit. Runs in `-O3`
+    before `kiln-pack-filters`, for targets with a packing width, unless
+    `kiln compile --no-winograd`.
+
+    ```mlir
+    %w = kiln.constant dense<...> : tensor<3x3x64x64xf32>
+    %y = kiln.conv2d %x, %w bias(%b) {layout = #kiln<layout nhwc>,
+                                      pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x56x56x64xf32>, tensor<3x3x64x64xf32>, tensor<64xf32>)
+        -> tensor<1x56x56x64xf32>
+    // becomes, with width=32
+    %u = kiln.constant dense<...> : tensor<2x6x6x64x32xf32>
+    %y = kiln.conv2d_winograd %x, %u bias(%b) {out_channels = 64 : i64,
+                                                pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x56x56x64xf32>, tensor<2x6x6x64x32xf32>, tensor<64xf32>)
+        -> tensor<1x56x56x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"width", "width", "int64_t", /*default=*/"32",
+           "NR, output channels per panel (1 to 64): 32 for AVX-512, 16 for AVX2">,
+    Option<"minChannels", "min-channels", "int64_t", /*default=*/"32",
+           "fewest input and output channels a conv needs">,
+    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"16",
+           "fewest 4x4 output tiles (ceil(OH/4) * ceil(OW/4)) a conv needs">,
+  ];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // quantize
 //===----------------------------------------------------------------------===//

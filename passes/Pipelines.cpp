@@ -78,10 +78,17 @@ void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createKilnFuseElementwisePass());
     addCleanup(pm);
   }
-  // Filter packing last: every pass before reads HWIO filters, and the
-  // packed constant replaces the HWIO one, so nothing is stored twice.
+  // Winograd and filter packing last: every pass before reads HWIO filters,
+  // and the new constant replaces the HWIO one, so nothing is stored twice.
   if (options.level >= 3 && options.layout == ImageLayout::nhwc &&
       options.packedFilterWidth != 0) {
+    // Winograd first: it takes the 3x3 convs' HWIO filters, and packing
+    // then takes the rest.
+    if (options.winograd) {
+      KilnWinogradPassOptions winograd;
+      winograd.width = options.packedFilterWidth;
+      pm.addNestedPass<func::FuncOp>(createKilnWinogradPass(winograd));
+    }
     KilnPackFiltersPassOptions pack;
     pack.width = options.packedFilterWidth;
     pm.addNestedPass<func::FuncOp>(createKilnPackFiltersPass(pack));
@@ -103,6 +110,11 @@ struct OptimizePipelineOptions
       llvm::cl::desc("NR of the packed NHWC conv filters at -O3 with "
                      "layout=nhwc (32 AVX-512, 16 AVX2; 0 = keep HWIO)"),
       llvm::cl::init(0)};
+  Option<bool> winograd{
+      *this, "winograd",
+      llvm::cl::desc("3x3 stride-1 convs by Winograd F(4x4, 3x3) when "
+                     "packed-filter-width is set (kiln-winograd)"),
+      llvm::cl::init(true)};
 };
 
 struct CodegenPipelineOptions
@@ -127,6 +139,7 @@ void kiln::registerKilnPipelines() {
           options.level = level;
           options.layout = opts.layout;
           options.packedFilterWidth = opts.packedFilterWidth;
+          options.winograd = opts.winograd;
           buildKilnOptimizePipeline(pm, options);
         });
   PassPipelineRegistration<CodegenPipelineOptions>(

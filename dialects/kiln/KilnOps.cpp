@@ -173,6 +173,49 @@ LogicalResult Conv2DOp::verify() {
                            rankedOf(getFilter().getType()).getDimSize(0), *this);
 }
 
+LogicalResult Conv2DWinogradOp::verify() {
+  auto filter = rankedOf(getFilter().getType());
+  auto input = rankedOf(getInput().getType());
+  if (input.getRank() != 4 || filter.getRank() != 5)
+    return emitOpError("expects a rank-4 NHWC input and a rank-5 Winograd "
+                       "filter [P, 6, 6, C, NR], got ranks ")
+           << input.getRank() << " and " << filter.getRank();
+  int64_t channels = rankedOf(getInput().getType()).getDimSize(3);
+  int64_t m = getOutChannels(), panels = filter.getDimSize(0),
+          nr = filter.getDimSize(4);
+  if (filter.getDimSize(1) != 6 || filter.getDimSize(2) != 6)
+    return emitOpError("Winograd filter [P, 6, 6, C, NR] has ")
+           << filter.getDimSize(1) << "x" << filter.getDimSize(2)
+           << " points (dimensions 1 and 2), not 6x6";
+  if (filter.getDimSize(3) != channels)
+    return emitOpError("Winograd filter has C = ")
+           << filter.getDimSize(3) << " (dimension 3) but the NHWC input has "
+           << channels << " channels";
+  if (nr < 1 || nr > 64)
+    return emitOpError("Winograd filter has NR = ")
+           << nr << " columns per panel (dimension 4); the runtime takes 1 "
+              "to 64";
+  if (panels != (m + nr - 1) / nr)
+    return emitOpError("Winograd filter has P = ")
+           << panels << " panels (dimension 0) but out_channels = " << m
+           << " in panels of NR = " << nr << " need " << (m + nr - 1) / nr;
+  if (!getElementTypeOrSelf(getOutput().getType()).isF32())
+    return emitOpError("is f32 only, got result ") << getOutput().getType();
+  if (Value bias = getBias()) {
+    auto biasType = rankedOf(bias.getType());
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != m ||
+        !biasType.getElementType().isF32())
+      return emitOpError("bias of type ")
+             << biasType << " must be tensor<" << m << "xf32>";
+  }
+  if (Value residual = getResidual())
+    if (rankedOf(residual.getType()) != getOutput().getType())
+      return emitOpError("residual of type ")
+             << residual.getType() << " must have the result's type "
+             << getOutput().getType();
+  return success();
+}
+
 LogicalResult GemmOp::verify() {
   if (!isa<quant::QuantizedType>(getOutput().getType().getElementType()) &&
       !isa<quant::QuantizedType>(rankedOf(getA().getType()).getElementType()))

@@ -174,6 +174,45 @@ def Kiln_Conv2DOp : Kiln_InferOp<"conv2d", [AttrSizedOperandSegments,
     }]>];
 }
 
+def Kiln_Conv2DWinogradOp : Kiln_InferOp<"conv2d_winograd",
+    [AttrSizedOperandSegments, Kiln_FusedEpilogueOpInterface]> {
+  let summary = "3x3 stride-1 NHWC convolution by Winograd F(4x4, 3x3)";
+  let description = [{
+    The `kiln.conv2d` it replaces (written by `kiln-winograd`), computed on
+    6x6 input tiles: each 4x4 block of outputs takes 36 multiplies per
+    (input, output) channel pair where the direct conv takes 144. Float
+    (`f32`) NHWC only; kernel 3x3, stride 1, dilation 1, group 1 are implied.
+    `pads` are `[top, left, bottom, right]` as for `kiln.conv2d`, and the
+    epilogue is the same, `activation(conv + bias + residual)`.
+
+    The filter is already in the Winograd domain, rank 5
+    `[P, 6, 6, C, NR]`: `G f G^T` of each 3x3 filter `f` (`G` the 6x3 filter
+    transform), cut into panels of `NR` output channels, zero past
+    `out_channels`, with `P = ceil(out_channels / NR)` (`kiln/runtime.h`,
+    "Winograd F(4x4, 3x3)"). The result is `[N, H + top + bottom - 2,
+    W + left + right - 2, out_channels]`. It agrees with `kiln.conv2d` to
+    rounding, not bit for bit.
+
+    ```mlir
+    %y = kiln.conv2d_winograd %x, %u bias(%b) {out_channels = 40 : i64,
+                                                pads = array<i64: 1, 1, 1, 1>,
+                                                activation = #kiln<activation relu>}
+        : (tensor<1x8x8x16xf32>, tensor<2x6x6x16x32xf32>, tensor<40xf32>)
+        -> tensor<1x8x8x40xf32>
+    ```
+  }];
+  let arguments = !con((ins Kiln_Tensor:$input, Kiln_Tensor:$filter,
+      Optional<Kiln_Tensor>:$bias, Optional<Kiln_Tensor>:$residual,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      Kiln_I64Attr:$out_channels), EpilogueAttrs);
+  let results = (outs Kiln_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $filter (`bias` `(` $bias^ `)`)? (`residual` `(` $residual^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Kiln_ConvTranspose2DOp : Kiln_InferOp<"conv_transpose2d"> {
   let summary = "2-D transposed convolution (ONNX ConvTranspose)";
   let description = [{

@@ -321,6 +321,41 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
+/// conv2d_winograd: 3x3, stride 1, dilation 1 and the Winograd-domain
+/// filter [P, 6, 6, C, NR]; M is the out_channels attribute (the panels'
+/// padding columns hide it).
+LogicalResult Conv2DWinogradOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  auto input = rankedOf(adaptor.getInput().getType());
+  auto filter = rankedOf(adaptor.getFilter().getType());
+  if (input.getRank() != 4 || filter.getRank() != 5)
+    return emitOptionalError(loc,
+                             "expects a rank-4 NHWC input and a rank-5 "
+                             "Winograd filter [P, 6, 6, C, NR], got ranks ",
+                             input.getRank(), " and ", filter.getRank());
+  if (!input.getElementType().isF32() || !filter.getElementType().isF32())
+    return emitOptionalError(loc, "is f32 only, got input ", input,
+                             " and filter ", filter);
+  if (failed(checkPads(loc, adaptor.getPads(), 4)))
+    return failure();
+  int64_t m = adaptor.getOutChannels();
+  if (m < 1)
+    return emitOptionalError(loc, "out_channels must be positive, got ", m);
+  SmallVector<int64_t> shape{input.getDimSize(0), 0, 0, m};
+  for (int i = 0; i < 2; ++i) {
+    auto out = windowOutputSize(loc, input.getDimSize(1 + i), /*kernel=*/3,
+                                /*stride=*/1, adaptor.getPads()[i],
+                                adaptor.getPads()[2 + i], /*dilation=*/1,
+                                /*ceilMode=*/false, i == 0 ? "height" : "width");
+    if (failed(out))
+      return failure();
+    shape[1 + i] = *out;
+  }
+  types.push_back(input.clone(shape));
+  return success();
+}
+
 LogicalResult ConvTranspose2DOp::inferReturnTypes(MLIRContext *,
                                                   std::optional<Location> loc,
                                                   Adaptor adaptor,

@@ -353,6 +353,7 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   // The x86 conv kernels' panel width: their filters are packed at compile
   // time instead of on every inference.
   optimizeOptions.packedFilterWidth = target::getPackedFilterWidth(*tgt);
+  optimizeOptions.winograd = options.winograd;
   // An int8 conv has no residual input and clamps only: keep residual adds
   // and other activations apart so that the conv still becomes integer.
   optimizeOptions.int8Epilogues = options.quantize == "int8";
@@ -460,6 +461,12 @@ int kiln::driver::compileMain(int argc, char **argv) {
                "only at the model boundary); default: the target's preferred "
                "layout (kiln run --list-targets)"),
       cl::value_desc("nchw|nhwc"), cl::cat(category));
+  cl::opt<bool> noWinograd(
+      "no-winograd",
+      cl::desc("keep 3x3 stride-1 convs direct instead of Winograd F(4x4, "
+               "3x3), which the x86 targets use at -O3 (bit-for-bit the "
+               "direct kernels' results; Winograd agrees to rounding)"),
+      cl::cat(category));
   cl::opt<codegen::WeightsFormat> weights(
       "weights-format", cl::desc("how the weights blob is written"),
       cl::values(clEnumValN(codegen::WeightsFormat::Asm, "asm",
@@ -541,6 +548,7 @@ int kiln::driver::compileMain(int argc, char **argv) {
     return 1;
   }
   options.optLevel = optLevel;
+  options.winograd = !noWinograd;
   if (layout.getNumOccurrences()) {
     llvm::Expected<target::Layout> parsed = driver::parseLayout(layout);
     if (!parsed) {

@@ -25,7 +25,7 @@ static kiln_status runConv(ConvOp c, Fn fn, ScratchFn scratchSize,
              os = toKilnShape(out[0].type);
   std::vector<char> scratch(std::max(0, scratchSize(&params, &is, &fs, &os)));
   const float *residual = nullptr;
-  if constexpr (std::is_same_v<ConvOp, Conv2DOp>)
+  if constexpr (!std::is_same_v<ConvOp, ConvTranspose2DOp>)
     residual = optional(in, c.getResidual(), 2 + (c.getBias() ? 1 : 0));
   return fn(&params, &is, in[0].data<float>(), &fs, in[1].data<float>(),
             optional(in, c.getBias(), 2), residual, &os, out[0].data<float>(),
@@ -41,6 +41,14 @@ static kiln_status conv2d(Operation *op, ArrayRef<Tensor> in,
     return runConv(c, kiln_conv2d_nhwc_f32, kiln_conv2d_nhwc_f32_scratch_size,
                    in, out);
   return runConv(c, kiln_conv2d_f32, kiln_conv2d_f32_scratch_size, in, out);
+}
+
+/// conv2d_winograd: the runtime's Winograd kernel on its transformed
+/// filter, so evaluation computes what the generated code does.
+static kiln_status conv2dWinograd(Operation *op, ArrayRef<Tensor> in,
+                                  MutableArrayRef<Tensor> out) {
+  return runConv(cast<Conv2DWinogradOp>(op), kiln_conv2d_nhwc_winograd_f32,
+                 kiln_conv2d_nhwc_winograd_f32_scratch_size, in, out);
 }
 
 static kiln_status convTranspose2d(Operation *op, ArrayRef<Tensor> in,
@@ -122,6 +130,7 @@ static EvalFn reduce(kiln_reduce_f32_fn *fn) {
 
 void evaluator::populateDenseKernels(EvalKernelTable &table) {
   addKernel<Conv2DOp>(table, conv2d);
+  addKernel<Conv2DWinogradOp>(table, conv2dWinograd);
   addKernel<ConvTranspose2DOp>(table, convTranspose2d);
   addKernel<MatMulOp>(table, matmul);
   addKernel<GemmOp>(table, gemm);

@@ -4,6 +4,7 @@
 #define KILN_PASSES_LAYOUT_LAYOUTPATTERNS_H
 
 #include "dialects/kiln/KilnDialect.h"
+#include "kiln/evaluator/Evaluator.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -16,6 +17,20 @@ void populateConvertLayoutPatterns(mlir::RewritePatternSet &patterns,
 /// [G, P, kH, kW, C/G, width] (kiln-pack-filters).
 void populatePackFiltersPatterns(mlir::RewritePatternSet &patterns,
                                  int64_t width);
+/// Constant 3x3 filters of float NHWC stride-1 convs with at least
+/// `minChannels` in and out and `minTiles` 4x4 output tiles become
+/// kiln.conv2d_winograd with the filter in the Winograd domain,
+/// [P, 6, 6, C, width] (kiln-winograd).
+void populateWinogradPatterns(mlir::RewritePatternSet &patterns, int64_t width,
+                              int64_t minChannels, int64_t minTiles);
+
+/// `data`, a filter rewritten at compile time from `original`, as a constant
+/// stored the way `original` was: a `dense_resource` blob stays a blob named
+/// after it plus `suffix` (weights never enter MLIR's uniqued attribute
+/// storage), a plain `dense` stays plain.
+mlir::ElementsAttr storeLike(mlir::ElementsAttr original,
+                             const evaluator::Tensor &data,
+                             llvm::StringRef suffix);
 } // namespace kiln
 
 #endif // KILN_PASSES_LAYOUT_LAYOUTPATTERNS_H

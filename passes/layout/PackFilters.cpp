@@ -14,7 +14,6 @@
 #include "passes/cleanup/CleanupPatterns.h"
 #include "passes/layout/LayoutPatterns.h"
 
-#include "mlir/IR/DialectResourceBlobManager.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNPACKFILTERSPASS
@@ -54,9 +53,7 @@ std::optional<PackKey> packableConv(Conv2DOp conv) {
   return PackKey{group, m};
 }
 
-/// The packed copy of `hwio`, stored the way the HWIO constant was: a
-/// `dense_resource` blob stays a blob (weights never enter MLIR's uniqued
-/// attribute storage), a plain `dense` stays plain.
+/// The packed copy of `hwio`, stored the way the HWIO constant was.
 FailureOr<ElementsAttr> packFilter(ElementsAttr hwio, const PackKey &key,
                                    int64_t width) {
   FailureOr<evaluator::Tensor> data = evaluator::readElements(hwio);
@@ -75,15 +72,7 @@ FailureOr<ElementsAttr> packFilter(ElementsAttr hwio, const PackKey &key,
                                        &packedShape,
                                        packed.data<float>()) != KILN_OK)
     return failure();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(hwio)) {
-    std::string name = (resource.getRawHandle().getKey() + "_packed").str();
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(packed.bytes), alignof(float));
-    return ElementsAttr(
-        DenseResourceElementsAttr::get(packed.type, name, std::move(blob)));
-  }
-  return ElementsAttr(
-      DenseElementsAttr::getFromRawBuffer(packed.type, packed.bytes));
+  return storeLike(hwio, packed, "_packed");
 }
 
 /// Replaces the HWIO constant filter of a conv, and of every other conv

@@ -46,6 +46,8 @@ int64_t kiln::queryKernelScratchBytes(Operation *op, StringRef kernelVariant) {
     return kiln_conv2d_s8_scratch_size_for(isaOfVariant(kernelVariant),
                                            &p.params, &in, &filter, &out);
   }
+  if (auto conv = dyn_cast<Conv2DWinogradOp>(op))
+    return convScratch(conv, kiln_conv2d_nhwc_winograd_f32_scratch_size);
   if (auto conv = dyn_cast<Conv2DOp>(op); conv && codegen::isNhwc(op))
     return convScratch(conv, kiln_conv2d_nhwc_f32_scratch_size);
   if (auto conv = dyn_cast<Conv2DOp>(op))

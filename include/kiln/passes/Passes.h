@@ -43,6 +43,9 @@ struct OptimizeOptions {
   /// NR of the pre-packed NHWC conv filters (kiln-pack-filters, last at -O3
   /// with layout nhwc): the target's Target::packedFilterWidth; 0 = no packing.
   unsigned packedFilterWidth = 0;
+  /// 3x3 stride-1 convs by Winograd F(4x4, 3x3) (kiln-winograd, before the
+  /// packing, only where packedFilterWidth is set).
+  bool winograd = true;
 };
 
 /// Graph optimisation at `options.level`, run before the codegen pipeline.

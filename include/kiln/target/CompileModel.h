@@ -36,6 +36,9 @@ struct CompileModelOptions {
   /// target's preference (Target::layout). int8 kernels are NCHW only, so
   /// `quantize == "int8"` keeps NCHW (and rejects an explicit NHWC).
   std::optional<target::Layout> layout;
+  /// 3x3 stride-1 NHWC convs by Winograd F(4x4, 3x3) at -O3 on targets with
+  /// packed filters (kiln-winograd); false keeps every conv direct.
+  bool winograd = true;
   codegen::WeightsFormat weightsFormat = codegen::WeightsFormat::Asm;
   /// Budgets in bytes; 0 is unbounded.
   uint64_t maxRam = 0, maxFlash = 0;

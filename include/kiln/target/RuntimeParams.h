@@ -21,6 +21,7 @@ kiln_shape toKilnShape(mlir::RankedTensorType type);
 kiln_activation toKilnActivation(FusedEpilogueOpInterface op);
 kiln_conv_params toConvParams(Conv2DOp op);
 kiln_conv_params toConvParams(ConvTranspose2DOp op);
+kiln_conv_params toConvParams(Conv2DWinogradOp op);
 kiln_pool_params toPoolParams(MaxPool2DOp op);
 kiln_pool_params toPoolParams(AvgPool2DOp op);
 kiln_gemm_params toGemmParams(GemmOp op);

@@ -31,6 +31,12 @@ void codegen::populateConvLowerings(KernelLoweringTable &table) {
     return lowerConv(conv, ctx, conv.getResidual(),
                      isNhwc(op) ? "kiln_conv2d_nhwc_f32" : "kiln_conv2d_f32");
   };
+  table[Conv2DWinogradOp::getOperationName()] = [](Operation *op,
+                                                   LoweringContext &ctx) {
+    auto conv = cast<Conv2DWinogradOp>(op);
+    return lowerConv(conv, ctx, conv.getResidual(),
+                     "kiln_conv2d_nhwc_winograd_f32");
+  };
   table[ConvTranspose2DOp::getOperationName()] = [](Operation *op,
                                                     LoweringContext &ctx) {
     return lowerConv(cast<ConvTranspose2DOp>(op), ctx, Value(),

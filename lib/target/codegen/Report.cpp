@@ -51,6 +51,13 @@ static int64_t countMacs(Operation *op) {
     int64_t m = cast<RankedTensorType>(filter).getDimSize(isNhwc(op) ? 3 : 0);
     return m > 0 ? numElements(conv.getType()) * (numElements(filter) / m) : 0;
   }
+  if (auto conv = dyn_cast<Conv2DWinogradOp>(op)) {
+    // The direct conv's 3 x 3 x C per output, not the fewer multiplies the
+    // Winograd transform performs: MAC/s and % of peak stay comparable with
+    // the direct kernels (an "effective" rate, docs/report.md).
+    auto filter = cast<RankedTensorType>(conv.getFilter().getType());
+    return numElements(conv.getType()) * 9 * filter.getDimSize(3);
+  }
   if (auto deconv = dyn_cast<ConvTranspose2DOp>(op)) {
     // Each input element scatters into (M/group) x kH x kW outputs; the
     // filter is [C, M/group, kH, kW].

@@ -70,6 +70,16 @@ kiln_conv_params codegen::toConvParams(ConvTranspose2DOp op) {
   return convParams(op, kiln_activation{});
 }
 
+kiln_conv_params codegen::toConvParams(Conv2DWinogradOp op) {
+  // Stride, dilation and groups are the op's meaning: 1 each.
+  kiln_conv_params p{};
+  p.stride[0] = p.stride[1] = p.dilation[0] = p.dilation[1] = 1;
+  copyPair(p.pad, op.getPads());
+  p.groups = 1;
+  p.act = toKilnActivation(op);
+  return p;
+}
+
 template <typename PoolOp> static kiln_pool_params poolParams(PoolOp op) {
   kiln_pool_params p{};
   copyPair(p.kernel, op.getKernel());

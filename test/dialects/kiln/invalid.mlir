@@ -832,3 +832,54 @@ func.func @packed_filter_width(%x: tensor<1x8x8x16xf32>, %w: tensor<1x1x3x3x16x1
   %0 = kiln.conv2d %x, %w {layout = #kiln<layout nhwc>} : (tensor<1x8x8x16xf32>, tensor<1x1x3x3x16x128xf32>) -> tensor<1x6x6x100xf32>
   return
 }
+
+// -----
+
+// Winograd F(4x4, 3x3) filters [P, 6, 6, C, NR].
+func.func @winograd_points(%x: tensor<1x8x8x16xf32>, %u: tensor<2x4x4x16x32xf32>) {
+  // expected-error @+1 {{Winograd filter [P, 6, 6, C, NR] has 4x4 points (dimensions 1 and 2), not 6x6}}
+  %0 = kiln.conv2d_winograd %x, %u {out_channels = 40 : i64} : (tensor<1x8x8x16xf32>, tensor<2x4x4x16x32xf32>) -> tensor<1x6x6x40xf32>
+  return
+}
+
+// -----
+
+func.func @winograd_channels(%x: tensor<1x8x8x16xf32>, %u: tensor<2x6x6x8x32xf32>) {
+  // expected-error @+1 {{Winograd filter has C = 8 (dimension 3) but the NHWC input has 16 channels}}
+  %0 = kiln.conv2d_winograd %x, %u {out_channels = 40 : i64} : (tensor<1x8x8x16xf32>, tensor<2x6x6x8x32xf32>) -> tensor<1x6x6x40xf32>
+  return
+}
+
+// -----
+
+func.func @winograd_panels(%x: tensor<1x8x8x16xf32>, %u: tensor<1x6x6x16x32xf32>) {
+  // expected-error @+1 {{Winograd filter has P = 1 panels (dimension 0) but out_channels = 40 in panels of NR = 32 need 2}}
+  %0 = kiln.conv2d_winograd %x, %u {out_channels = 40 : i64} : (tensor<1x8x8x16xf32>, tensor<1x6x6x16x32xf32>) -> tensor<1x6x6x40xf32>
+  return
+}
+
+// -----
+
+func.func @winograd_bias(%x: tensor<1x8x8x16xf32>, %u: tensor<2x6x6x16x32xf32>, %b: tensor<32xf32>) {
+  // expected-error @+1 {{bias of type 'tensor<32xf32>' must be tensor<40xf32>}}
+  %0 = kiln.conv2d_winograd %x, %u bias(%b) {out_channels = 40 : i64} : (tensor<1x8x8x16xf32>, tensor<2x6x6x16x32xf32>, tensor<32xf32>) -> tensor<1x6x6x40xf32>
+  return
+}
+
+// -----
+
+func.func @winograd_rank(%x: tensor<1x8x8x16xf32>, %u: tensor<3x3x16x40xf32>) {
+  // expected-error @+1 {{'kiln.conv2d_winograd' op expects a rank-4 NHWC input and a rank-5 Winograd filter [P, 6, 6, C, NR], got ranks 4 and 4}}
+  %0 = kiln.conv2d_winograd %x, %u {out_channels = 40 : i64} : (tensor<1x8x8x16xf32>, tensor<3x3x16x40xf32>) -> tensor<1x6x6x40xf32>
+  return
+}
+
+// -----
+
+// The result's size follows from a 3x3 stride-1 window and the pads.
+func.func @winograd_result(%x: tensor<1x8x8x16xf32>, %u: tensor<2x6x6x16x32xf32>) {
+  // expected-error @+2 {{'kiln.conv2d_winograd' op inferred type(s) 'tensor<1x6x6x40xf32>' are incompatible with return type(s) of operation 'tensor<1x8x8x40xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.conv2d_winograd %x, %u {out_channels = 40 : i64} : (tensor<1x8x8x16xf32>, tensor<2x6x6x16x32xf32>) -> tensor<1x8x8x40xf32>
+  return
+}

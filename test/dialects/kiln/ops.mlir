@@ -182,6 +182,21 @@ func.func @nhwc_layout(%x: tensor<1x32x32x3xf32>, %w: tensor<3x3x3x16xf32>,
   return
 }
 
+// Winograd F(4x4, 3x3): the filter [P, 6, 6, C, NR] in the Winograd domain,
+// M from out_channels (40 in two panels of 32), pads and epilogue as conv2d.
+// CHECK-LABEL: func @conv2d_winograd
+func.func @conv2d_winograd(%x: tensor<1x8x8x16xf32>, %u: tensor<2x6x6x16x32xf32>,
+                           %b: tensor<40xf32>, %r: tensor<1x6x6x40xf32>) {
+  // CHECK: kiln.conv2d_winograd %{{.*}}, %{{.*}} bias(%{{.*}}) {activation = #kiln<activation relu>, out_channels = 40 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x16xf32>, tensor<2x6x6x16x32xf32>, tensor<40xf32>) -> tensor<1x8x8x40xf32>
+  %0 = kiln.conv2d_winograd %x, %u bias(%b) {out_channels = 40 : i64, pads = array<i64: 1, 1, 1, 1>,
+                                             activation = #kiln<activation relu>}
+      : (tensor<1x8x8x16xf32>, tensor<2x6x6x16x32xf32>, tensor<40xf32>) -> tensor<1x8x8x40xf32>
+  // CHECK: kiln.conv2d_winograd %{{.*}}, %{{.*}} residual(%{{.*}}) {out_channels = 40 : i64} : (tensor<1x8x8x16xf32>, tensor<2x6x6x16x32xf32>, tensor<1x6x6x40xf32>) -> tensor<1x6x6x40xf32>
+  %1 = kiln.conv2d_winograd %x, %u residual(%r) {out_channels = 40 : i64}
+      : (tensor<1x8x8x16xf32>, tensor<2x6x6x16x32xf32>, tensor<1x6x6x40xf32>) -> tensor<1x6x6x40xf32>
+  return
+}
+
 // The pre-packed NHWC filter [G, P, kH, kW, C/G, NR]: M comes from the bias
 // or the declared result (40 channels in two panels of 32, 20 per group in
 // one panel of 32, 10 in one panel of 16).
