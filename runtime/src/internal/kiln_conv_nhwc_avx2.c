@@ -116,6 +116,10 @@ static const kiln_nhwc_gemm_isa kiln_nhwc2_isa = {KILN_NHWC2_MR,
                                                   kiln_nhwc2_tile_job,
                                                   32};
 
+const kiln_nhwc_gemm_isa *kiln_avx2_nhwc_gemm_isa(void) {
+  return &kiln_nhwc2_isa;
+}
+
 void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *pr,
                               const kiln_conv_geometry *g, const float *input,
                               const float *weights, const float *bias,

@@ -171,6 +171,10 @@ static const kiln_nhwc_gemm_isa kiln_nhwc512_isa = {KILN_NHWC512_MR,
                                                     kiln_nhwc512_tile_job,
                                                     64};
 
+const kiln_nhwc_gemm_isa *kiln_avx512_nhwc_gemm_isa(void) {
+  return &kiln_nhwc512_isa;
+}
+
 void kiln_avx512_conv_nhwc_gemm(const kiln_conv_params *pr,
                                 const kiln_conv_geometry *g, const float *input,
                                 const float *weights, const float *bias,

@@ -191,6 +191,9 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
  * GEMM (row pointers per tap, zeros for padding; no im2col, no scratch).
  * conv_nhwc_depthwise: one input and one output channel per group,
  * vectorised across channels. */
+/* Each ISA's GEMM tile, for other kernels that multiply through it (the
+ * Winograd conv's 36 point-wise GEMMs). */
+const kiln_nhwc_gemm_isa *kiln_avx2_nhwc_gemm_isa(void);
 void kiln_avx2_conv_nhwc_gemm(const kiln_conv_params *params,
                               const kiln_conv_geometry *g, const float *input,
                               const float *weights, const float *bias,
@@ -202,6 +205,7 @@ void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *params,
                                    float *output);
 #endif
 #if KILN_HAVE_AVX512
+const kiln_nhwc_gemm_isa *kiln_avx512_nhwc_gemm_isa(void);
 void kiln_avx512_conv_nhwc_gemm(const kiln_conv_params *params,
                                 const kiln_conv_geometry *g, const float *input,
                                 const float *weights, const float *bias,
