@@ -94,7 +94,7 @@ static std::string locationName(Location loc) {
 std::string codegen::emitReport(func::FuncOp func, const ModelInfo &info,
                                 const LibraryOptions &options) {
   nlohmann::json ops = nlohmann::json::array();
-  int64_t totalMacs = 0;
+  int64_t totalMacs = 0, winogradMacs = 0;
   for (Operation &op : func.getBody().front().without_terminator()) {
     if (op.hasTrait<OpTrait::ConstantLike>())
       continue;
@@ -111,6 +111,8 @@ std::string codegen::emitReport(func::FuncOp func, const ModelInfo &info,
     int64_t macs = countMacs(&op);
     entry["macs"] = macs;
     totalMacs += macs;
+    if (isa<Conv2DWinogradOp>(op))
+      winogradMacs += macs;
     if (auto offsets = op.getAttrOfType<DenseI64ArrayAttr>("kiln.offset"))
       entry["arena_offsets"] = std::vector<int64_t>(
           offsets.asArrayRef().begin(), offsets.asArrayRef().end());
@@ -127,6 +129,7 @@ std::string codegen::emitReport(func::FuncOp func, const ModelInfo &info,
                              {"align", info.arenaAlign}}},
                            {"weight_bytes", info.weightBytes},
                            {"macs", totalMacs},
+                           {"macs_winograd", winogradMacs},
                            {"inputs", ioJson(info.inputs)},
                            {"outputs", ioJson(info.outputs)},
                            {"ops", ops}};
