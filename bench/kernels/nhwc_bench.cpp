@@ -2,13 +2,20 @@
 // kiln_conv2d_nhwc_f32 and kiln_conv2d_f32 (and the pools), interleaved.
 //
 //   build/bench/kernels/kiln_nhwc_bench_avx512 [--seconds S] [--filter TEXT]
-//                                              [--packed]
+//                                              [--packed] [--winograd]
 //
 // --packed compares, instead, the NHWC conv with its HWIO filter and with the
 // same filter pre-packed at this build's panel width (32 AVX-512, 16 AVX2;
 // kiln_conv2d_nhwc_pack_filter_f32, 64-byte aligned as the compiler's weight
 // blob is), interleaved the same way; depthwise layers and pools are skipped
 // (the compiler packs neither).
+//
+// --winograd compares, on the 3x3 stride-1 layers of ResNet-18, SqueezeNet
+// 1.1 (expand3x3) and ResNet-8, the direct conv with its filter pre-packed
+// at this build's panel width with kiln_conv2d_nhwc_winograd_f32 on the same
+// filter transformed at that width (kiln_conv2d_nhwc_winograd_filter_f32),
+// both 64-byte aligned, bias and ReLU fused; the last column is
+// Winograd/direct.
 //
 // Each sample is one call (or, for layers under ~50 us, the mean of enough
 // back-to-back calls to reach it), on thread CPU time; NCHW and NHWC samples
@@ -107,6 +114,26 @@ const Layer kLayers[] = {
      KILN_ACT_SILU},
     {"effb0 dw 5x5 1152 @7 silu", Kind::Conv, 1152, 7, 7, 1152, 5, 1, 2, 1152,
      KILN_ACT_SILU},
+};
+
+// 3x3, stride 1, pad 1 layers for --winograd: ResNet-18 (224x224 input),
+// SqueezeNet 1.1 expand3x3 (pad 1, 224x224 input: 55, 27, 13) and ResNet-8.
+const Layer kWinoLayers[] = {
+    {"resnet18 3x3 64->64 @56", Kind::Conv, 64, 56, 56, 64, 3, 1, 1, 1},
+    {"resnet18 3x3 128->128 @28", Kind::Conv, 128, 28, 28, 128, 3, 1, 1, 1},
+    {"resnet18 3x3 256->256 @14", Kind::Conv, 256, 14, 14, 256, 3, 1, 1, 1},
+    {"resnet18 3x3 512->512 @7", Kind::Conv, 512, 7, 7, 512, 3, 1, 1, 1},
+    {"squeezenet expand3x3 16->64 @55", Kind::Conv, 16, 55, 55, 64, 3, 1, 1,
+     1},
+    {"squeezenet expand3x3 32->128 @27", Kind::Conv, 32, 27, 27, 128, 3, 1, 1,
+     1},
+    {"squeezenet expand3x3 48->192 @13", Kind::Conv, 48, 13, 13, 192, 3, 1, 1,
+     1},
+    {"squeezenet expand3x3 64->256 @13", Kind::Conv, 64, 13, 13, 256, 3, 1, 1,
+     1},
+    {"resnet8 3x3 16->16 @32", Kind::Conv, 16, 32, 32, 16, 3, 1, 1, 1},
+    {"resnet8 3x3 32->32 @16", Kind::Conv, 32, 16, 16, 32, 3, 1, 1, 1},
+    {"resnet8 3x3 64->64 @8", Kind::Conv, 64, 8, 8, 64, 3, 1, 1, 1},
 };
 
 struct Stats {
@@ -302,12 +329,61 @@ int run_packed(double seconds, const char *filter) {
   return 0;
 }
 
+// --winograd: direct (pre-packed) vs Winograd F(4x4, 3x3), both through
+// their public kernels. GFLOP/s counts the direct conv's 2 * 9 * C * M per
+// output for both, so the Winograd column is an effective rate.
+int run_winograd(double seconds, const char *filter) {
+  std::printf("NHWC 3x3 conv, direct (pre-packed, NR %d) vs Winograd F(4x4, "
+              "3x3), kiln_runtime_%s, 1 thread, thread CPU time per call "
+              "(us); samples interleaved; %.1f s per layer\n\n",
+              KILN_BENCH_NR, KILN_BENCH_ISA, seconds);
+  std::printf("| layer | direct p50 | p90 | p99 | GFLOP/s | winograd p50 | "
+              "p90 | p99 | GFLOP/s | winograd/direct |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (const Layer &l : kWinoLayers) {
+    if (!std::strstr(l.name, filter))
+      continue;
+    Case cs = make_case(l);
+    pack_filter(cs, 1);
+    kiln_shape f_w{};
+    if (kiln_conv2d_nhwc_winograd_shape(&cs.f_h, KILN_BENCH_NR, &f_w) !=
+        KILN_OK)
+      std::abort();
+    size_t n = 1;
+    for (int i = 0; i < f_w.rank; ++i)
+      n *= size_t(f_w.dims[i]);
+    std::vector<float> w_buf(n + 16);
+    const uintptr_t a = reinterpret_cast<uintptr_t>(w_buf.data());
+    float *wino = w_buf.data() + ((64 - a % 64) % 64) / sizeof(float);
+    if (kiln_conv2d_nhwc_winograd_filter_f32(&cs.f_h, cs.w.data(), &f_w,
+                                             wino) != KILN_OK)
+      std::abort();
+    const int32_t bytes = kiln_conv2d_nhwc_winograd_f32_scratch_size(
+        &cs.cp, &cs.in_h, &f_w, &cs.out_h);
+    if (bytes <= 0)
+      std::abort();
+    std::vector<float> s_buf(size_t(bytes) / 4 + 16);
+    const uintptr_t sa = reinterpret_cast<uintptr_t>(s_buf.data());
+    float *scratch = s_buf.data() + ((64 - sa % 64) % 64) / sizeof(float);
+    compare_row(
+        l.name, cs.flops, seconds, [&] { run_nhwc_packed(cs); },
+        [&] {
+          if (kiln_conv2d_nhwc_winograd_f32(&cs.cp, &cs.in_h, cs.x.data(), &f_w,
+                                            wino, cs.bias.data(), nullptr,
+                                            &cs.out_h, cs.out(),
+                                            scratch) != KILN_OK)
+            std::abort();
+        });
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   double seconds = 1.0;
   const char *filter = "";
-  bool packed = false;
+  bool packed = false, winograd = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc)
       seconds = std::atof(argv[++i]);
@@ -315,9 +391,13 @@ int main(int argc, char **argv) {
       filter = argv[++i];
     else if (!std::strcmp(argv[i], "--packed"))
       packed = true;
+    else if (!std::strcmp(argv[i], "--winograd"))
+      winograd = true;
   }
   if (packed)
     return run_packed(seconds, filter);
+  if (winograd)
+    return run_winograd(seconds, filter);
   std::printf("NHWC vs NCHW, kiln_runtime_%s, 1 thread, thread CPU time per "
               "call (us); NCHW and NHWC samples interleaved; %.1f s per "
               "layer\n\n",

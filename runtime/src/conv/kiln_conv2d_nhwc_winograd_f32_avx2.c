@@ -89,45 +89,107 @@ static inline kiln_wino_tile_at kiln_wino_locate(const kiln_wino_geometry *g,
   return a;
 }
 
+/* One tile's input transform for one vector of channels: d is the 6x6
+ * input tile at img + off (row_step, px_step floats between rows and
+ * pixels), zero where bit (i * 6 + j) of `inside` is clear (EDGE; an
+ * interior tile reads all 36 unconditionally), `lanes` channels; V =
+ * B^T d B goes to v, point k at v + k * v_step. Unrolled, so t stays in
+ * registers. */
+static inline __attribute__((always_inline)) void
+kiln_wino_input_tile(const float *img, ptrdiff_t off, ptrdiff_t row_step,
+                     ptrdiff_t px_step, uint64_t inside, int32_t lanes,
+                     float *v, ptrdiff_t v_step, const int EDGE) {
+  kiln_wv t[6][6], col[6], out[6];
+#pragma GCC unroll 6
+  for (int j = 0; j < 6; ++j) {
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; ++i)
+      col[i] = !EDGE || (inside >> (i * 6 + j) & 1u)
+                   ? kiln_wv_load_n(img + off + i * row_step + j * px_step,
+                                    lanes)
+                   : kiln_wv_zero();
+    kiln_wino_bt(col, out);
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; ++i)
+      t[i][j] = out[i];
+  }
+#pragma GCC unroll 6
+  for (int i = 0; i < 6; ++i) {
+    kiln_wino_bt(t[i], out);
+#pragma GCC unroll 6
+    for (int j = 0; j < 6; ++j)
+      kiln_wv_store(v + (i * 6 + j) * v_step, out[j]);
+  }
+}
+
 /* V[point][b][c] = (B^T d B)[point] of the block's tiles [t0, t0 + nb),
- * every channel, cs floats per row (channels past C zero). */
+ * channels [0, C) (the GEMM reads no further, so the row's padding to cs
+ * is left as it is). */
 static void kiln_wino_input(const kiln_wino_geometry *g, const float *input,
-                            int32_t t0, int32_t nb, int32_t block, float *v) {
+                            int32_t t0, int32_t nb, float *v) {
+  const ptrdiff_t px = g->ch, row = (ptrdiff_t)g->w * g->ch;
+  const ptrdiff_t v_step = kiln_wino_v_step(g);
   for (int32_t b = 0; b < nb; ++b) {
     const kiln_wino_tile_at at = kiln_wino_locate(g, t0 + b);
     const int32_t ih0 = at.oh0 - g->pt, iw0 = at.ow0 - g->pl;
     const float *img = input + (ptrdiff_t)at.n * g->h * g->w * g->ch;
-    /* Rows and columns of the 6x6 tile inside the image. */
-    int32_t ok_r[6], ok_c[6];
-    for (int32_t i = 0; i < 6; ++i) {
-      ok_r[i] = ih0 + i >= 0 && ih0 + i < g->h;
-      ok_c[i] = iw0 + i >= 0 && iw0 + i < g->w;
-    }
-    for (int32_t c = 0; c < g->cs; c += KILN_WV_LANES) {
-      const int32_t lanes = g->ch - c;
-      kiln_wv col[6], t[6][6], row[6], out[6];
-      /* t = B^T d, column by column; then V = t B, row by row. */
-      for (int32_t j = 0; j < 6; ++j) {
-        for (int32_t i = 0; i < 6; ++i)
-          col[i] = ok_r[i] && ok_c[j] && lanes > 0
-                       ? kiln_wv_load_n(
-                             img + ((ptrdiff_t)(ih0 + i) * g->w + iw0 + j) *
-                                       g->ch +
-                                 c,
-                             lanes)
-                       : kiln_wv_zero();
-        kiln_wino_bt(col, out);
-        for (int32_t i = 0; i < 6; ++i)
-          t[i][j] = out[i];
-      }
-      for (int32_t i = 0; i < 6; ++i) {
-        for (int32_t j = 0; j < 6; ++j)
-          row[j] = t[i][j];
-        kiln_wino_bt(row, out);
-        for (int32_t j = 0; j < 6; ++j)
-          kiln_wv_store(v + ((ptrdiff_t)(i * 6 + j) * block + b) * g->cs + c,
-                        out[j]);
-      }
+    const ptrdiff_t off = (ptrdiff_t)ih0 * row + (ptrdiff_t)iw0 * px;
+    /* Which of the 36 input pixels lie inside the image. */
+    uint64_t inside = 0;
+    for (int32_t i = 0; i < 6; ++i)
+      for (int32_t j = 0; j < 6; ++j)
+        if (ih0 + i >= 0 && ih0 + i < g->h && iw0 + j >= 0 && iw0 + j < g->w)
+          inside |= (uint64_t)1 << (i * 6 + j);
+    float *vb = v + (ptrdiff_t)b * g->cs;
+    if (inside == ((uint64_t)1 << 36) - 1)
+      for (int32_t c = 0; c < g->ch; c += KILN_WV_LANES)
+        kiln_wino_input_tile(img + c, off, row, px, inside, g->ch - c, vb + c,
+                             v_step, 0);
+    else
+      for (int32_t c = 0; c < g->ch; c += KILN_WV_LANES)
+        kiln_wino_input_tile(img + c, off, row, px, inside, g->ch - c, vb + c,
+                             v_step, 1);
+  }
+}
+
+/* One tile's output transform for one vector of `lanes` output channels:
+ * m = prod (point k at prod + k * p_step), Y = A^T m A + bias (+ the
+ * residual at res), activation, stored at out for rows [0, vh) and columns
+ * [0, vw) of the 4x4 block (row_step, px_step floats apart). KIND >= 0
+ * is the activation kind as a constant (its switch folds away), -1 any. */
+static inline __attribute__((always_inline)) void
+kiln_wino_output_tile(const float *prod, ptrdiff_t p_step, int32_t lanes,
+                      kiln_wv bv, const float *res, float *out,
+                      ptrdiff_t row_step, ptrdiff_t px_step, int32_t vh,
+                      int32_t vw, const kiln_activation *act, const int KIND) {
+  kiln_activation a = *act;
+  if (KIND >= 0)
+    a.kind = (kiln_act_kind)KIND;
+  kiln_wv t[4][6], col[6], y[4];
+#pragma GCC unroll 6
+  for (int j = 0; j < 6; ++j) {
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; ++i)
+      col[i] = kiln_wv_load_n(prod + (i * 6 + j) * p_step, lanes);
+    kiln_wino_at(col, y);
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i)
+      t[i][j] = y[i];
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    if (i >= vh)
+      break;
+    kiln_wino_at(t[i], y);
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j) {
+      if (j >= vw)
+        break;
+      const ptrdiff_t o = i * row_step + j * px_step;
+      kiln_wv r = kiln_wv_add(y[j], bv);
+      if (res != NULL)
+        r = kiln_wv_add(r, kiln_wv_load_n(res + o, lanes));
+      kiln_wv_store_n(out + o, kiln_wv_act(&a, r), lanes);
     }
   }
 }
@@ -135,12 +197,15 @@ static void kiln_wino_input(const kiln_wino_geometry *g, const float *input,
 /* The output transform of the block's tiles for output channels [col0,
  * col0 + nc): prod[point][b][l] (ld floats per row) through A^T . A, plus
  * bias and residual, activation, stored where the tile is inside the
- * output. Each output's residual is read just before it is written. */
-static void kiln_wino_output(const kiln_wino_geometry *g,
-                             const kiln_activation *act, const float *prod,
-                             int32_t ld, int32_t t0, int32_t nb, int32_t block,
-                             int32_t col0, int32_t nc, const float *bias,
-                             const float *residual, float *output) {
+ * output (points p_step floats apart). Each output's residual is read just
+ * before it is written. */
+static inline __attribute__((always_inline)) void
+kiln_wino_output_body(const kiln_wino_geometry *g, const kiln_activation *act,
+                      const float *prod, int32_t ld, ptrdiff_t p_step,
+                      int32_t t0, int32_t nb, int32_t col0, int32_t nc,
+                      const float *bias, const float *residual, float *output,
+                      const int KIND) {
+  const ptrdiff_t px = g->m, row = (ptrdiff_t)g->ow * g->m;
   for (int32_t b = 0; b < nb; ++b) {
     const kiln_wino_tile_at at = kiln_wino_locate(g, t0 + b);
     const int32_t vh = g->oh - at.oh0 < 4 ? g->oh - at.oh0 : 4;
@@ -151,29 +216,42 @@ static void kiln_wino_output(const kiln_wino_geometry *g,
       const int32_t lanes = nc - j0;
       const kiln_wv bv = bias != NULL ? kiln_wv_load_n(bias + col0 + j0, lanes)
                                       : kiln_wv_zero();
-      kiln_wv col[6], t[4][6], row[6], y[4];
-      for (int32_t j = 0; j < 6; ++j) {
-        for (int32_t i = 0; i < 6; ++i)
-          col[i] = kiln_wv_load_n(
-              prod + ((ptrdiff_t)(i * 6 + j) * block + b) * ld + j0, lanes);
-        kiln_wino_at(col, y);
-        for (int32_t i = 0; i < 4; ++i)
-          t[i][j] = y[i];
-      }
-      for (int32_t i = 0; i < vh; ++i) {
-        for (int32_t j = 0; j < 6; ++j)
-          row[j] = t[i][j];
-        kiln_wino_at(row, y);
-        for (int32_t j = 0; j < vw; ++j) {
-          const ptrdiff_t o = o0 + ((ptrdiff_t)i * g->ow + j) * g->m + j0;
-          kiln_wv r = kiln_wv_add(y[j], bv);
-          if (residual != NULL)
-            r = kiln_wv_add(r, kiln_wv_load_n(residual + o, lanes));
-          kiln_wv_store_n(output + o, kiln_wv_act(act, r), lanes);
-        }
-      }
+      kiln_wino_output_tile(prod + (ptrdiff_t)b * ld + j0, p_step, lanes, bv,
+                            residual != NULL ? residual + o0 + j0 : NULL,
+                            output + o0 + j0, row, px, vh, vw, act, KIND);
     }
   }
+}
+
+/* kiln_wino_output_body with the common activations (none, ReLU, clip,
+ * SiLU) as constants, as the depthwise kernels do. */
+static void kiln_wino_output(const kiln_wino_geometry *g,
+                             const kiln_activation *act, const float *prod,
+                             int32_t ld, ptrdiff_t p_step, int32_t t0,
+                             int32_t nb, int32_t col0, int32_t nc,
+                             const float *bias, const float *residual,
+                             float *output) {
+#define KILN_WINO_OUT(KIND)                                                    \
+  kiln_wino_output_body(g, act, prod, ld, p_step, t0, nb, col0, nc, bias,      \
+                        residual, output, KIND)
+  switch (act->kind) {
+  case KILN_ACT_NONE:
+    KILN_WINO_OUT(KILN_ACT_NONE);
+    break;
+  case KILN_ACT_RELU:
+    KILN_WINO_OUT(KILN_ACT_RELU);
+    break;
+  case KILN_ACT_CLIP:
+    KILN_WINO_OUT(KILN_ACT_CLIP);
+    break;
+  case KILN_ACT_SILU:
+    KILN_WINO_OUT(KILN_ACT_SILU);
+    break;
+  default:
+    KILN_WINO_OUT(-1);
+    break;
+  }
+#undef KILN_WINO_OUT
 }
 
 /* Rows [c0, c0 + kc) of the isa-wide panel for output channels [col0, col0
@@ -221,10 +299,12 @@ kiln_status kiln_conv2d_nhwc_winograd_f32(
   static const kiln_activation none = {KILN_ACT_NONE, 0, 0, 0, 0};
   float *v = (float *)scratch;
   float *prod = v + kiln_wino_v_floats(&g);
+  const ptrdiff_t v_step = kiln_wino_v_step(&g);
+  const ptrdiff_t p_step = kiln_wino_p_step(&g, width);
   const int32_t panels = (g.m + width - 1) / width;
   for (int32_t t0 = 0; t0 < g.tiles; t0 += g.block) {
     const int32_t nb = g.tiles - t0 < g.block ? g.tiles - t0 : g.block;
-    kiln_wino_input(&g, input, t0, nb, g.block, v);
+    kiln_wino_input(&g, input, t0, nb, v);
     for (int32_t q = 0; q < panels; ++q) {
       const int32_t col0 = q * width;
       const int32_t nc = g.m - col0 < width ? g.m - col0 : width;
@@ -243,18 +323,16 @@ kiln_status kiln_conv2d_nhwc_winograd_f32(
             const int32_t mr = nb - r0 < isa->mr ? nb - r0 : isa->mr;
             /* Rows past mr repeat the last tile: read, never stored. */
             for (int32_t r = 0; r < isa->mr; ++r)
-              ptrs[r] = v +
-                        ((ptrdiff_t)point * g.block + r0 + (r < mr ? r : mr - 1)) *
-                            g.cs +
-                        c0;
+              ptrs[r] = v + point * v_step +
+                        (ptrdiff_t)(r0 + (r < mr ? r : mr - 1)) * g.cs + c0;
             const kiln_nhwc_tile_job job = {
                 ptrs, pan, 1, kc, mr, nc, c0 == 0, c0 + kc >= g.ch, NULL, NULL,
-                prod + ((ptrdiff_t)point * g.block + r0) * width, width, &none};
+                prod + point * p_step + (ptrdiff_t)r0 * width, width, &none};
             isa->tile(&job);
           }
         }
-      kiln_wino_output(&g, &params->act, prod, width, t0, nb, g.block, col0, nc,
-                       bias, residual, output);
+      kiln_wino_output(&g, &params->act, prod, width, p_step, t0, nb, col0,
+                       nc, bias, residual, output);
     }
   }
   return KILN_OK;

@@ -15,11 +15,15 @@ extern "C" {
 #define KILN_WINO_P 36
 /* Widest NR a filter may have, so the products buffer fits every NR. */
 #define KILN_WINO_NR_MAX 64
-/* Bytes of transformed input and products one block of tiles may occupy:
- * both are read back from L2 for every panel of output channels (Zen 4/5:
- * 1 MB L2 per core; half of it leaves room for the filter panels streaming
- * through). */
-#define KILN_WINO_BLOCK_BYTES (512 * 1024)
+/* Bytes of transformed input and products one block of tiles may occupy
+ * (more when one step of tiles needs more): both are read back from L2
+ * for every panel of output channels. 256 KB, 512 KB and 1 MB measured the
+ * same within noise on Zen 5 (1 MB L2) over the ResNet-18, SqueezeNet and
+ * ResNet-8 layers of nhwc_bench --winograd; the smallest keeps the arena
+ * smallest. */
+#ifndef KILN_WINO_BLOCK_BYTES
+#define KILN_WINO_BLOCK_BYTES (256 * 1024)
+#endif
 /* Tiles per block are a multiple of this: 12 rows of the AVX-512 NHWC GEMM
  * tile, two of the AVX2 one. */
 #define KILN_WINO_BLOCK_STEP 12
@@ -45,17 +49,34 @@ kiln_status kiln_internal_wino_geometry(const kiln_conv_params *params,
                                         kiln_wino_geometry *g);
 
 /* Scratch layout, the same on every build (the arena is planned with the
- * generic one): V, the transformed input of a block of tiles, 36 x block x
- * cs floats ([point][tile][channel]); then the products of one panel of
- * output channels, 36 x block x KILN_WINO_NR_MAX floats
- * ([point][tile][column]). Both start 64-byte aligned (cs is a multiple of
- * 16). The reference uses the first 36 x cs + 36 x NR floats only. */
+ * generic one): V, the transformed input of a block of tiles
+ * ([point][tile][channel], tile rows cs floats apart, points
+ * kiln_wino_v_step floats apart); then the products of one panel of ld <= 64
+ * output channels ([point][tile][column], points kiln_wino_p_step apart).
+ * Both start 64-byte aligned. A point's row of the GEMM and its transforms
+ * touch all 36 points of a tile at once: with points a multiple of 4 KB /
+ * an even number of cache lines apart they would share a handful of L1
+ * sets and evict each other (measured: the input transform took 18% of the
+ * 56x56x64 layer), so each step is rounded to an odd number of 64-byte
+ * lines, which spreads the 36 over 36 sets. The reference uses the first
+ * 36 x C floats only. */
+static inline int64_t kiln_wino_odd_lines(int64_t floats) {
+  const int64_t lines = (floats + 15) / 16;
+  return 16 * (lines % 2 == 0 ? lines + 1 : lines);
+}
+static inline int64_t kiln_wino_v_step(const kiln_wino_geometry *g) {
+  return kiln_wino_odd_lines((int64_t)g->block * g->cs);
+}
+static inline int64_t kiln_wino_p_step(const kiln_wino_geometry *g,
+                                       int32_t ld) {
+  return kiln_wino_odd_lines((int64_t)g->block * ld);
+}
 static inline int64_t kiln_wino_v_floats(const kiln_wino_geometry *g) {
-  return (int64_t)KILN_WINO_P * g->block * g->cs;
+  return (int64_t)KILN_WINO_P * kiln_wino_v_step(g);
 }
 static inline int64_t kiln_wino_scratch_bytes(const kiln_wino_geometry *g) {
   return 4 * (kiln_wino_v_floats(g) +
-              (int64_t)KILN_WINO_P * g->block * KILN_WINO_NR_MAX);
+              (int64_t)KILN_WINO_P * kiln_wino_p_step(g, KILN_WINO_NR_MAX));
 }
 
 /* The reference under its KILN_REF name beside the ISA variant. */
