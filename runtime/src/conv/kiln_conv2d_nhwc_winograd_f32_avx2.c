@@ -256,19 +256,26 @@ static void kiln_wino_output(const kiln_wino_geometry *g,
 
 /* Rows [c0, c0 + kc) of the isa-wide panel for output channels [col0, col0
  * + nc) at `point`, gathered from a filter of another panel width (or
- * misaligned), zero past nc. */
+ * misaligned), zero past nc: each row is a few contiguous runs, one per
+ * source panel the columns cross. */
 static void kiln_wino_pack(const kiln_wino_geometry *g, const float *weights,
                            int32_t point, int32_t c0, int32_t kc, int32_t col0,
                            int32_t nc, int32_t width, float *panel) {
-  for (int32_t c = 0; c < kc; ++c, panel += width)
-    for (int32_t l = 0; l < width; ++l) {
-      const int32_t oc = col0 + l, p = oc / g->nr;
-      panel[l] = l < nc ? weights[(((ptrdiff_t)p * KILN_WINO_P + point) * g->ch +
-                                   c0 + c) *
-                                      g->nr +
-                                  oc % g->nr]
-                        : 0.0f;
+  for (int32_t c = 0; c < kc; ++c, panel += width) {
+    int32_t l = 0;
+    while (l < nc) {
+      const int32_t oc = col0 + l, p = oc / g->nr, l0 = oc - p * g->nr;
+      const int32_t run = g->nr - l0 < nc - l ? g->nr - l0 : nc - l;
+      const float *src =
+          weights +
+          (((ptrdiff_t)p * KILN_WINO_P + point) * g->ch + c0 + c) * g->nr + l0;
+      for (int32_t e = 0; e < run; ++e)
+        panel[l + e] = src[e];
+      l += run;
     }
+    for (; l < width; ++l)
+      panel[l] = 0.0f;
+  }
 }
 
 /* Same contract as the reference (kiln_conv2d_nhwc_winograd_f32.c). Tiles
