@@ -368,8 +368,11 @@ kiln_status kiln_conv2d_nhwc_winograd_filter_f32(const kiln_shape *filter_shape,
  * in N,H,W,C; filter the rank-5 Winograd-domain [P, 6, 6, C, NR] above; bias
  * [M] or NULL; residual NULL or out-shaped, added before act (may alias
  * output); out N,OH,OW,M with OH = H + pt + pb - 2, OW = W + pl + pr - 2.
- * scratch: kiln_conv2d_nhwc_winograd_f32_scratch_size() bytes, 64-byte
- * aligned (every build uses it: transformed input tiles and products).
+ * scratch: kiln_conv2d_nhwc_winograd_f32_scratch_size() bytes (every build
+ * uses it: transformed input tiles and products), float aligned; 64-byte
+ * aligned is the fast case. Input must not alias output. Note the filter
+ * shape records P, not M: an out M with the same ceil(M / NR) reads the
+ * filter's zero padding columns instead of failing.
  * KILN_ERR_ARG when a shape, stride, dilation or groups is not as above. */
 kiln_status kiln_conv2d_nhwc_winograd_f32(
     const kiln_conv_params *params, const kiln_shape *in_shape,

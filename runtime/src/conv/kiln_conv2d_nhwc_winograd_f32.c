@@ -96,7 +96,8 @@ static void kiln_wino_ref_output(const float m[36], float y[4][4]) {
  *                          OW = W + pl + pr - 2 >= 1
  * @param[out] output       N*OH*OW*M elements
  * @param      scratch      kiln_conv2d_nhwc_winograd_f32_scratch_size()
- *                          bytes, 64-byte aligned
+ *                          bytes, float aligned (64-byte aligned is the
+ *                          x86 variants' fast case)
  * @return KILN_OK; KILN_ERR_NULL when a required pointer is NULL; KILN_ERR_ARG
  *         when a shape, stride, dilation, groups or pad is not as above.
  */

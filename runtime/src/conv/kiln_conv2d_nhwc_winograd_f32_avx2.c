@@ -18,8 +18,7 @@ static inline kiln_wv kiln_wv_load_n(const float *p, int32_t n) {
 static inline void kiln_wv_store_n(float *p, kiln_wv v, int32_t n) {
   _mm512_mask_storeu_ps(p, kiln_avx512_mask(n), v);
 }
-#define kiln_wv_load _mm512_load_ps
-#define kiln_wv_store _mm512_store_ps
+#define kiln_wv_store _mm512_storeu_ps
 #define kiln_wv_zero _mm512_setzero_ps
 #define kiln_wv_set1 _mm512_set1_ps
 #define kiln_wv_add _mm512_add_ps
@@ -32,8 +31,7 @@ typedef __m256 kiln_wv;
 #define KILN_WV_LANES 8
 #define kiln_wv_load_n kiln_avx2_load_n
 #define kiln_wv_store_n kiln_avx2_store_n
-#define kiln_wv_load _mm256_load_ps
-#define kiln_wv_store _mm256_store_ps
+#define kiln_wv_store _mm256_storeu_ps
 #define kiln_wv_zero _mm256_setzero_ps
 #define kiln_wv_set1 _mm256_set1_ps
 #define kiln_wv_add _mm256_add_ps

@@ -53,7 +53,8 @@ kiln_status kiln_internal_wino_geometry(const kiln_conv_params *params,
  * ([point][tile][channel], tile rows cs floats apart, points
  * kiln_wino_v_step floats apart); then the products of one panel of ld <= 64
  * output channels ([point][tile][column], points kiln_wino_p_step apart).
- * Both start 64-byte aligned. A point's row of the GEMM and its transforms
+ * Both start 64-byte aligned when the scratch is (the vector stores are
+ * unaligned ones, so a misaligned scratch is slower, never wrong). A point's row of the GEMM and its transforms
  * touch all 36 points of a tile at once: with points a multiple of 4 KB /
  * an even number of cache lines apart they would share a handful of L1
  * sets and evict each other (measured: the input transform took 18% of the

@@ -33,8 +33,8 @@ struct Scratch {
   static constexpr float kMark = -12345.0f;
   AlignedFloats mem;
   size_t n;
-  explicit Scratch(int32_t bytes)
-      : mem(size_t(bytes) / 4 + kGuard, 0), n(size_t(bytes) / 4) {
+  explicit Scratch(int32_t bytes, size_t offset = 0)
+      : mem(size_t(bytes) / 4 + kGuard, offset), n(size_t(bytes) / 4) {
     std::fill(mem.p, mem.p + n + kGuard, kMark);
   }
   bool guard_intact() const {
@@ -140,7 +140,8 @@ ConvCase wcase(int32_t n, int32_t c, int32_t h, int32_t w, int32_t m,
                                                size_t offset, bool with_bias,
                                                Residual res,
                                                const kiln_activation &act,
-                                               uint32_t seed) {
+                                               uint32_t seed,
+                                               size_t scratch_offset = 0) {
   const NhwcConv k(cc, with_bias, res, act, seed);
   kiln_shape w_s{};
   if (kiln_conv2d_nhwc_winograd_shape(&k.f_s, nr, &w_s) != KILN_OK)
@@ -153,7 +154,7 @@ ConvCase wcase(int32_t n, int32_t c, int32_t h, int32_t w, int32_t m,
       &k.p, &k.in_s, &w_s, &k.out_s);
   if (bytes <= 0)
     return ::testing::AssertionFailure() << "scratch size " << bytes;
-  Scratch scratch(bytes);
+  Scratch scratch(bytes, scratch_offset);
   // NaN where nothing is written beforehand: every output must be stored.
   std::vector<float> got = res == Residual::InPlace
                                ? k.resid
@@ -299,6 +300,17 @@ TEST(ConvNhwcWinograd, EveryFusedActivation) {
                                         Residual::Separate, act, ++seed))
             << "activation " << kind << " case " << i << " nr " << nr;
   }
+}
+
+// 64-byte alignment of the scratch is the fast case, not a requirement: a
+// misaligned one (4 bytes past) gives the same results.
+TEST(ConvNhwcWinograd, AnyScratchAlignment) {
+  const kiln_activation relu{KILN_ACT_RELU, 0, 0, 0, 0};
+  uint32_t seed = 5900;
+  for (size_t i : {size_t(1), size_t(7), size_t(10)})
+    EXPECT_TRUE(wino_matches_direct(kCases[i], 32, 0, true,
+                                    Residual::Separate, relu, ++seed, 1))
+        << "case " << i;
 }
 
 // Larger, ResNet-like layers: blocks of many tiles, several k-chunks and
