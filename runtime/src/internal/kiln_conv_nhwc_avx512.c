@@ -408,21 +408,22 @@ static void kiln_nhwc512_dw_pixel(const float *img_row, ptrdiff_t row_step,
  * NP 4, CB 2), enough to cover the FMA latency that bounds a lone pixel;
  * NP 8 (16 chains) spilled accumulators and measured slower.
  * Each output still sums its taps in one chain, row by row, column by
- * column (the reference's order). Every window column is inside the
- * row: windows over the padding (edge pixels) go to kiln_nhwc512_dw_pixel,
- * as masking the padding columns out here (loads and FMAs) made
- * EfficientNet-B0's depthwise layers 6% slower than the old kernel in the
- * compiled model (perf samples), though faster in nhwc_bench; clipped
- * edges made them 6% faster. `w0` is the
+ * column (the reference's order). CLIP 0: every window column is inside
+ * the row. CLIP 1 (windows over the padding, the edge pixels): columns
+ * outside [0, wdt) are skipped by a branch per column, the same each call,
+ * so an edge pixel's taps are clipped as kiln_nhwc512_dw_pixel clips them
+ * (and summed in the same order) while the inside columns are still loaded
+ * once for all NP pixels. (Masking the padding columns instead, loads and
+ * FMAs, made EfficientNet-B0's depthwise layers 6% slower.) `w0` is the
  * input column of pixel 0's kernel column 0; `src`, `wc`, `bias`, `res`
  * and `out` are at the first block's channel; mk[b] masks block b. */
 static inline __attribute__((always_inline)) void
 kiln_nhwc512_dw_win(const float *src, ptrdiff_t row_step, ptrdiff_t ch,
-                    int32_t w0, const float *wc, ptrdiff_t w_row,
+                    int32_t w0, int32_t wdt, const float *wc, ptrdiff_t w_row,
                     ptrdiff_t w_tap, int32_t nkh, const __mmask16 *mk,
                     const float *bias, const float *res, float *out,
                     const kiln_activation *act, const int K, const int S,
-                    const int NP, const int CB) {
+                    const int NP, const int CB, const int CLIP) {
   __m512 acc[8];
 #pragma GCC unroll 4
   for (int i = 0; i < NP; ++i)
@@ -432,7 +433,7 @@ kiln_nhwc512_dw_win(const float *src, ptrdiff_t row_step, ptrdiff_t ch,
                             ? _mm512_maskz_loadu_ps(mk[b], bias + 16 * b)
                             : _mm512_setzero_ps();
   for (int32_t kh = 0; kh < nkh; ++kh) {
-    const float *row = src + kh * row_step + (ptrdiff_t)w0 * ch;
+    const float *row = src + kh * row_step;
     const float *wr = wc + kh * w_row;
     __m512 wv[5 * 2];
 #pragma GCC unroll 8
@@ -443,10 +444,12 @@ kiln_nhwc512_dw_win(const float *src, ptrdiff_t row_step, ptrdiff_t ch,
             _mm512_maskz_loadu_ps(mk[b], wr + kw * w_tap + 16 * b);
 #pragma GCC unroll 32
     for (int j = 0; j < (NP - 1) * S + K; ++j) {
+      if (CLIP && (uint32_t)(w0 + j) >= (uint32_t)wdt)
+        continue;
 #pragma GCC unroll 4
       for (int b = 0; b < CB; ++b) {
-        const __m512 x =
-            _mm512_maskz_loadu_ps(mk[b], row + (ptrdiff_t)j * ch + 16 * b);
+        const __m512 x = _mm512_maskz_loadu_ps(
+            mk[b], row + (ptrdiff_t)(w0 + j) * ch + 16 * b);
 #pragma GCC unroll 4
         for (int i = 0; i < NP; ++i) {
           const int kw = j - i * S;
@@ -472,10 +475,13 @@ kiln_nhwc512_dw_win(const float *src, ptrdiff_t row_step, ptrdiff_t ch,
 
 /* One output row of a K-column, stride-S, dilation-1 depthwise conv through
  * kiln_nhwc512_dw_win: 4 or 2 pixels at a time by two channel blocks
- * (one for a last block of 16 or fewer channels) where the window is inside
- * the row, single pixels (edges, a last one) by kiln_nhwc512_dw_pixel's
- * four blocks with the taps in the padding clipped. `img_row` is the input at
- * the first kernel row inside the image, column 0, channel 0. */
+ * (one for a last block of 16 or fewer channels), windows inside the row
+ * first, then windows over its edges with the padding columns clipped (on
+ * a 7x7 map with a 5x5 kernel 4 of 7 pixels are edge pixels; one at a
+ * time through kiln_nhwc512_dw_pixel each loaded all of its taps and
+ * weights), and kiln_nhwc512_dw_pixel for a last single pixel. `img_row`
+ * is the input at the first kernel row inside the image, column 0,
+ * channel 0. */
 static inline __attribute__((always_inline)) void kiln_nhwc512_dw_rowks(
     const float *img_row, ptrdiff_t row_step, int32_t ch, int32_t wdt,
     int32_t ow_n, int32_t pad_l, const float *w_first, ptrdiff_t w_row,
@@ -485,10 +491,10 @@ static inline __attribute__((always_inline)) void kiln_nhwc512_dw_rowks(
   while (ow < ow_n) {
     const int32_t rem = ow_n - ow;
     const int32_t w0 = ow * S - pad_l;
-    const int32_t np = w0 < 0                              ? 1
-                       : rem >= 4 && w0 + 3 * S + K <= wdt ? 4
-                       : rem >= 2 && w0 + S + K <= wdt     ? 2
-                                                           : 1;
+    const int inside4 = w0 >= 0 && w0 + 3 * S + K <= wdt;
+    const int inside2 = w0 >= 0 && w0 + S + K <= wdt;
+    const int32_t np = rem >= 4 && (inside4 || !inside2) ? 4 : rem >= 2 ? 2 : 1;
+    const int clip = np == 4 ? !inside4 : !inside2;
     const ptrdiff_t o = (ptrdiff_t)ow * ch;
     if (np == 1) {
       int32_t kw0, kw1;
@@ -507,21 +513,21 @@ static inline __attribute__((always_inline)) void kiln_nhwc512_dw_rowks(
       const float *x = img_row + c;
       const float *wc = w_first + c;
       float *y = out + o + c;
+#define KILN_DW_WIN(NP, CB, CLIP)                                              \
+  kiln_nhwc512_dw_win(x, row_step, ch, w0, wdt, wc, w_row, w_tap, nkh, mk, b,  \
+                      r, y, act, K, S, NP, CB, CLIP)
       if (ch - c > 16) {
         if (np == 4)
-          kiln_nhwc512_dw_win(x, row_step, ch, w0, wc, w_row, w_tap, nkh, mk, b,
-                              r, y, act, K, S, 4, 2);
+          clip ? KILN_DW_WIN(4, 2, 1) : KILN_DW_WIN(4, 2, 0);
         else
-          kiln_nhwc512_dw_win(x, row_step, ch, w0, wc, w_row, w_tap, nkh, mk, b,
-                              r, y, act, K, S, 2, 2);
+          clip ? KILN_DW_WIN(2, 2, 1) : KILN_DW_WIN(2, 2, 0);
       } else {
         if (np == 4)
-          kiln_nhwc512_dw_win(x, row_step, ch, w0, wc, w_row, w_tap, nkh, mk, b,
-                              r, y, act, K, S, 4, 1);
+          clip ? KILN_DW_WIN(4, 1, 1) : KILN_DW_WIN(4, 1, 0);
         else
-          kiln_nhwc512_dw_win(x, row_step, ch, w0, wc, w_row, w_tap, nkh, mk, b,
-                              r, y, act, K, S, 2, 1);
+          clip ? KILN_DW_WIN(2, 1, 1) : KILN_DW_WIN(2, 1, 0);
       }
+#undef KILN_DW_WIN
     }
     ow += np;
   }

@@ -84,6 +84,10 @@ const ConvCase kCases[] = {
     {1, 17, 11, 20, 17, 5, 5, 2, 2, 1, 1, 1, 2, 2, 1, 17}, // s2, 17 lanes
     {1, 24, 6, 6, 24, 5, 5, 1, 1, 1, 1, 3, 4, 3, 4, 24},   // pad 4 > 5 / 2
     {2, 70, 13, 29, 70, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 70}, // s2, 64 + 6 lanes
+    // Edge windows with the padding columns clipped: 4 clipped + 4 + 4 + 2
+    // clipped pixels (14 wide), and 4 clipped + 2 clipped + 1 (7 wide).
+    {1, 40, 5, 14, 40, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 40},
+    {1, 20, 7, 7, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 20},
 };
 
 TEST(IsaConvNhwc, EdgeShapesWithBiasResidualAndActivation) {
