@@ -44,6 +44,12 @@ typedef __m256 kiln_wv;
 /* Widest register tile and panel of the ISAs above (AVX-512: 12 x 32). */
 #define KILN_WINO_TILE_MR_MAX 16
 #define KILN_WINO_PANEL_FLOATS (256 * 32)
+_Static_assert(KILN_AVX2_KC * KILN_AVX2_NR <= KILN_WINO_PANEL_FLOATS,
+               "the stack panel holds one AVX2 k chunk");
+#if KILN_HAVE_AVX512
+_Static_assert(KILN_AVX512_KC * KILN_AVX512_NR <= KILN_WINO_PANEL_FLOATS,
+               "the stack panel holds one AVX-512 k chunk");
+#endif
 
 /* r = B^T x for one column of 6 vectors (the reference's arithmetic,
  * kiln_conv2d_nhwc_winograd_f32.c, with its multiplies as FMAs). */
