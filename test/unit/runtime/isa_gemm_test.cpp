@@ -59,6 +59,9 @@ TEST(IsaGemm, EdgeShapesTransposesAndCForms) {
       {1, 1, 1},      {5, 7, 3},  {6, 16, 1},  {7, 17, 257}, {13, 31, 513},
       {64, 3, 9},     {0, 5, 3},  {4, 0, 3},   {3, 4, 0},    {12, 32, 256},
       {1, 1000, 512}, {2, 9, 17}, {25, 33, 40},
+      // The dot-product path's zmm, ymm and masked k steps (29 = 16 + 8 +
+      // 5) and a k below one ymm.
+      {3, 11, 29}, {1, 24, 7},
       // AVX-512 row blocks (up to 240 rows) with two k chunks and a last
       // panel of <= 16 columns, and an uneven split into three blocks.
       {500, 45, 300}, {481, 20, 257}};
