@@ -103,13 +103,50 @@ kiln_avx2_binary_run(kiln_avx2_binary_op op, const float *xs, const float *xv,
                      const float *ys, const float *yv, float *out,
                      int32_t inner) {
 #if KILN_HAVE_AVX512
-  const __m512 xb = xs ? _mm512_set1_ps(*xs) : _mm512_setzero_ps();
-  const __m512 yb = ys ? _mm512_set1_ps(*ys) : _mm512_setzero_ps();
-  for (int32_t i = 0; i < inner; i += 16) {
+  /* One loop per operand form and full vectors apart from the masked
+   * tail: the per-vector scalar tests and mask made the channel scale of
+   * the SE blocks (a [C] run per pixel) loop-overhead bound. */
+  if (xs != NULL && ys != NULL) {
+    /* Both scalar along the run (a one-element tensor against a
+     * per-channel one): one value, stored inner times. */
+    const __m512 r = kiln_avx512_binary_apply(op, _mm512_set1_ps(*xs),
+                                              _mm512_set1_ps(*ys));
+    for (int32_t i = 0; i < inner; i += 16)
+      _mm512_mask_storeu_ps(out + i, kiln_avx512_mask(inner - i), r);
+    return;
+  }
+  if (xs != NULL || ys != NULL) {
+    /* x op scalar or scalar op x: the vector operand is v. */
+    const __m512 sb = _mm512_set1_ps(xs != NULL ? *xs : *ys);
+    const float *v = xs != NULL ? yv : xv;
+    const int scalar_first = xs != NULL;
+    int32_t i = 0;
+    for (; i + 16 <= inner; i += 16) {
+      const __m512 a = _mm512_loadu_ps(v + i);
+      _mm512_storeu_ps(out + i,
+                       scalar_first ? kiln_avx512_binary_apply(op, sb, a)
+                                    : kiln_avx512_binary_apply(op, a, sb));
+    }
+    if (i < inner) {
+      const __mmask16 m = kiln_avx512_mask(inner - i);
+      const __m512 a = _mm512_maskz_loadu_ps(m, v + i);
+      _mm512_mask_storeu_ps(out + i, m,
+                            scalar_first ? kiln_avx512_binary_apply(op, sb, a)
+                                         : kiln_avx512_binary_apply(op, a, sb));
+    }
+    return;
+  }
+  int32_t i = 0;
+  for (; i + 16 <= inner; i += 16)
+    _mm512_storeu_ps(out + i,
+                     kiln_avx512_binary_apply(op, _mm512_loadu_ps(xv + i),
+                                              _mm512_loadu_ps(yv + i)));
+  if (i < inner) {
     const __mmask16 m = kiln_avx512_mask(inner - i);
-    const __m512 x = xs ? xb : _mm512_maskz_loadu_ps(m, xv + i);
-    const __m512 y = ys ? yb : _mm512_maskz_loadu_ps(m, yv + i);
-    _mm512_mask_storeu_ps(out + i, m, kiln_avx512_binary_apply(op, x, y));
+    _mm512_mask_storeu_ps(
+        out + i, m,
+        kiln_avx512_binary_apply(op, _mm512_maskz_loadu_ps(m, xv + i),
+                                 _mm512_maskz_loadu_ps(m, yv + i)));
   }
 #else
   for (int32_t i = 0; i < inner; i += 8) {

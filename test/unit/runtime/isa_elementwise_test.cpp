@@ -130,6 +130,8 @@ TEST(IsaBinary, FastPathsAndBroadcastFallback) {
                 {{1, 1}, {4, 9}},             // one-element a
                 {{2, 3, 4, 5}, {3, 1, 1}},    // per-channel runs
                 {{1, 3, 9, 9}, {1, 3, 1, 1}}, // squeeze-excite scale
+                {{1, 5, 5, 40}, {1, 1, 1, 40}}, // the same in NHWC
+                {{1}, {2, 20}},               // scalar a, 16 + 4 lanes
                 {{1, 1}, {5, 1, 1}},          // one element, broadcast up
                 {{4, 9}, {9}},                // bias row
                 {{3, 1, 1}, {2, 3, 4, 5}},    // per-channel a
