@@ -391,11 +391,14 @@ def KilnWinogradPass : Pass<"kiln-winograd", "mlir::func::FuncOp"> {
     `G f G^T` runs here, at compile time, with the runtime's
     `kiln_conv2d_nhwc_winograd_filter_f32`, into panels of `width` output
     channels `[P, 6, 6, C, width]` (`P = ceil(M / width)`), stored the way the
-    HWIO constant was. That filter is 4x the HWIO one and is read once per
-    block of tiles, so only convs with at least `min-channels` input and
-    output channels and at least `min-tiles` 4x4 output tiles change: below
-    those the transforms or the weight traffic cost more than the saved
-    multiplies (docs/performance.md has the per-layer measurements). Results
+    HWIO constant was. That filter is 4x the HWIO one and every block of
+    tiles reads all of it, so only convs with at least `min-channels` input
+    and output channels, at least `min-tiles` 4x4 output tiles and a
+    Winograd filter of at most `max-filter-bytes` change: below the first
+    two the transforms are not paid back, and a filter past the caches is
+    streamed from memory for every block (ResNet-18's 14x14x256 layers ran
+    no faster in the model and added 21 MB of weights; docs/performance.md
+    has the measurements). Results
     agree with the direct conv to rounding, not bit for bit. Runs in `-O3`
     before `kiln-pack-filters`, for targets with a packing width, unless
     `kiln compile --no-winograd`.
@@ -417,10 +420,14 @@ def KilnWinogradPass : Pass<"kiln-winograd", "mlir::func::FuncOp"> {
   let options = [
     Option<"width", "width", "int64_t", /*default=*/"32",
            "NR, output channels per panel (1 to 64): 32 for AVX-512, 16 for AVX2">,
-    Option<"minChannels", "min-channels", "int64_t", /*default=*/"32",
+    Option<"minChannels", "min-channels", "int64_t", /*default=*/"16",
            "fewest input and output channels a conv needs">,
-    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"16",
+    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"4",
            "fewest 4x4 output tiles (ceil(OH/4) * ceil(OW/4)) a conv needs">,
+    Option<"maxFilterBytes", "max-filter-bytes", "int64_t",
+           /*default=*/"4194304",
+           "largest Winograd-domain filter (36 * C * P * NR floats) a conv "
+           "may take">,
   ];
   let dependentDialects = ["::kiln::KilnDialect"];
 }

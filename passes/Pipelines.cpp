@@ -87,6 +87,8 @@ void kiln::buildKilnOptimizePipeline(OpPassManager &pm,
     if (options.winograd) {
       KilnWinogradPassOptions winograd;
       winograd.width = options.packedFilterWidth;
+      if (options.winogradMaxFilterBytes != 0)
+        winograd.maxFilterBytes = options.winogradMaxFilterBytes;
       pm.addNestedPass<func::FuncOp>(createKilnWinogradPass(winograd));
     }
     KilnPackFiltersPassOptions pack;

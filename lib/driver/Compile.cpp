@@ -354,6 +354,7 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   // time instead of on every inference.
   optimizeOptions.packedFilterWidth = target::getPackedFilterWidth(*tgt);
   optimizeOptions.winograd = options.winograd;
+  optimizeOptions.winogradMaxFilterBytes = options.winogradMaxFilterBytes;
   // An int8 conv has no residual input and clamps only: keep residual adds
   // and other activations apart so that the conv still becomes integer.
   optimizeOptions.int8Epilogues = options.quantize == "int8";
@@ -467,6 +468,11 @@ int kiln::driver::compileMain(int argc, char **argv) {
                "3x3), which the x86 targets use at -O3 (bit-for-bit the "
                "direct kernels' results; Winograd agrees to rounding)"),
       cl::cat(category));
+  cl::opt<int64_t> winogradMaxFilterBytes(
+      "winograd-max-filter-bytes",
+      cl::desc("largest Winograd-domain filter (4x the 3x3 one's bytes) a "
+               "conv may take (default 4 MiB; kiln-winograd)"),
+      cl::init(0), cl::Hidden, cl::cat(category));
   cl::opt<codegen::WeightsFormat> weights(
       "weights-format", cl::desc("how the weights blob is written"),
       cl::values(clEnumValN(codegen::WeightsFormat::Asm, "asm",
@@ -549,6 +555,7 @@ int kiln::driver::compileMain(int argc, char **argv) {
   }
   options.optLevel = optLevel;
   options.winograd = !noWinograd;
+  options.winogradMaxFilterBytes = winogradMaxFilterBytes;
   if (layout.getNumOccurrences()) {
     llvm::Expected<target::Layout> parsed = driver::parseLayout(layout);
     if (!parsed) {

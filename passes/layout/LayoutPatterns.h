@@ -18,11 +18,12 @@ void populateConvertLayoutPatterns(mlir::RewritePatternSet &patterns,
 void populatePackFiltersPatterns(mlir::RewritePatternSet &patterns,
                                  int64_t width);
 /// Constant 3x3 filters of float NHWC stride-1 convs with at least
-/// `minChannels` in and out and `minTiles` 4x4 output tiles become
-/// kiln.conv2d_winograd with the filter in the Winograd domain,
-/// [P, 6, 6, C, width] (kiln-winograd).
+/// `minChannels` in and out, `minTiles` 4x4 output tiles and a Winograd
+/// filter of at most `maxFilterBytes` become kiln.conv2d_winograd with the
+/// filter in the Winograd domain, [P, 6, 6, C, width] (kiln-winograd).
 void populateWinogradPatterns(mlir::RewritePatternSet &patterns, int64_t width,
-                              int64_t minChannels, int64_t minTiles);
+                              int64_t minChannels, int64_t minTiles,
+                              int64_t maxFilterBytes);
 
 /// `data`, a filter rewritten at compile time from `original`, as a constant
 /// stored the way `original` was: a `dense_resource` blob stays a blob named

@@ -46,6 +46,8 @@ struct OptimizeOptions {
   /// 3x3 stride-1 convs by Winograd F(4x4, 3x3) (kiln-winograd, before the
   /// packing, only where packedFilterWidth is set).
   bool winograd = true;
+  /// kiln-winograd's max-filter-bytes; 0 keeps the pass's default.
+  int64_t winogradMaxFilterBytes = 0;
 };
 
 /// Graph optimisation at `options.level`, run before the codegen pipeline.

@@ -39,6 +39,9 @@ struct CompileModelOptions {
   /// 3x3 stride-1 NHWC convs by Winograd F(4x4, 3x3) at -O3 on targets with
   /// packed filters (kiln-winograd); false keeps every conv direct.
   bool winograd = true;
+  /// Largest Winograd-domain filter in bytes; 0 keeps kiln-winograd's
+  /// default (a tuning knob: it trades weight bytes for speed).
+  int64_t winogradMaxFilterBytes = 0;
   codegen::WeightsFormat weightsFormat = codegen::WeightsFormat::Asm;
   /// Budgets in bytes; 0 is unbounded.
   uint64_t maxRam = 0, maxFlash = 0;

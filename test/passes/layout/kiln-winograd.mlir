@@ -1,5 +1,6 @@
 // RUN: kiln-opt %s --split-input-file --kiln-winograd="min-channels=1 min-tiles=1 width=4" | FileCheck %s
 // RUN: kiln-opt %s --split-input-file --kiln-winograd | FileCheck %s --check-prefix=DEFAULT
+// RUN: kiln-opt %s --split-input-file --kiln-winograd="min-channels=1 min-tiles=1 width=4 max-filter-bytes=575" | FileCheck %s --check-prefix=BYTES
 // RUN: not kiln-opt %s --split-input-file --kiln-winograd="width=0" 2>&1 | FileCheck %s --check-prefix=BAD
 
 // A 3x3 identity filter (1 at the centre tap): G f G^T is the outer product
@@ -9,7 +10,11 @@
 // CHECK: %[[U:.*]] = kiln.constant dense<{{.*}}> : tensor<1x6x6x1x4xf32>
 // CHECK-NOT: tensor<3x3x1x3xf32>
 // CHECK: kiln.conv2d_winograd %arg0, %[[U]] bias(%arg1) {activation = #kiln<activation relu>, out_channels = 3 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x5x5x1xf32>, tensor<1x6x6x1x4xf32>, tensor<3xf32>) -> tensor<1x5x5x3xf32>
-// The default thresholds (32 channels) leave this thin conv direct.
+// Its Winograd filter is 36 * 1 * 4 floats = 576 bytes: a limit of 575
+// leaves it direct, as do the default thresholds (16 channels).
+// BYTES-LABEL: func.func @identity
+// BYTES: kiln.conv2d %arg0
+// BYTES-NOT: conv2d_winograd
 // DEFAULT-LABEL: func.func @identity
 // DEFAULT: kiln.conv2d %arg0
 // DEFAULT-NOT: conv2d_winograd
