@@ -111,6 +111,9 @@ typedef struct {
   int32_t by_row; /* a tap is a kernel row */
   int32_t taps;   /* runs per pixel */
   int32_t run;    /* floats per run */
+  /* A 1x1, stride-1, unpadded conv: pixel i's run is row i of the image
+   * itself ([pixels x C]), so its pointer is one multiply-add. */
+  int32_t dense;
 } kiln_nhwc_rows;
 
 void kiln_internal_nhwc_rows_init(const kiln_conv_params *params,
