@@ -155,37 +155,36 @@ kiln_nhwc512_act_k(const int kind, const kiln_activation *act, __m512 x) {
   }
 }
 
-/* The finish of a full tile (all R rows, H whole halves) whose chunk is
- * both the first and the last (all of K at once: the pointwise convs):
- * out = act(acc (+ residual) + bias), the same operations in the same order
- * as kiln_nhwc512_finish, with R, H and the activation kind constants so
- * the accumulators never leave their registers and the stores need no
- * masks. */
+/* The finish of a full tile (all R rows) whose chunk is both the first and
+ * the last (all of K at once: the pointwise convs): out = act(acc (+
+ * residual) + bias), the same operations in the same order as
+ * kiln_nhwc512_finish, with R, H and the activation kind constants so the
+ * accumulators never leave their registers; only the last half's stores
+ * (and residual loads) take the column mask (all ones for a full panel;
+ * M = 24's panels of 24 columns need it). */
 static inline __attribute__((always_inline)) void
 kiln_nhwc512_store_full(const __m512 *acc, const int R, const int H,
-                        const int kind, const __m512 *bv, const float *residual,
-                        float *out, int32_t ldo, const kiln_activation *act) {
-  if (residual != NULL) {
-#pragma GCC unroll 12
-    for (int r = 0; r < R; ++r)
-#pragma GCC unroll 2
-      for (int h = 0; h < H; ++h) {
-        const __m512 v = _mm512_add_ps(
-            acc[2 * r + h], _mm512_loadu_ps(residual + (ptrdiff_t)r * ldo +
-                                            16 * h));
-        _mm512_storeu_ps(out + (ptrdiff_t)r * ldo + 16 * h,
-                         kiln_nhwc512_act_k(kind, act,
-                                            _mm512_add_ps(v, bv[h])));
-      }
-    return;
-  }
+                        const int kind, int32_t nc, const __m512 *bv,
+                        const float *residual, float *out, int32_t ldo,
+                        const kiln_activation *act) {
+  const __mmask16 ml = kiln_avx512_mask(nc - 16 * (H - 1));
 #pragma GCC unroll 12
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 2
-    for (int h = 0; h < H; ++h)
-      _mm512_storeu_ps(
-          out + (ptrdiff_t)r * ldo + 16 * h,
-          kiln_nhwc512_act_k(kind, act, _mm512_add_ps(acc[2 * r + h], bv[h])));
+    for (int h = 0; h < H; ++h) {
+      float *o = out + (ptrdiff_t)r * ldo + 16 * h;
+      __m512 v = acc[2 * r + h];
+      if (residual != NULL) {
+        const float *q = residual + (ptrdiff_t)r * ldo + 16 * h;
+        v = _mm512_add_ps(v, h == H - 1 ? _mm512_maskz_loadu_ps(ml, q)
+                                        : _mm512_loadu_ps(q));
+      }
+      v = kiln_nhwc512_act_k(kind, act, _mm512_add_ps(v, bv[h]));
+      if (h == H - 1)
+        _mm512_mask_storeu_ps(o, ml, v);
+      else
+        _mm512_storeu_ps(o, v);
+    }
 }
 
 /* The R x H tile and its finish: kiln_nhwc512_store_full when the job is a
@@ -195,23 +194,23 @@ kiln_nhwc512_tile_run(const kiln_nhwc_tile_job *j, const int R, const int H) {
   __m512 acc[2 * KILN_NHWC512_MR], bv[2];
   kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, R, H);
   kiln_nhwc512_bias(j->last ? j->bias : NULL, j->nc, bv);
-  if (j->first && j->last && j->mr == R && j->nc == 16 * H) {
+  if (j->first && j->last && j->mr == R) {
     switch (j->act->kind) {
     case KILN_ACT_NONE:
-      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_NONE, bv, j->residual,
+      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_NONE, j->nc, bv, j->residual,
                               j->out, j->ldo, j->act);
       return;
     case KILN_ACT_RELU:
-      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_RELU, bv, j->residual,
+      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_RELU, j->nc, bv, j->residual,
                               j->out, j->ldo, j->act);
       return;
     case KILN_ACT_CLIP:
-      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_CLIP, bv, j->residual,
+      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_CLIP, j->nc, bv, j->residual,
                               j->out, j->ldo, j->act);
       return;
     default:
-      kiln_nhwc512_store_full(acc, R, H, -1, bv, j->residual, j->out, j->ldo,
-                              j->act);
+      kiln_nhwc512_store_full(acc, R, H, -1, j->nc, bv, j->residual, j->out,
+                              j->ldo, j->act);
       return;
     }
   }

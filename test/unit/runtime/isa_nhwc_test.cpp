@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <limits>
 
 using namespace kiln_test;
@@ -88,6 +89,14 @@ const ConvCase kCases[] = {
     // clipped pixels (14 wide), and 4 clipped + 2 clipped + 1 (7 wide).
     {1, 40, 5, 14, 40, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 40},
     {1, 20, 7, 7, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 20},
+    // Dense 1x1 GEMM (row i of the image is pixel i's row of A) and its
+    // one-chunk full-tile stores: M = 24 (a 24-column panel, the second half
+    // masked; 6x8 = 4 full 12-pixel tiles), groups 2 (each group's channel
+    // offset), and 1x1 convs with only end padding (not dense: the extra
+    // output row and column are padding).
+    {1, 40, 6, 8, 24, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},
+    {2, 12, 5, 6, 40, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2},
+    {1, 6, 5, 5, 7, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1},
 };
 
 TEST(IsaConvNhwc, EdgeShapesWithBiasResidualAndActivation) {
@@ -113,6 +122,14 @@ TEST(IsaConvNhwc, EveryFusedActivation) {
     EXPECT_TRUE(
         conv_nhwc_matches_ref(kCases[8], true, Residual::Separate, act, ++seed))
         << "GEMM, activation kind " << act.kind;
+    // One chunk (all of K), full tiles: the AVX-512 stores with the
+    // activation kind constant, 32- and 24-column panels.
+    EXPECT_TRUE(conv_nhwc_matches_ref(kCases[12], true, Residual::Separate,
+                                      act, ++seed))
+        << "pointwise, activation kind " << act.kind;
+    EXPECT_TRUE(conv_nhwc_matches_ref(kCases[std::size(kCases) - 3], true,
+                                      Residual::InPlace, act, ++seed))
+        << "pointwise M = 24, activation kind " << act.kind;
     EXPECT_TRUE(conv_nhwc_matches_ref(kCases[17], true, Residual::Separate, act,
                                       ++seed))
         << "depthwise, activation kind " << act.kind;
