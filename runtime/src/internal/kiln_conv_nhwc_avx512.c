@@ -191,10 +191,14 @@ kiln_nhwc512_store_full(const __m512 *acc, const int R, const int H,
  * full tile in one chunk, else kiln_nhwc512_finish. */
 static inline __attribute__((always_inline)) void
 kiln_nhwc512_tile_run(const kiln_nhwc_tile_job *j, const int R, const int H) {
-  __m512 acc[2 * KILN_NHWC512_MR], bv[2];
-  kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, R, H);
+  __m512 bv[2];
   kiln_nhwc512_bias(j->last ? j->bias : NULL, j->nc, bv);
   if (j->first && j->last && j->mr == R) {
+    /* Its own copy of the multiply: acc never has its address taken on
+     * this path, so it stays in registers (with one array for both paths,
+     * GCC spilled all 24 accumulators before choosing the finish). */
+    __m512 acc[2 * KILN_NHWC512_MR];
+    kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, R, H);
     switch (j->act->kind) {
     case KILN_ACT_NONE:
       kiln_nhwc512_store_full(acc, R, H, KILN_ACT_NONE, j->nc, bv, j->residual,
@@ -214,6 +218,8 @@ kiln_nhwc512_tile_run(const kiln_nhwc_tile_job *j, const int R, const int H) {
       return;
     }
   }
+  __m512 acc[2 * KILN_NHWC512_MR];
+  kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, R, H);
   kiln_nhwc512_finish(acc, j->mr, j->nc, j->first, j->last, bv, j->residual,
                       j->out, j->ldo, j->act);
 }
