@@ -4,7 +4,7 @@
 #define KILN_PASSES_LAYOUT_LAYOUTPATTERNS_H
 
 #include "dialects/kiln/KilnDialect.h"
-#include "kiln/evaluator/Evaluator.h"
+#include "kiln/runtime.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -25,13 +25,17 @@ void populateWinogradPatterns(mlir::RewritePatternSet &patterns, int64_t width,
                               int64_t minChannels, int64_t minTiles,
                               int64_t maxFilterBytes);
 
-/// `data`, a filter rewritten at compile time from `original`, as a constant
-/// stored the way `original` was: a `dense_resource` blob stays a blob named
-/// after it plus `suffix` (weights never enter MLIR's uniqued attribute
-/// storage), a plain `dense` stays plain.
-mlir::ElementsAttr storeLike(mlir::ElementsAttr original,
-                             const evaluator::Tensor &data,
-                             llvm::StringRef suffix);
+/// An f32 filter constant rewritten at compile time by a pair of runtime
+/// functions: `shapeOf` gives the new shape, `fill` the new data (the
+/// runtime's own packing or transform, so there is one loop for both). The
+/// result is stored the way `filter` was: a `dense_resource` blob stays a
+/// blob named after it plus `suffix` (weights never enter MLIR's uniqued
+/// attribute storage), a plain `dense` stays plain.
+mlir::FailureOr<mlir::ElementsAttr> rewriteFilter(
+    mlir::ElementsAttr filter, llvm::StringRef suffix,
+    llvm::function_ref<kiln_status(const kiln_shape &, kiln_shape &)> shapeOf,
+    kiln_status (*fill)(const kiln_shape *, const float *, const kiln_shape *,
+                        float *));
 } // namespace kiln
 
 #endif // KILN_PASSES_LAYOUT_LAYOUTPATTERNS_H

@@ -56,23 +56,14 @@ std::optional<PackKey> packableConv(Conv2DOp conv) {
 /// The packed copy of `hwio`, stored the way the HWIO constant was.
 FailureOr<ElementsAttr> packFilter(ElementsAttr hwio, const PackKey &key,
                                    int64_t width) {
-  FailureOr<evaluator::Tensor> data = evaluator::readElements(hwio);
-  if (failed(data))
-    return failure();
-  kiln_shape hwioShape = codegen::toKilnShape(data->type), packedShape{};
-  if (kiln_conv2d_nhwc_packed_shape(&hwioShape, static_cast<int32_t>(key.group),
-                                    static_cast<int32_t>(width),
-                                    &packedShape) != KILN_OK)
-    return failure();
-  SmallVector<int64_t> dims(packedShape.dims,
-                            packedShape.dims + packedShape.rank);
-  evaluator::Tensor packed = evaluator::makeTensor(
-      RankedTensorType::get(dims, data->type.getElementType()));
-  if (kiln_conv2d_nhwc_pack_filter_f32(&hwioShape, data->data<float>(),
-                                       &packedShape,
-                                       packed.data<float>()) != KILN_OK)
-    return failure();
-  return storeLike(hwio, packed, "_packed");
+  return rewriteFilter(
+      hwio, "_packed",
+      [&](const kiln_shape &in, kiln_shape &out) {
+        return kiln_conv2d_nhwc_packed_shape(
+            &in, static_cast<int32_t>(key.group), static_cast<int32_t>(width),
+            &out);
+      },
+      kiln_conv2d_nhwc_pack_filter_f32);
 }
 
 /// Replaces the HWIO constant filter of a conv, and of every other conv

@@ -64,21 +64,13 @@ bool isWinogradCandidate(Conv2DOp conv, const Thresholds &limits) {
 
 /// The Winograd-domain filter [P, 6, 6, C, width] of a 3x3 HWIO constant.
 FailureOr<ElementsAttr> transformFilter(ElementsAttr hwio, int64_t width) {
-  FailureOr<evaluator::Tensor> data = evaluator::readElements(hwio);
-  if (failed(data))
-    return failure();
-  kiln_shape hwioShape = codegen::toKilnShape(data->type), winoShape{};
-  if (kiln_conv2d_nhwc_winograd_shape(&hwioShape, static_cast<int32_t>(width),
-                                      &winoShape) != KILN_OK)
-    return failure();
-  SmallVector<int64_t> dims(winoShape.dims, winoShape.dims + winoShape.rank);
-  evaluator::Tensor wino = evaluator::makeTensor(
-      RankedTensorType::get(dims, data->type.getElementType()));
-  if (kiln_conv2d_nhwc_winograd_filter_f32(&hwioShape, data->data<float>(),
-                                           &winoShape,
-                                           wino.data<float>()) != KILN_OK)
-    return failure();
-  return storeLike(hwio, wino, "_winograd");
+  return rewriteFilter(
+      hwio, "_winograd",
+      [&](const kiln_shape &in, kiln_shape &out) {
+        return kiln_conv2d_nhwc_winograd_shape(
+            &in, static_cast<int32_t>(width), &out);
+      },
+      kiln_conv2d_nhwc_winograd_filter_f32);
 }
 
 /// conv2d -> conv2d_winograd; convs sharing the HWIO constant share the
