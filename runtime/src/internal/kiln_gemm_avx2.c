@@ -142,6 +142,19 @@ static void kiln_avx2_finish_tile(__m256 *acc, int32_t i0, int32_t mr,
   }
 }
 
+__m256 kiln_avx2_act_slow(const kiln_activation *act, __m256 x) {
+  switch (act->kind) {
+  case KILN_ACT_TANH:
+    return kiln_avx2_tanh(x);
+  case KILN_ACT_GELU:
+    return kiln_avx2_gelu(x);
+  default:
+    /* Only tanh and gelu come here; an unknown kind is the identity, as in
+     * kiln_act_apply. */
+    return x;
+  }
+}
+
 /* Sum of each of the 8 vectors' lanes, in lane order. */
 static inline __m256 kiln_avx2_reduce8(const __m256 *v) {
   const __m256 s01 = _mm256_hadd_ps(v[0], v[1]);
