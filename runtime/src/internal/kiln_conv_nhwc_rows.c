@@ -258,6 +258,28 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
   memset(zeros, 0, (size_t)KC * sizeof(float));
   kiln_nhwc_rows rows;
   kiln_internal_nhwc_rows_init(pr, g, &rows);
+  /* A padded image small enough for the edge buffer (DS-CNN's 49x10x1
+   * input to its 10x4 stride-2 stem: 58x12 floats) is copied into it with
+   * its padding as zeros, once per image, and the rows are taken from that
+   * unpadded view: every window then lies inside, so no pixel's runs are
+   * copied into the edge buffer (two of DS-CNN's five output columns were,
+   * a run at a time) and no tap points at the zeros. The same floats reach
+   * the tile in the same order, so the bits are unchanged. */
+  const int32_t pad_h = g->h + pr->pad[0] + pr->pad[2];
+  const int32_t pad_w = g->w + pr->pad[1] + pr->pad[3];
+  const int pad_img =
+      !rows.dense &&
+      (pr->pad[0] | pr->pad[1] | pr->pad[2] | pr->pad[3]) != 0 &&
+      (int64_t)pad_h * pad_w * g->ch <= (int64_t)MR * KC;
+  kiln_conv_params pad_pr;
+  kiln_conv_geometry pad_g;
+  if (pad_img) {
+    pad_pr = *pr;
+    pad_pr.pad[0] = pad_pr.pad[1] = pad_pr.pad[2] = pad_pr.pad[3] = 0;
+    pad_g = *g;
+    pad_g.h = pad_h, pad_g.w = pad_w;
+    kiln_internal_nhwc_rows_init(&pad_pr, &pad_g, &rows);
+  }
   const int32_t taps = rows.taps, run = rows.run;
   /* A chunk is whole runs when a run fits the panel, else one run in
    * panel-deep slices. */
@@ -296,6 +318,15 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
   job.act = &pr->act;
   for (int32_t n = 0; n < g->batch; ++n) {
     const float *img = input + (ptrdiff_t)n * g->h * g->w * g->ch;
+    if (pad_img) {
+      const ptrdiff_t line = (ptrdiff_t)g->w * g->ch;
+      const ptrdiff_t pad_line = (ptrdiff_t)pad_w * g->ch;
+      memset(edge, 0, (size_t)(pad_h * pad_line) * sizeof(float));
+      for (int32_t y = 0; y < g->h; ++y)
+        memcpy(edge + (y + pr->pad[0]) * pad_line + pr->pad[1] * g->ch,
+               img + y * line, (size_t)line * sizeof(float));
+      img = edge;
+    }
     const ptrdiff_t out_img = (ptrdiff_t)n * pixels * g->m;
     for (int32_t gi = 0; gi < pr->groups; ++gi) {
       const int32_t col0 = gi * g->m_per_g;
