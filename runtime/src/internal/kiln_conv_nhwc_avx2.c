@@ -95,17 +95,90 @@ static inline void kiln_nhwc2_bias(const float *bias, int32_t nc, __m256 *bv) {
   }
 }
 
+/* The activation with its kind a constant at the call (hoisted out of the
+ * store loop, as in the AVX-512 tile); the same operations as
+ * kiln_avx2_act, so the same bits. */
+static inline __attribute__((always_inline)) __m256
+kiln_nhwc2_act_k(const int kind, const kiln_activation *act, __m256 x) {
+  switch (kind) {
+  case KILN_ACT_NONE:
+    return x;
+  case KILN_ACT_RELU:
+    return _mm256_max_ps(_mm256_setzero_ps(), x);
+  case KILN_ACT_CLIP:
+    return kiln_avx2_clamp(x, _mm256_set1_ps(act->min),
+                           _mm256_set1_ps(act->max));
+  default:
+    return kiln_avx2_act(act, x);
+  }
+}
+
+/* The finish of a full 6-pixel tile whose chunk is all of K: out =
+ * act(acc (+ residual) + bias) in kiln_nhwc2_finish's order, H and the
+ * activation kind constant (accumulators stay in registers); only the last
+ * half may be partial (nc - 8 (H - 1) columns). */
+static inline __attribute__((always_inline)) void
+kiln_nhwc2_store_full(const __m256 *acc, const int H, const int kind,
+                      int32_t nc, const __m256 *bv, const float *residual,
+                      float *out, int32_t ldo, const kiln_activation *act) {
+  const int32_t last_cnt = nc - 8 * (H - 1);
+#pragma GCC unroll 6
+  for (int r = 0; r < KILN_NHWC2_MR; ++r)
+#pragma GCC unroll 2
+    for (int h = 0; h < H; ++h) {
+      const int32_t cnt = h == H - 1 ? last_cnt : 8;
+      float *o = out + (ptrdiff_t)r * ldo + 8 * h;
+      __m256 v = acc[2 * r + h];
+      if (residual != NULL)
+        v = _mm256_add_ps(
+            v, kiln_avx2_load_n(residual + (ptrdiff_t)r * ldo + 8 * h, cnt));
+      kiln_avx2_store_n(o, kiln_nhwc2_act_k(kind, act, _mm256_add_ps(v, bv[h])),
+                        cnt);
+    }
+}
+
+/* The tile over H halves and its finish: kiln_nhwc2_store_full (with its
+ * own copy of the multiply, so acc never has its address taken) for a full
+ * tile in one chunk, else kiln_nhwc2_finish. */
+static inline __attribute__((always_inline)) void
+kiln_nhwc2_tile_run(const kiln_nhwc_tile_job *j, const int H) {
+  __m256 bv[2];
+  kiln_nhwc2_bias(j->last ? j->bias : NULL, j->nc, bv);
+  if (j->first && j->last && j->mr == KILN_NHWC2_MR) {
+    __m256 acc[2 * KILN_NHWC2_MR];
+    kiln_nhwc2_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, H);
+    switch (j->act->kind) {
+    case KILN_ACT_NONE:
+      kiln_nhwc2_store_full(acc, H, KILN_ACT_NONE, j->nc, bv, j->residual,
+                            j->out, j->ldo, j->act);
+      return;
+    case KILN_ACT_RELU:
+      kiln_nhwc2_store_full(acc, H, KILN_ACT_RELU, j->nc, bv, j->residual,
+                            j->out, j->ldo, j->act);
+      return;
+    case KILN_ACT_CLIP:
+      kiln_nhwc2_store_full(acc, H, KILN_ACT_CLIP, j->nc, bv, j->residual,
+                            j->out, j->ldo, j->act);
+      return;
+    default:
+      kiln_nhwc2_store_full(acc, H, -1, j->nc, bv, j->residual, j->out,
+                            j->ldo, j->act);
+      return;
+    }
+  }
+  __m256 acc[2 * KILN_NHWC2_MR];
+  kiln_nhwc2_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, H);
+  kiln_nhwc2_finish(acc, j->mr, j->nc, j->first, j->last, bv, j->residual,
+                    j->out, j->ldo, j->act);
+}
+
 /* kiln_nhwc_gemm_isa.tile: the 6-pixel tile over 16 or (nc <= 8) 8
  * columns, then its finish (which reads only the halves nc covers). */
 static void kiln_nhwc2_tile_job(const kiln_nhwc_tile_job *j) {
-  __m256 acc[2 * KILN_NHWC2_MR], bv[2];
   if (j->nc > 8)
-    kiln_nhwc2_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 2);
+    kiln_nhwc2_tile_run(j, 2);
   else
-    kiln_nhwc2_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, 1);
-  kiln_nhwc2_bias(j->last ? j->bias : NULL, j->nc, bv);
-  kiln_nhwc2_finish(acc, j->mr, j->nc, j->first, j->last, bv, j->residual,
-                    j->out, j->ldo, j->act);
+    kiln_nhwc2_tile_run(j, 1);
 }
 
 static const kiln_nhwc_gemm_isa kiln_nhwc2_isa = {KILN_NHWC2_MR,
@@ -298,6 +371,126 @@ static void kiln_nhwc2_dw_pixel(const float *img_row, ptrdiff_t row_step,
                      w_row, w_tap, nkh, left, b, r, out + c, act, 1);
 }
 
+/* NP adjacent output pixels of one row (S input columns apart) of one
+ * 8-channel block (`cnt` channels, 1..8), 5 kernel columns at dilation 1,
+ * kernel rows [0, nkh): the AVX2 form of kiln_nhwc512_dw_win. Per kernel
+ * row the five weight vectors are loaded once and each input column of the
+ * window once, then fed to every pixel it is a tap of: (NP - 1) * S + 5
+ * input loads instead of 5 * NP. One block (5 weights + NP accumulators of
+ * the 16 ymm registers). CLIP 1 (windows over the padding): columns
+ * outside [0, wdt) are skipped, so edge pixels are clipped as
+ * kiln_nhwc2_dw_px clips them. Each output sums its taps in one chain, row
+ * by row, column by column (the reference's order). `w0` is the input
+ * column of pixel 0's kernel column 0; `src`, `wc`, `res` and `out` are at
+ * the block's channel. */
+static inline __attribute__((always_inline)) void
+kiln_nhwc2_dw_win(const float *src, ptrdiff_t row_step, ptrdiff_t ch,
+                  int32_t w0, int32_t wdt, const float *wc, ptrdiff_t w_row,
+                  ptrdiff_t w_tap, int32_t nkh, int32_t cnt, __m256 b0,
+                  const float *res, float *out, const kiln_activation *act,
+                  const int S, const int NP, const int CLIP) {
+  enum { K = 5 };
+  __m256 acc[4];
+#pragma GCC unroll 4
+  for (int i = 0; i < NP; ++i)
+    acc[i] = b0;
+  for (int32_t kh = 0; kh < nkh; ++kh) {
+    const float *row = src + kh * row_step;
+    const float *wr = wc + kh * w_row;
+    __m256 wv[K];
+#pragma GCC unroll 8
+    for (int kw = 0; kw < K; ++kw)
+      wv[kw] = kiln_avx2_load_n(wr + kw * w_tap, cnt);
+#pragma GCC unroll 16
+    for (int j = 0; j < (NP - 1) * S + K; ++j) {
+      if (CLIP && (uint32_t)(w0 + j) >= (uint32_t)wdt)
+        continue;
+      const __m256 x = kiln_avx2_load_n(row + (ptrdiff_t)(w0 + j) * ch, cnt);
+#pragma GCC unroll 4
+      for (int i = 0; i < NP; ++i) {
+        const int kw = j - i * S;
+        if (kw >= 0 && kw < K)
+          acc[i] = _mm256_fmadd_ps(x, wv[kw], acc[i]);
+      }
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < NP; ++i) {
+    __m256 v = acc[i];
+    if (res != NULL)
+      v = _mm256_add_ps(v, kiln_avx2_load_n(res + (ptrdiff_t)i * ch, cnt));
+    kiln_avx2_store_n(out + (ptrdiff_t)i * ch, kiln_avx2_act(act, v), cnt);
+  }
+}
+
+/* One output row of a 5-column, stride-S, dilation-1 depthwise conv through
+ * kiln_nhwc2_dw_win, 4 or 2 pixels at a time (inside windows first, then
+ * windows over the edges with the padding clipped), a last single pixel
+ * through kiln_nhwc2_dw_pixel; as kiln_nhwc512_dw_rowks. `img_row` is the
+ * input at the first kernel row inside the image, column 0, channel 0. */
+static inline __attribute__((always_inline)) void kiln_nhwc2_dw_row5(
+    const float *img_row, ptrdiff_t row_step, int32_t ch, int32_t wdt,
+    int32_t ow_n, int32_t pad_l, const float *w_first, ptrdiff_t w_row,
+    ptrdiff_t w_tap, int32_t nkh, const float *bias, const float *res,
+    float *out, const kiln_activation *act, const int S) {
+  enum { K = 5 };
+  int32_t ow = 0;
+  while (ow < ow_n) {
+    const int32_t rem = ow_n - ow;
+    const int32_t w0 = ow * S - pad_l;
+    const int inside4 = w0 >= 0 && w0 + 3 * S + K <= wdt;
+    const int inside2 = w0 >= 0 && w0 + S + K <= wdt;
+    const int32_t np = rem >= 4 && (inside4 || !inside2) ? 4 : rem >= 2 ? 2 : 1;
+    const int clip = np == 4 ? !inside4 : !inside2;
+    const ptrdiff_t o = (ptrdiff_t)ow * ch;
+    if (np == 1) {
+      int32_t kw0, kw1;
+      kiln_nhwc_tap_range(w0, 1, K, wdt, &kw0, &kw1);
+      kiln_nhwc2_dw_pixel(img_row, row_step, ch, w0, 1, kw0, kw1, w_first,
+                          w_row, w_tap, nkh, bias, res != NULL ? res + o : NULL,
+                          out + o, act);
+      ow += 1;
+      continue;
+    }
+    for (int32_t c = 0; c < ch; c += 8) {
+      const int32_t cnt = ch - c;
+      const __m256 b0 = bias != NULL ? kiln_avx2_load_n(bias + c, cnt)
+                                     : _mm256_setzero_ps();
+      const float *r = res != NULL ? res + o + c : NULL;
+#define KILN_DW2_WIN(NP, CLIP)                                                 \
+  kiln_nhwc2_dw_win(img_row + c, row_step, ch, w0, wdt, w_first + c, w_row,    \
+                    w_tap, nkh, cnt, b0, r, out + o + c, act, S, NP, CLIP)
+      if (np == 4)
+        clip ? KILN_DW2_WIN(4, 1) : KILN_DW2_WIN(4, 0);
+      else
+        clip ? KILN_DW2_WIN(2, 1) : KILN_DW2_WIN(2, 0);
+#undef KILN_DW2_WIN
+    }
+    ow += np;
+  }
+}
+
+/* The stride 1 and 2 instances, out of line so each row loop is compiled
+ * once. */
+static void kiln_nhwc2_dw_row5s1(const float *img_row, ptrdiff_t row_step,
+                                 int32_t ch, int32_t wdt, int32_t ow_n,
+                                 int32_t pad_l, const float *w_first,
+                                 ptrdiff_t w_row, ptrdiff_t w_tap, int32_t nkh,
+                                 const float *bias, const float *res,
+                                 float *out, const kiln_activation *act) {
+  kiln_nhwc2_dw_row5(img_row, row_step, ch, wdt, ow_n, pad_l, w_first, w_row,
+                     w_tap, nkh, bias, res, out, act, 1);
+}
+static void kiln_nhwc2_dw_row5s2(const float *img_row, ptrdiff_t row_step,
+                                 int32_t ch, int32_t wdt, int32_t ow_n,
+                                 int32_t pad_l, const float *w_first,
+                                 ptrdiff_t w_row, ptrdiff_t w_tap, int32_t nkh,
+                                 const float *bias, const float *res,
+                                 float *out, const kiln_activation *act) {
+  kiln_nhwc2_dw_row5(img_row, row_step, ch, wdt, ow_n, pad_l, w_first, w_row,
+                     w_tap, nkh, bias, res, out, act, 2);
+}
+
 void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
                                    const kiln_conv_geometry *g,
                                    const float *input, const float *weights,
@@ -329,6 +522,15 @@ void kiln_avx2_conv_nhwc_depthwise(const kiln_conv_params *pr,
           nkh > 0 ? img + (ptrdiff_t)(h0 + kh0 * pr->dilation[0]) * g->w * ch
                   : img;
       const float *w_first = weights + (ptrdiff_t)kh0 * w_row;
+      /* 5 kernel columns at stride 1 or 2, dilation 1: the whole row,
+       * edges included, through the sliding windows of kiln_nhwc2_dw_win. */
+      if (g->kw == 5 && dw == 1 && (sw == 1 || sw == 2)) {
+        (sw == 1 ? kiln_nhwc2_dw_row5s1 : kiln_nhwc2_dw_row5s2)(
+            img_row, row_step, ch, g->w, g->ow, pr->pad[1], w_first, w_row,
+            w_tap, nkh, bias, residual != NULL ? residual + row_out * ch : NULL,
+            output + row_out * ch, &pr->act);
+        continue;
+      }
       /* 3x3, stride 1, every kernel row inside: the interior columns go
        * through the sliding window, channel block by channel block. */
       const int slide =
