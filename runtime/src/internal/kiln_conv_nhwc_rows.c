@@ -7,6 +7,28 @@
 
 #if KILN_HAVE_AVX2
 
+/* Output columns [*lo, *hi) whose by-row slice [c0, c0 + kc) lies inside
+ * the input line (no padding column in it). */
+static void kiln_nhwc_interior(const kiln_conv_params *p,
+                               const kiln_conv_geometry *g, int32_t c0,
+                               int32_t kc, int32_t *lo_out, int32_t *hi_out) {
+  const int32_t sw = p->stride[1];
+  /* Columns of the slice's first and last pixel, relative to the run's. */
+  const int32_t d_first = c0 / g->ch, d_last = (c0 + kc - 1) / g->ch;
+  const int32_t lo_num = p->pad[1] - d_first;
+  const int32_t hi_num = g->w - 1 - d_last + p->pad[1];
+  int32_t lo = lo_num <= 0 ? 0 : (lo_num + sw - 1) / sw;
+  int32_t hi = hi_num < 0 ? 0 : hi_num / sw + 1;
+  if (lo > g->ow)
+    lo = g->ow;
+  if (hi > g->ow)
+    hi = g->ow;
+  if (hi < lo)
+    hi = lo;
+  *lo_out = lo;
+  *hi_out = hi;
+}
+
 void kiln_internal_nhwc_rows_init(const kiln_conv_params *params,
                                   const kiln_conv_geometry *g,
                                   kiln_nhwc_rows *rows) {
@@ -19,6 +41,9 @@ void kiln_internal_nhwc_rows_init(const kiln_conv_params *params,
   rows->by_row = params->groups == 1 && params->dilation[1] == 1;
   rows->taps = rows->by_row ? g->kh : g->kh * g->kw;
   rows->run = rows->by_row ? g->kw * g->c_per_g : g->c_per_g;
+  rows->lo = rows->hi = 0;
+  if (rows->by_row)
+    kiln_nhwc_interior(params, g, 0, rows->run, &rows->lo, &rows->hi);
   rows->dense = g->kh == 1 && g->kw == 1 && params->stride[0] == 1 &&
                 params->stride[1] == 1 && params->pad[0] == 0 &&
                 params->pad[1] == 0 && g->oh == g->h && g->ow == g->w;
@@ -58,9 +83,15 @@ static void kiln_nhwc_tap_rows(int32_t h0, int32_t t0, int32_t ntaps,
                                int32_t dh, int32_t h, int32_t *ta,
                                int32_t *tb) {
   const int32_t first = h0 + t0 * dh; /* input row of tap 0 */
-  int32_t a = first >= 0 ? 0 : (-first + dh - 1) / dh;
-  /* Last tap with first + t * dh <= h - 1. */
-  int32_t b = first > h - 1 ? 0 : (h - 1 - first) / dh + 1;
+  int32_t a, b;
+  if (dh == 1) { /* the common case, without the two divisions */
+    a = first >= 0 ? 0 : -first;
+    b = first > h - 1 ? 0 : h - first;
+  } else {
+    a = first >= 0 ? 0 : (-first + dh - 1) / dh;
+    /* Last tap with first + t * dh <= h - 1. */
+    b = first > h - 1 ? 0 : (h - 1 - first) / dh + 1;
+  }
   if (a > ntaps)
     a = ntaps;
   if (b > ntaps)
@@ -121,19 +152,14 @@ void kiln_internal_nhwc_rows(const kiln_nhwc_rows *rows, const float *img,
   if (rows->by_row) {
     const ptrdiff_t tap_step = (ptrdiff_t)dh * line_step; /* next tap */
     const ptrdiff_t px_step = (ptrdiff_t)sw * g->ch;      /* next pixel */
-    /* Columns of the slice's first and last pixel, relative to the run's;
-     * the output columns whose slice lies inside the line: [lo, hi). */
-    const int32_t d_first = c0 / g->ch, d_last = (c0 + kc - 1) / g->ch;
-    const int32_t lo_num = p->pad[1] - d_first;
-    const int32_t hi_num = g->w - 1 - d_last + p->pad[1];
-    int32_t lo = lo_num <= 0 ? 0 : (lo_num + sw - 1) / sw;
-    int32_t hi = hi_num < 0 ? 0 : hi_num / sw + 1;
-    if (lo > g->ow)
-      lo = g->ow;
-    if (hi > g->ow)
-      hi = g->ow;
-    if (hi < lo)
-      hi = lo;
+    /* The output columns whose slice lies inside the line: [lo, hi) (for
+     * a whole-run chunk, the usual one, found once in rows_init: its four
+     * divisions per tile were a visible part of a stem's pointers). */
+    int32_t lo, hi;
+    if (c0 == 0 && kc == rows->run)
+      lo = rows->lo, hi = rows->hi;
+    else
+      kiln_nhwc_interior(p, g, c0, kc, &lo, &hi);
     /* The tile in segments of one output row each: the taps inside the
      * image rows are found once per segment, and the interior columns'
      * pointers are one add per (tap, pixel), stored tap by tap (the stem's

@@ -114,6 +114,9 @@ typedef struct {
   /* A 1x1, stride-1, unpadded conv: pixel i's run is row i of the image
    * itself ([pixels x C]), so its pointer is one multiply-add. */
   int32_t dense;
+  /* by_row: the output columns [lo, hi) whose whole run lies inside the
+   * input line. */
+  int32_t lo, hi;
 } kiln_nhwc_rows;
 
 void kiln_internal_nhwc_rows_init(const kiln_conv_params *params,
