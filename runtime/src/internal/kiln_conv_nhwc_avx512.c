@@ -187,6 +187,40 @@ kiln_nhwc512_store_full(const __m512 *acc, const int R, const int H,
     }
 }
 
+/* kiln_nhwc512_finish for a full tile (all R rows) of any chunk, R and H
+ * constant so the accumulators stay in registers: partial sums of a later
+ * chunk add onto the output, the residual enters with the first, bias and
+ * activation come with the last (ResNet's 3x3 layers, K split into 256-deep
+ * chunks). Same operations in the same order. */
+static inline __attribute__((always_inline)) void
+kiln_nhwc512_store_chunk(const __m512 *acc, const int R, const int H,
+                         int first, int last, int32_t nc, const __m512 *bv,
+                         const float *residual, float *out, int32_t ldo,
+                         const kiln_activation *act) {
+  const __mmask16 ml = kiln_avx512_mask(nc - 16 * (H - 1));
+#pragma GCC unroll 12
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 2
+    for (int h = 0; h < H; ++h) {
+      float *o = out + (ptrdiff_t)r * ldo + 16 * h;
+      __m512 v = acc[2 * r + h];
+      if (!first)
+        v = _mm512_add_ps(v, h == H - 1 ? _mm512_maskz_loadu_ps(ml, o)
+                                        : _mm512_loadu_ps(o));
+      else if (residual != NULL) {
+        const float *q = residual + (ptrdiff_t)r * ldo + 16 * h;
+        v = _mm512_add_ps(v, h == H - 1 ? _mm512_maskz_loadu_ps(ml, q)
+                                        : _mm512_loadu_ps(q));
+      }
+      if (last)
+        v = kiln_avx512_act(act, _mm512_add_ps(v, bv[h]));
+      if (h == H - 1)
+        _mm512_mask_storeu_ps(o, ml, v);
+      else
+        _mm512_storeu_ps(o, v);
+    }
+}
+
 /* The R x H tile and its finish: kiln_nhwc512_store_full when the job is a
  * full tile in one chunk, else kiln_nhwc512_finish. */
 static inline __attribute__((always_inline)) void
@@ -217,6 +251,13 @@ kiln_nhwc512_tile_run(const kiln_nhwc_tile_job *j, const int R, const int H) {
                               j->ldo, j->act);
       return;
     }
+  }
+  if (j->mr == R) {
+    __m512 acc[2 * KILN_NHWC512_MR];
+    kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, R, H);
+    kiln_nhwc512_store_chunk(acc, R, H, j->first, j->last, j->nc, bv,
+                             j->residual, j->out, j->ldo, j->act);
+    return;
   }
   __m512 acc[2 * KILN_NHWC512_MR];
   kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, R, H);
