@@ -155,48 +155,21 @@ kiln_nhwc512_act_k(const int kind, const kiln_activation *act, __m512 x) {
   }
 }
 
-/* The finish of a full tile (all R rows) whose chunk is both the first and
- * the last (all of K at once: the pointwise convs): out = act(acc (+
- * residual) + bias), the same operations in the same order as
- * kiln_nhwc512_finish, with R, H and the activation kind constants so the
- * accumulators never leave their registers; only the last half's stores
- * (and residual loads) take the column mask (all ones for a full panel;
- * M = 24's panels of 24 columns need it). */
-static inline __attribute__((always_inline)) void
-kiln_nhwc512_store_full(const __m512 *acc, const int R, const int H,
-                        const int kind, int32_t nc, const __m512 *bv,
-                        const float *residual, float *out, int32_t ldo,
-                        const kiln_activation *act) {
-  const __mmask16 ml = kiln_avx512_mask(nc - 16 * (H - 1));
-#pragma GCC unroll 12
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 2
-    for (int h = 0; h < H; ++h) {
-      float *o = out + (ptrdiff_t)r * ldo + 16 * h;
-      __m512 v = acc[2 * r + h];
-      if (residual != NULL) {
-        const float *q = residual + (ptrdiff_t)r * ldo + 16 * h;
-        v = _mm512_add_ps(v, h == H - 1 ? _mm512_maskz_loadu_ps(ml, q)
-                                        : _mm512_loadu_ps(q));
-      }
-      v = kiln_nhwc512_act_k(kind, act, _mm512_add_ps(v, bv[h]));
-      if (h == H - 1)
-        _mm512_mask_storeu_ps(o, ml, v);
-      else
-        _mm512_storeu_ps(o, v);
-    }
-}
-
 /* kiln_nhwc512_finish for a full tile (all R rows) of any chunk, R and H
  * constant so the accumulators stay in registers: partial sums of a later
  * chunk add onto the output, the residual enters with the first, bias and
  * activation come with the last (ResNet's 3x3 layers, K split into 256-deep
- * chunks). Same operations in the same order. */
+ * chunks), the same operations in the same order. A chunk that is both
+ * first and last (all of K at once: the pointwise convs) passes them as
+ * constants, and `kind` the activation kind (-1: read it from act at run
+ * time), so no flag or activation switch is left in the loop. Only the last
+ * half's stores (and loads) take the column mask (all ones for a full
+ * panel; M = 24's panels of 24 columns need it). */
 static inline __attribute__((always_inline)) void
-kiln_nhwc512_store_chunk(const __m512 *acc, const int R, const int H,
-                         int first, int last, int32_t nc, const __m512 *bv,
-                         const float *residual, float *out, int32_t ldo,
-                         const kiln_activation *act) {
+kiln_nhwc512_store_tile(const __m512 *acc, const int R, const int H,
+                        int first, int last, const int kind, int32_t nc,
+                        const __m512 *bv, const float *residual, float *out,
+                        int32_t ldo, const kiln_activation *act) {
   const __mmask16 ml = kiln_avx512_mask(nc - 16 * (H - 1));
 #pragma GCC unroll 12
   for (int r = 0; r < R; ++r)
@@ -213,7 +186,7 @@ kiln_nhwc512_store_chunk(const __m512 *acc, const int R, const int H,
                                         : _mm512_loadu_ps(q));
       }
       if (last)
-        v = kiln_avx512_act(act, _mm512_add_ps(v, bv[h]));
+        v = kiln_nhwc512_act_k(kind, act, _mm512_add_ps(v, bv[h]));
       if (h == H - 1)
         _mm512_mask_storeu_ps(o, ml, v);
       else
@@ -221,8 +194,9 @@ kiln_nhwc512_store_chunk(const __m512 *acc, const int R, const int H,
     }
 }
 
-/* The R x H tile and its finish: kiln_nhwc512_store_full when the job is a
- * full tile in one chunk, else kiln_nhwc512_finish. */
+/* The R x H tile and its finish: kiln_nhwc512_store_tile for a full tile
+ * (in one chunk with constant flags and activation kind), else
+ * kiln_nhwc512_finish. */
 static inline __attribute__((always_inline)) void
 kiln_nhwc512_tile_run(const kiln_nhwc_tile_job *j, const int R, const int H) {
   __m512 bv[2];
@@ -235,28 +209,28 @@ kiln_nhwc512_tile_run(const kiln_nhwc_tile_job *j, const int R, const int H) {
     kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, R, H);
     switch (j->act->kind) {
     case KILN_ACT_NONE:
-      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_NONE, j->nc, bv, j->residual,
-                              j->out, j->ldo, j->act);
+      kiln_nhwc512_store_tile(acc, R, H, 1, 1, KILN_ACT_NONE, j->nc, bv,
+                              j->residual, j->out, j->ldo, j->act);
       return;
     case KILN_ACT_RELU:
-      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_RELU, j->nc, bv, j->residual,
-                              j->out, j->ldo, j->act);
+      kiln_nhwc512_store_tile(acc, R, H, 1, 1, KILN_ACT_RELU, j->nc, bv,
+                              j->residual, j->out, j->ldo, j->act);
       return;
     case KILN_ACT_CLIP:
-      kiln_nhwc512_store_full(acc, R, H, KILN_ACT_CLIP, j->nc, bv, j->residual,
-                              j->out, j->ldo, j->act);
+      kiln_nhwc512_store_tile(acc, R, H, 1, 1, KILN_ACT_CLIP, j->nc, bv,
+                              j->residual, j->out, j->ldo, j->act);
       return;
     default:
-      kiln_nhwc512_store_full(acc, R, H, -1, j->nc, bv, j->residual, j->out,
-                              j->ldo, j->act);
+      kiln_nhwc512_store_tile(acc, R, H, 1, 1, -1, j->nc, bv, j->residual,
+                              j->out, j->ldo, j->act);
       return;
     }
   }
   if (j->mr == R) {
     __m512 acc[2 * KILN_NHWC512_MR];
     kiln_nhwc512_tile(j->ntaps, j->kc, j->ptrs, j->panel, acc, R, H);
-    kiln_nhwc512_store_chunk(acc, R, H, j->first, j->last, j->nc, bv,
-                             j->residual, j->out, j->ldo, j->act);
+    kiln_nhwc512_store_tile(acc, R, H, j->first, j->last, -1, j->nc, bv,
+                            j->residual, j->out, j->ldo, j->act);
     return;
   }
   __m512 acc[2 * KILN_NHWC512_MR];
