@@ -44,9 +44,9 @@ extern const kiln_runner_model kiln_runner_the_model;
  * take a page fault per page. On Linux: asks for transparent huge pages over
  * the arena's whole 2 MiB pages (otherwise a fault, and later a TLB miss,
  * per 4 KiB of arena: ResNet-18's 4 MB arena cost about 25 ms on the 2-vCPU
- * VM of docs/performance.md), then populates the arena (writable) and the
- * weights blob (read-only, from the page cache) with one madvise each
- * (MADV_POPULATE_*, Linux 5.14+). On that VM every page fault is a trap to
+ * VM of docs/performance.md), then populates the arena, the input and output
+ * buffers (writable) and the weights blob (read-only, from the page cache)
+ * with one madvise each (MADV_POPULATE_*, Linux 5.14+). On that VM every page fault is a trap to
  * the hypervisor of about 20 us, and the weights fault in 64 KiB at a time:
  * MobileNetV2's 14 MB blob took 723 faults and 16 ms of system time in the
  * first inference. Does nothing where that is not available (bare metal,

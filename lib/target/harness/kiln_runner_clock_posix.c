@@ -43,6 +43,13 @@ void kiln_runner_prepare_memory(const kiln_runner_model *m) {
 #endif
   advise_pages(m->arena, m->arena_size, MADV_POPULATE_WRITE);
   advise_pages(m->weights, m->weights_size, MADV_POPULATE_READ);
+  /* The static input and output buffers too: read() of a 224x224x3 input
+   * into untouched pages took 147 faults (about 2 ms) inside the kernel's
+   * copy, more than the rest of the process start. */
+  for (int32_t i = 0; i < m->num_inputs; ++i)
+    advise_pages(m->inputs[i], m->input_sizes[i], MADV_POPULATE_WRITE);
+  for (int32_t i = 0; i < m->num_outputs; ++i)
+    advise_pages(m->outputs[i], m->output_sizes[i], MADV_POPULATE_WRITE);
 #else
   (void)m;
 #endif
