@@ -12,18 +12,6 @@ using namespace kiln_test;
 
 namespace {
 
-// n floats starting `offset` floats past a 64-byte boundary: 0 lets the x86
-// kernels read 32-wide (AVX-512) / 16-wide (AVX2) panels in place, 1 makes
-// them fall back to copying.
-struct AlignedFloats {
-  std::vector<float> buf;
-  float *p;
-  AlignedFloats(size_t n, size_t offset) : buf(n + 16 + offset) {
-    const uintptr_t a = reinterpret_cast<uintptr_t>(buf.data());
-    p = buf.data() + ((64 - a % 64) % 64) / sizeof(float) + offset;
-  }
-};
-
 ::testing::AssertionResult same_bits(const std::vector<float> &got,
                                      const std::vector<float> &want) {
   for (size_t i = 0; i < got.size(); ++i)

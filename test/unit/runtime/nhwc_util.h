@@ -23,6 +23,18 @@ struct ConvCase {
 
 enum class Residual { None, Separate, InPlace };
 
+// n floats starting `offset` floats past a 64-byte boundary: 0 lets the x86
+// kernels read their own panel width (32 AVX-512, 16 AVX2) of a packed or
+// Winograd filter in place, 1 makes them copy it.
+struct AlignedFloats {
+  std::vector<float> buf;
+  float *p;
+  AlignedFloats(size_t n, size_t offset) : buf(n + 16 + offset) {
+    const uintptr_t a = reinterpret_cast<uintptr_t>(buf.data());
+    p = buf.data() + ((64 - a % 64) % 64) / sizeof(float) + offset;
+  }
+};
+
 struct PoolCase {
   int32_t n, c, h, w, kh, kw;
   int32_t sh, sw, dh, dw;

@@ -15,17 +15,6 @@ using namespace kiln_test;
 
 namespace {
 
-// n floats starting `offset` floats past a 64-byte boundary (0: the x86
-// builds read their own panel width in place; 1: they copy).
-struct AlignedFloats {
-  std::vector<float> buf;
-  float *p;
-  AlignedFloats(size_t n, size_t offset) : buf(n + 16 + offset) {
-    const uintptr_t a = reinterpret_cast<uintptr_t>(buf.data());
-    p = buf.data() + ((64 - a % 64) % 64) / sizeof(float) + offset;
-  }
-};
-
 // Scratch of `bytes`, 64-byte aligned, followed by 64 guard floats that the
 // conv must leave alone.
 struct Scratch {
