@@ -37,7 +37,8 @@ struct CompileModelOptions {
   /// `quantize == "int8"` keeps NCHW (and rejects an explicit NHWC).
   std::optional<target::Layout> layout;
   /// 3x3 stride-1 NHWC convs by Winograd F(4x4, 3x3) at -O3 on targets with
-  /// packed filters (kiln-winograd); false keeps every conv direct.
+  /// packed filters (kiln-winograd); false keeps every conv direct, as does
+  /// weightType "fp16".
   bool winograd = true;
   /// Largest Winograd-domain filter in bytes; 0 keeps kiln-winograd's
   /// default (a tuning knob: it trades weight bytes for speed).
