@@ -9,8 +9,9 @@
 extern "C" {
 #endif
 
-/* Everything the harness main needs about one generated model; all buffers are
- * static arrays in the generated binding, so no heap is used for the model. */
+/* Everything the harness main needs about one generated model; all buffers lie
+ * in one static block of the generated binding (`memory`: the arena, then the
+ * inputs, then the outputs), so no heap is used for the model. */
 typedef struct {
   const char *name;
   int32_t num_inputs;
@@ -24,28 +25,45 @@ typedef struct {
   uint32_t arena_size;
   const void *weights; /* the model's weights blob (<name>_weights) */
   uint32_t weights_size;
+  void *memory; /* the block holding the arena, inputs and outputs */
+  uint32_t memory_size;
 } kiln_runner_model;
 
 extern const kiln_runner_model kiln_runner_the_model;
 
-/* Alignment of the binding's static arena. On x86-64 Linux an arena of
- * 2 MiB or more starts on a 2 MiB boundary, so that
- * kiln_runner_prepare_arena can back it with transparent huge pages; other
- * hosts and bare metal keep the model's own alignment (a 2 MiB-aligned
+/* Size and alignment of the binding's static block for `used` bytes of
+ * arena, inputs and outputs. On x86-64 Linux a block of
+ * KILN_RUNNER_HUGE_MIN bytes or more starts on a 2 MiB boundary and is padded
+ * to whole 2 MiB pages (bss: the padding costs no file bytes and is never
+ * touched unbacked), so that kiln_runner_prepare_memory can back all of it
+ * with transparent huge pages. On the PVM guest of docs/performance.md a
+ * 4 KiB anonymous page costs about 4 us on its first touch even after
+ * MADV_POPULATE_WRITE, a 2 MiB page about 65 us to populate and nothing
+ * after: SqueezeNet's 3.9 MB arena and 602 KB input paid about 2.5 ms of a
+ * 8 ms cold start in 4 KiB pages. Below the threshold a huge page would
+ * cost more to clear than the few 4 KiB pages it replaces. Other hosts and
+ * bare metal keep the model's own alignment and no padding (a 2 MiB-aligned
  * object would waste a microcontroller's RAM). */
+#define KILN_RUNNER_HUGE_PAGE (2u << 20)
+#define KILN_RUNNER_HUGE_MIN (256u << 10)
 #if defined(__linux__) && defined(__x86_64__)
-#define KILN_RUNNER_ARENA_ALIGN(size, align)                                   \
-  ((size) >= (2u << 20) ? (2u << 20) : (align))
+#define KILN_RUNNER_MEMORY_HUGE(used) ((used) >= KILN_RUNNER_HUGE_MIN)
 #else
-#define KILN_RUNNER_ARENA_ALIGN(size, align) (align)
+#define KILN_RUNNER_MEMORY_HUGE(used) 0
 #endif
+#define KILN_RUNNER_MEMORY_SIZE(used)                                          \
+  (KILN_RUNNER_MEMORY_HUGE(used)                                               \
+       ? ((used) + KILN_RUNNER_HUGE_PAGE - 1u) & ~(KILN_RUNNER_HUGE_PAGE - 1u) \
+       : (used))
+#define KILN_RUNNER_MEMORY_ALIGN(used, align)                                  \
+  (KILN_RUNNER_MEMORY_HUGE(used) ? KILN_RUNNER_HUGE_PAGE : (align))
 
 /* Maps the model's memory before the first inference, so that it does not
  * take a page fault per page. On Linux: asks for transparent huge pages over
- * the arena's whole 2 MiB pages (otherwise a fault, and later a TLB miss,
- * per 4 KiB of arena: ResNet-18's 4 MB arena cost about 25 ms on the 2-vCPU
- * VM of docs/performance.md), then populates the arena, the input and output
- * buffers (writable) and the weights blob (read-only, from the page cache)
+ * the static block when it is made of whole 2 MiB pages (otherwise a fault,
+ * and later a TLB miss, per 4 KiB of arena: ResNet-18's 4 MB arena cost
+ * about 25 ms on the 2-vCPU VM of docs/performance.md), then populates the
+ * block (writable) and the weights blob (read-only, from the page cache)
  * with one madvise each (MADV_POPULATE_*, Linux 5.14+). On that VM every page fault is a trap to
  * the hypervisor of about 20 us, and the weights fault in 64 KiB at a time:
  * MobileNetV2's 14 MB blob took 723 faults and 16 ms of system time in the

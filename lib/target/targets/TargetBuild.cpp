@@ -305,32 +305,46 @@ std::string generateBinding(const LibraryInfo &lib) {
      << " to the Kiln runner harness. */\n"
      << "#include \"" << h << ".h\"\n#include \"kiln_runner.h\"\n\n"
      << "#define KILN_BUF(bytes) ((bytes) > 0 ? (bytes) : 1)\n"
+     << "#define KILN_NEXT(at) (((at) + 63u) & ~63u)\n"
      << "_Static_assert(" << n << "_NUM_INPUTS == " << lib.inputs.size()
      << ", \"" << h << ".h and the report disagree on the input count\");\n"
      << "_Static_assert(" << n << "_NUM_OUTPUTS == " << lib.outputs.size()
      << ", \"" << h << ".h and the report disagree on the output count\");\n"
-     << "static uint8_t kiln_arena[KILN_BUF(" << n << "_ARENA_SIZE)]"
-     << " __attribute__((aligned(KILN_RUNNER_ARENA_ALIGN(" << n
-     << "_ARENA_SIZE, " << n << "_ARENA_ALIGN))));\n";
-  auto emitSide = [&](llvm::StringRef kind, llvm::StringRef macro,
-                      const std::vector<TensorInfo> &tensors) {
-    for (size_t i = 0; i < tensors.size(); ++i)
-      os << "_Static_assert(" << n << "_" << macro << i << "_SIZE == "
-         << tensors[i].byteSize() << "u, \"" << kind << " " << i << " ('"
+     << "/* One static block: the arena, then each input and output at the "
+        "next\n * 64-byte boundary (see KILN_RUNNER_MEMORY_SIZE). */\n";
+  // Each buffer's offset in the block is the previous one's end, rounded.
+  std::string end = "KILN_BUF(" + n + "_ARENA_SIZE)";
+  auto placeSide = [&](llvm::StringRef kind, llvm::StringRef macro,
+                       const std::vector<TensorInfo> &tensors) {
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      std::string size = (n + "_" + macro + std::to_string(i) + "_SIZE").str();
+      std::string at = ("KILN_" + macro + std::to_string(i) + "_AT").str();
+      os << "_Static_assert(" << size << " == " << tensors[i].byteSize()
+         << "u, \"" << kind << " " << i << " ('"
          << cIdentifierSafe(tensors[i].name)
          << "'): size differs between the header and the report\");\n"
-         << "static uint8_t kiln_" << kind << i << "[KILN_BUF(" << n << "_"
-         << macro << i << "_SIZE)] __attribute__((aligned(16)));\n";
+         << "#define " << at << " KILN_NEXT(" << end << ")\n";
+      end = at + " + KILN_BUF(" + size + ")";
+    }
+  };
+  placeSide("input", "IN", lib.inputs);
+  placeSide("output", "OUT", lib.outputs);
+  os << "#define KILN_USED (" << end << ")\n"
+     << "static uint8_t kiln_memory[KILN_RUNNER_MEMORY_SIZE(KILN_USED)]"
+     << " __attribute__((aligned(KILN_RUNNER_MEMORY_ALIGN(KILN_USED, " << n
+     << "_ARENA_ALIGN))));\n";
+  auto listSide = [&](llvm::StringRef kind, llvm::StringRef macro,
+                      const std::vector<TensorInfo> &tensors) {
     os << "static void *const kiln_" << kind << "s[] = {";
     for (size_t i = 0; i < tensors.size(); ++i)
-      os << "kiln_" << kind << i << ", ";
+      os << "kiln_memory + KILN_" << macro << i << "_AT, ";
     os << "0};\nstatic const uint32_t kiln_" << kind << "_sizes[] = {";
     for (size_t i = 0; i < tensors.size(); ++i)
       os << n << "_" << macro << i << "_SIZE, ";
     os << "0};\n";
   };
-  emitSide("input", "IN", lib.inputs);
-  emitSide("output", "OUT", lib.outputs);
+  listSide("input", "IN", lib.inputs);
+  listSide("output", "OUT", lib.outputs);
   // The blob's own symbol (<name>_weights.S or .c), which the harness
   // pre-maps; a library without one (weights inside its code) passes none.
   std::string blob = "0, 0u";
@@ -343,8 +357,8 @@ std::string generateBinding(const LibraryInfo &lib) {
   os << "\nconst kiln_runner_model kiln_runner_the_model = {\n"
      << "    \"" << h << "\", " << n << "_NUM_INPUTS, " << n << "_NUM_OUTPUTS,\n"
      << "    kiln_inputs, kiln_input_sizes, kiln_outputs, kiln_output_sizes,\n"
-     << "    kiln_arena, " << h << "_run, KILN_BUF(" << n << "_ARENA_SIZE),\n"
-     << "    " << blob << "};\n";
+     << "    kiln_memory, " << h << "_run, KILN_BUF(" << n << "_ARENA_SIZE),\n"
+     << "    " << blob << ", kiln_memory, sizeof kiln_memory};\n";
   return s;
 }
 
