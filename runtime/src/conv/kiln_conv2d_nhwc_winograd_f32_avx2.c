@@ -316,6 +316,7 @@ kiln_status kiln_conv2d_nhwc_winograd_f32(
   for (int32_t t0 = 0; t0 < g.tiles; t0 += g.block) {
     const int32_t nb = g.tiles - t0 < g.block ? g.tiles - t0 : g.block;
     kiln_wino_input(&g, input, t0, nb, v);
+    const int32_t step = kiln_internal_nhwc_tile_step(isa, nb);
     for (int32_t q = 0; q < panels; ++q) {
       const int32_t col0 = q * width;
       const int32_t nc = g.m - col0 < width ? g.m - col0 : width;
@@ -330,8 +331,8 @@ kiln_status kiln_conv2d_nhwc_winograd_f32(
             kiln_wino_pack(&g, weights, point, c0, kc, col0, nc, width, panel);
             pan = panel;
           }
-          for (int32_t r0 = 0; r0 < nb; r0 += isa->mr) {
-            const int32_t mr = nb - r0 < isa->mr ? nb - r0 : isa->mr;
+          for (int32_t r0 = 0; r0 < nb; r0 += step) {
+            const int32_t mr = nb - r0 < step ? nb - r0 : step;
             /* Rows past mr repeat the last tile: read, never stored. */
             for (int32_t r = 0; r < isa->mr; ++r)
               ptrs[r] = v + point * v_step +

@@ -181,13 +181,16 @@ static void kiln_nhwc2_tile_job(const kiln_nhwc_tile_job *j) {
     kiln_nhwc2_tile_run(j, 1);
 }
 
-static const kiln_nhwc_gemm_isa kiln_nhwc2_isa = {KILN_NHWC2_MR,
-                                                  KILN_AVX2_NR,
-                                                  KILN_AVX2_KC,
-                                                  KILN_NHWC2_TAPS,
-                                                  kiln_nhwc2_pack,
-                                                  kiln_nhwc2_tile_job,
-                                                  32};
+/* kiln_nhwc_gemm_isa.tile_rows: the one 6-pixel tile serves every job. */
+static int32_t kiln_nhwc2_tile_rows(int32_t mr) {
+  (void)mr;
+  return KILN_NHWC2_MR;
+}
+
+static const kiln_nhwc_gemm_isa kiln_nhwc2_isa = {
+    KILN_NHWC2_MR,       KILN_AVX2_NR, KILN_AVX2_KC, KILN_NHWC2_TAPS,
+    kiln_nhwc2_pack,     kiln_nhwc2_tile_job,         32,
+    kiln_nhwc2_tile_rows};
 
 const kiln_nhwc_gemm_isa *kiln_avx2_nhwc_gemm_isa(void) {
   return &kiln_nhwc2_isa;

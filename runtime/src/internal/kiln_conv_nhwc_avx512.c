@@ -20,8 +20,9 @@
 #define KILN_NHWC512_PF 32
 
 /* acc[2r + h] += a_r[t][p] * panel[t][p][16h..16h+16) over ntaps taps of kc
- * channels each, for R output pixels (R = 12, or 8 or 4 for the tail of a
- * small image: 7x7 = 4 x 12 + 1 wastes 3 rows, not 11) and H 16-column halves
+ * channels each, for R output pixels (R = 12; 10 for the tiles of a 7x7 image,
+ * 49 = 4 x 10 + 9, which 12-pixel tiles would leave a 1-pixel tail; 8 or 4
+ * for other tails) and H 16-column halves
  * of the panel (2, or 1 for a panel of at most 16 columns: M = 16 layers and
  * the 16-column tail of M = 48, 80, 144, whose second half is all zero
  * padding and would double the FMAs): a_r[t] (ptrs[t * 12 + r]) is pixel
@@ -44,7 +45,7 @@ kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
     const float *a4 = ptrs[R > 4 ? 4 : 0], *a5 = ptrs[R > 4 ? 5 : 0];
     const float *a6 = ptrs[R > 4 ? 6 : 0], *a7 = ptrs[R > 4 ? 7 : 0];
     const float *a8 = ptrs[R > 8 ? 8 : 0], *a9 = ptrs[R > 8 ? 9 : 0];
-    const float *aa = ptrs[R > 8 ? 10 : 0], *ab = ptrs[R > 8 ? 11 : 0];
+    const float *aa = ptrs[R > 10 ? 10 : 0], *ab = ptrs[R > 10 ? 11 : 0];
     for (int32_t p = 0; p < kc; ++p, panel += KILN_AVX512_NR) {
       const __m512 b0 = _mm512_load_ps(panel);
       const __m512 b1 = H > 1 ? _mm512_load_ps(panel + 16) : b0;
@@ -73,6 +74,8 @@ kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
       if (R > 8) {
         KILN_NHWC512_ROW(8);
         KILN_NHWC512_ROW(9);
+      }
+      if (R > 10) {
         KILN_NHWC512_ROW(a);
         KILN_NHWC512_ROW(b);
       }
@@ -88,6 +91,8 @@ kiln_nhwc512_tile(int32_t ntaps, int32_t kc, const float *const *ptrs,
   if (R <= 8)
     return;
   acc[16] = c80, acc[17] = c81, acc[18] = c90, acc[19] = c91;
+  if (R <= 10)
+    return;
   acc[20] = ca0, acc[21] = ca1, acc[22] = cb0, acc[23] = cb1;
 }
 
@@ -239,36 +244,61 @@ kiln_nhwc512_tile_run(const kiln_nhwc_tile_job *j, const int R, const int H) {
                       j->out, j->ldo, j->act);
 }
 
-/* kiln_nhwc_gemm_isa.tile: the 12-, 8- or 4-pixel tile over 32 or (nc <= 16)
- * 16 columns, then its finish (which reads only the rows and halves the job
- * covers). The 8-pixel tile serves tails of 5 to 8 pixels over 32 columns
- * (DS-CNN's 25x5 = 10 x 12 + 5): 16 accumulators, two thirds of the 12-pixel
- * tile's FMAs. Over 16 columns the 4-pixel tile's 4 chains are bound by the
- * FMA latency, so tails of 1 to 8 pixels all take the 8-pixel one, which
- * costs the same time. */
+/* One function per (R, H) tile: in a single function holding all of them
+ * GCC gave up on allocating registers loop by loop (IRA's limit on loops
+ * per function) and spilled the 12-pixel tile's accumulators, which halved
+ * ResNet-18's speed when the 10-pixel tile was added. */
+#define KILN_NHWC512_TILE_FN(R, H)                                             \
+  static __attribute__((noinline)) void kiln_nhwc512_tile_##R##x##H(          \
+      const kiln_nhwc_tile_job *j) {                                           \
+    kiln_nhwc512_tile_run(j, R, H);                                            \
+  }
+KILN_NHWC512_TILE_FN(12, 2)
+KILN_NHWC512_TILE_FN(10, 2)
+KILN_NHWC512_TILE_FN(8, 2)
+KILN_NHWC512_TILE_FN(4, 2)
+KILN_NHWC512_TILE_FN(12, 1)
+KILN_NHWC512_TILE_FN(10, 1)
+KILN_NHWC512_TILE_FN(8, 1)
+#undef KILN_NHWC512_TILE_FN
+
+/* kiln_nhwc_gemm_isa.tile: the 12-, 10-, 8- or 4-pixel tile over 32 or
+ * (nc <= 16) 16 columns, then its finish (which reads only the rows and
+ * halves the job covers). The 8-pixel tile serves tails of 5 to 8 pixels
+ * over 32 columns (DS-CNN's 25x5 = 10 x 12 + 5): 16 accumulators, two thirds
+ * of the 12-pixel tile's FMAs. Over 16 columns the 4-pixel tile's 4 chains
+ * are bound by the FMA latency, so tails of 1 to 8 pixels all take the
+ * 8-pixel one, which costs the same time. */
 static void kiln_nhwc512_tile_job(const kiln_nhwc_tile_job *j) {
   if (j->nc > 16) {
-    if (j->mr > 8)
-      kiln_nhwc512_tile_run(j, 12, 2);
+    if (j->mr > 10)
+      kiln_nhwc512_tile_12x2(j);
+    else if (j->mr > 8)
+      kiln_nhwc512_tile_10x2(j);
     else if (j->mr > 4)
-      kiln_nhwc512_tile_run(j, 8, 2);
+      kiln_nhwc512_tile_8x2(j);
     else
-      kiln_nhwc512_tile_run(j, 4, 2);
+      kiln_nhwc512_tile_4x2(j);
   } else {
-    if (j->mr > 8)
-      kiln_nhwc512_tile_run(j, 12, 1);
+    if (j->mr > 10)
+      kiln_nhwc512_tile_12x1(j);
+    else if (j->mr > 8)
+      kiln_nhwc512_tile_10x1(j);
     else
-      kiln_nhwc512_tile_run(j, 8, 1);
+      kiln_nhwc512_tile_8x1(j);
   }
 }
 
-static const kiln_nhwc_gemm_isa kiln_nhwc512_isa = {KILN_NHWC512_MR,
-                                                    KILN_AVX512_NR,
-                                                    KILN_AVX512_KC,
-                                                    KILN_NHWC512_TAPS,
-                                                    kiln_nhwc512_pack,
-                                                    kiln_nhwc512_tile_job,
-                                                    64};
+/* kiln_nhwc_gemm_isa.tile_rows: the tile kiln_nhwc512_tile_job picks (the
+ * 4-pixel one only serves 32 columns; counted as 4 all the same). */
+static int32_t kiln_nhwc512_tile_rows(int32_t mr) {
+  return mr > 10 ? 12 : mr > 8 ? 10 : mr > 4 ? 8 : 4;
+}
+
+static const kiln_nhwc_gemm_isa kiln_nhwc512_isa = {
+    KILN_NHWC512_MR,       KILN_AVX512_NR, KILN_AVX512_KC, KILN_NHWC512_TAPS,
+    kiln_nhwc512_pack,     kiln_nhwc512_tile_job,          64,
+    kiln_nhwc512_tile_rows};
 
 const kiln_nhwc_gemm_isa *kiln_avx512_nhwc_gemm_isa(void) {
   return &kiln_nhwc512_isa;

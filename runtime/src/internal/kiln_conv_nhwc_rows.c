@@ -274,6 +274,20 @@ static void kiln_nhwc_pack_chunk(const kiln_nhwc_gemm_isa *isa,
                           isa->nr, panel);
 }
 
+int32_t kiln_internal_nhwc_tile_step(const kiln_nhwc_gemm_isa *isa,
+                                     int32_t pixels) {
+  int32_t best = isa->mr;
+  int64_t best_cost = INT64_MAX;
+  for (int32_t s = isa->mr; s >= 1 && 2 * s >= isa->mr; --s) {
+    const int32_t full = pixels / s, tail = pixels % s;
+    const int64_t cost = (int64_t)full * (isa->tile_rows(s) + 1) +
+                         (tail != 0 ? isa->tile_rows(tail) + 1 : 0);
+    if (cost < best_cost)
+      best_cost = cost, best = s;
+  }
+  return best;
+}
+
 void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
                              const kiln_conv_params *pr,
                              const kiln_conv_geometry *g, const float *input,
@@ -314,6 +328,7 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
   if (taps_per > isa->taps)
     taps_per = isa->taps;
   const int32_t pixels = g->oh * g->ow;
+  const int32_t step = kiln_internal_nhwc_tile_step(isa, pixels);
   const int32_t panels = (g->m_per_g + NR - 1) / NR;
   const ptrdiff_t k = (ptrdiff_t)taps * run; /* rows of B per group */
   /* Pre-packed panels of this ISA's width, aligned for its loads: a chunk
@@ -368,8 +383,8 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
                                  run, g->m_per_g - jp * NR,
                                  panel + (ptrdiff_t)jp * k * NR);
         job.ntaps = taps, job.kc = run, job.first = job.last = 1;
-        for (int32_t i0 = 0; i0 < pixels; i0 += MR) {
-          job.mr = pixels - i0 < MR ? pixels - i0 : MR;
+        for (int32_t i0 = 0; i0 < pixels; i0 += step) {
+          job.mr = pixels - i0 < step ? pixels - i0 : step;
           kiln_internal_nhwc_rows(&rows, img_g, i0, job.mr, MR, 0, taps, 0, run,
                                   zeros, edge, ptrs);
           for (int32_t jp = 0; jp < panels; ++jp) {
@@ -401,8 +416,8 @@ void kiln_internal_nhwc_gemm(const kiln_nhwc_gemm_isa *isa,
               kiln_nhwc_pack_chunk(
                   isa, g, weights, gi, jb * NR, run, t0, job.ntaps, c0, job.kc,
                   g->m_per_g - jb * NR < NR ? g->m_per_g - jb * NR : NR, panel);
-            for (int32_t i0 = 0; i0 < pixels; i0 += MR) {
-              job.mr = pixels - i0 < MR ? pixels - i0 : MR;
+            for (int32_t i0 = 0; i0 < pixels; i0 += step) {
+              job.mr = pixels - i0 < step ? pixels - i0 : step;
               kiln_internal_nhwc_rows(&rows, img_g, i0, job.mr, MR, t0,
                                       job.ntaps, c0, job.kc, zeros, edge, ptrs);
               for (int32_t jp = jb; jp < jb_end; ++jp) {

@@ -172,7 +172,22 @@ typedef struct {
    * its base is this aligned: its rows are nr * 4 bytes, a multiple of it,
    * so every chunk starts aligned too. */
   int32_t align;
+  /* Rows the register tile that serves a job of mr pixels computes (its
+   * cost: the smallest tile height >= mr among the ISA's variants). */
+  int32_t (*tile_rows)(int32_t mr);
 } kiln_nhwc_gemm_isa;
+
+/* Pixels per tile for `pixels` rows of A: of the steps from isa->mr down to
+ * half of it, the one whose tiles cost the fewest rows of the ISA's register
+ * tiles, counting one more row per tile for its row pointers and finish
+ * (ties keep the larger step). On AVX-512 a 7x7 image (49 pixels) takes five
+ * 10-pixel tiles (50 rows + 5) instead of four 12-pixel tiles and a 4-pixel
+ * one for the last pixel (52 + 5): ResNet-18's 7x7 layers, MobileNetV2's and
+ * EfficientNet-B0's last stages, and the Winograd GEMMs of a 28x28 map (7x7
+ * tiles). Every output's accumulation is the same whatever the tile, so the
+ * bits do not change. */
+int32_t kiln_internal_nhwc_tile_step(const kiln_nhwc_gemm_isa *isa,
+                                     int32_t pixels);
 
 /* The NHWC conv (any groups) as an indirect GEMM, out[pixels x M/g] = A .
  * HWIO, blocked for `isa`: k in chunks of whole runs (or one run in

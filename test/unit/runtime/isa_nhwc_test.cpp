@@ -71,9 +71,13 @@ const ConvCase kCases[] = {
     {1, 61, 7, 7, 61, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 61},    // 3 + 13 lanes
     {1, 125, 7, 6, 125, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 125}, // 4 + 3 + 13
     {1, 36, 5, 7, 36, 7, 3, 1, 1, 1, 1, 3, 1, 3, 1, 36},    // 7x3 kernel
-    // AVX-512 GEMM: 16-column panels (M = 16, M = 48's tail) and the 8- and
-    // 4-pixel tails (6x7 s1 = 3 x 12 + 6, 7x7 = 4 x 12 + 1).
+    // AVX-512 GEMM: 16-column panels (M = 16, M = 48's tail), the 8-pixel
+    // tail (6x7 s1 = 3 x 12 + 6) and the 10-pixel tiles of a 7x7 image
+    // (4 x 10 + 9, kiln_internal_nhwc_tile_step) over 32 and 16 columns; a
+    // 10-pixel image is one full 10-pixel tile, all of K in one chunk.
     {1, 16, 6, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    {1, 16, 7, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    {1, 40, 2, 5, 64, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},
     {1, 24, 7, 7, 48, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},
     {1, 20, 6, 7, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
     {1, 300, 7, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
