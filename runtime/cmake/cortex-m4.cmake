@@ -16,3 +16,6 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+# How ctest runs a runtime test built with this file: Kiln's firmware harness
+# on the MPS2 AN386 board model (test/unit/runtime/CMakeLists.txt).
+set(KILN_FIRMWARE_QEMU qemu-system-arm -M mps2-an386 -cpu cortex-m4)
