@@ -56,6 +56,8 @@ struct BenchOptions {
   /// --layout; unset means the target's preferred layout.
   std::optional<target::Layout> layout;
   uint64_t seed = 1;
+  /// --per-layer: also time each op, in a build compiled --profile-ops.
+  bool perLayer = false;
   unsigned timeout = 900;
   unsigned jobs = 2;
   bool json = false;
@@ -87,6 +89,9 @@ const char kUsage[] =
     "  --save-outputs DIR   write the outputs of the first cold run as .npy\n"
     "  --samples-out FILE   write every warm latency (us), one per line, in "
     "order\n"
+    "  --per-layer          also time every op: a second build compiled with\n"
+    "                       --profile-ops (a clock read between ops) runs\n"
+    "                       --runs inferences; ops are listed slowest first\n"
     "  -O0 .. -O3           graph optimisation level, passed to kiln compile\n"
     "  --layout nchw|nhwc   image layout of the float conv and pool ops, "
     "passed\n"
@@ -172,6 +177,8 @@ std::string parseArgs(int argc, char **argv, BenchOptions &opts, bool &help) {
     } else if (a == "-j") {
       if (!number(opts.jobs) || opts.jobs == 0)
         return "-j needs a positive number";
+    } else if (a == "--per-layer") {
+      opts.perLayer = true;
     } else if (a == "--json") {
       opts.json = true;
     } else if (a == "-v") {
@@ -297,7 +304,9 @@ llvm::Error compileForBench(const BenchOptions &opts, const target::Target &tgt,
 struct MacCount {
   uint64_t total = 0, winograd = 0;
 };
-std::optional<MacCount> readMacs(llvm::StringRef libDir, llvm::StringRef name) {
+/// NAME.report.json of the library in `libDir` (or the one .report.json
+/// there), parsed; discarded when missing or malformed.
+json readReport(llvm::StringRef libDir, llvm::StringRef name) {
   std::string text =
       readFileOrEmpty((libDir + "/" + name + ".report.json").str());
   if (text.empty()) {
@@ -307,7 +316,11 @@ std::optional<MacCount> readMacs(llvm::StringRef libDir, llvm::StringRef name) {
       if (llvm::StringRef(it->path()).ends_with(".report.json"))
         text = readFileOrEmpty(it->path());
   }
-  json report = json::parse(text, nullptr, false);
+  return json::parse(text, nullptr, false);
+}
+
+std::optional<MacCount> readMacs(llvm::StringRef libDir, llvm::StringRef name) {
+  json report = readReport(libDir, name);
   if (report.is_discarded() || !report.is_object() ||
       !report.contains("macs") || !report["macs"].is_number_unsigned())
     return std::nullopt;
@@ -468,6 +481,19 @@ struct BenchResult {
   std::optional<double> clockGHz, fmaMacsPerS;
   int lanes = 0, units = 0;
   uint64_t arenaBytes = 0, weightBytes = 0;
+  /// --per-layer: each op of NAME.report.json (then the output copies, when
+  /// they took any time), its mean time per inference in the build compiled
+  /// --profile-ops, which ran `layerRuns` inferences of `layerTotalUs` each.
+  struct Layer {
+    int index = 0;
+    std::string kind, name, output;
+    uint64_t macs = 0;
+    bool winograd = false;
+    double us = 0;
+  };
+  std::vector<Layer> layers;
+  unsigned layerRuns = 0;
+  double layerTotalUs = 0;
 };
 
 /// Runs the harness once in `mode`; the error carries the program's output.
@@ -492,6 +518,98 @@ runHarness(const target::Target &tgt, llvm::StringRef program,
         ran->commandLine + " did not complete (exit " +
         std::to_string(ran->exitCode) + ")\n" + ran->output);
   return lines;
+}
+
+/// `1x56x56x64` for a report shape.
+std::string shapeText(const json &shape) {
+  std::string s;
+  if (shape.is_array())
+    for (const json &d : shape)
+      s += (s.empty() ? "" : "x") + (d.is_number() ? d.dump() : "?");
+  return s;
+}
+
+/// --per-layer: compiles the model again with --profile-ops (or takes a
+/// library compiled so), builds it with the bench harness and runs its
+/// profile mode on the inputs already in `ioDir`.
+llvm::Error profileLayers(const BenchOptions &opts, const target::Target &tgt,
+                          const BenchItem &item, llvm::StringRef workDir,
+                          llvm::StringRef ioDir, BenchResult &r) {
+  std::string libDir = item.path;
+  if (!item.isLibrary) {
+    libDir = (workDir + "/lib-per-layer").str();
+    fs::remove_directories(libDir);
+    BenchOptions profiled = opts;
+    profiled.compileArgs.push_back("--profile-ops");
+    if (auto e = compileForBench(profiled, tgt, item, libDir,
+                                 symbolName(item.label),
+                                 (workDir + "/compile-per-layer.log").str()))
+      return e;
+  }
+  llvm::Expected<target::LibraryInfo> lib = target::readLibraryInfo(libDir);
+  if (!lib)
+    return lib.takeError();
+  json report = readReport(libDir, lib->name);
+  if (report.is_discarded() || !report.is_object() ||
+      !report.value("profile_ops", false) || !report["ops"].is_array())
+    return llvm::createStringError(
+        "--per-layer: " + libDir +
+        " was not compiled with --profile-ops (give the model file, or "
+        "compile the library with kiln compile --profile-ops)");
+  target::BuildOptions build =
+      makeBuildOptions((workDir + "/" + tgt.name + "-per-layer").str(),
+                       opts.optLevel, opts.jobs, opts.verbose);
+  build.harness = target::HarnessKind::Bench;
+  llvm::Expected<std::string> program = target::buildRunner(tgt, *lib, build);
+  if (!program)
+    return program.takeError();
+  auto lines = runHarness(tgt, *program, ioDir,
+                          {ioDir.str(), "profile", std::to_string(opts.warmup),
+                           std::to_string(opts.runs)},
+                          opts.timeout);
+  if (!lines)
+    return lines.takeError();
+  auto &profile = (*lines)["profile"];
+  double runs = field(profile, "runs").value_or(0);
+  auto slots = static_cast<size_t>(field(profile, "ops").value_or(0));
+  const json &ops = report["ops"];
+  std::string opsFile = (ioDir + "/ops0_0.bin").str();
+  auto buf = llvm::MemoryBuffer::getFile(opsFile, false, false);
+  if (runs < 1 || !buf || (*buf)->getBufferSize() != slots * 8 ||
+      slots > ops.size() + 1)
+    return llvm::createStringError(
+        "the per-layer program reported " + std::to_string(slots) +
+        " op slots over " + std::to_string(static_cast<long>(runs)) +
+        " runs, which " + opsFile + " and the report's " +
+        std::to_string(ops.size()) + " ops do not match");
+  r.layerRuns = static_cast<unsigned>(runs);
+  r.layerTotalUs = field(profile, "elapsed_ns").value_or(0) / 1e3 / runs;
+  for (size_t i = 0; i < slots; ++i) {
+    uint64_t ns;
+    std::memcpy(&ns, (*buf)->getBufferStart() + 8 * i, 8);
+    BenchResult::Layer layer;
+    layer.index = static_cast<int>(i);
+    layer.us = static_cast<double>(ns) / 1e3 / runs;
+    if (i == ops.size()) {
+      if (ns == 0)
+        continue;
+      layer.kind = "output copies";
+    } else {
+      const json &op = ops[i];
+      layer.kind = op.value("kind", "?");
+      layer.name = op.value("name", "");
+      if (op.contains("output_shapes") && op["output_shapes"].is_array() &&
+          !op["output_shapes"].empty())
+        layer.output = shapeText(op["output_shapes"][0]);
+      layer.macs = op.value("macs", uint64_t{0});
+      layer.winograd = layer.kind == "kiln.conv2d_winograd";
+    }
+    r.layers.push_back(layer);
+  }
+  llvm::stable_sort(r.layers, [](const auto &a, const auto &b) {
+    return a.us > b.us;
+  });
+  return llvm::Error::success();
 }
 
 llvm::Expected<BenchResult> benchOne(const BenchOptions &opts,
@@ -627,6 +745,9 @@ llvm::Expected<BenchResult> benchOne(const BenchOptions &opts,
     r.lanes = static_cast<int>(field(peak, "lanes").value_or(0));
     r.units = static_cast<int>(field(peak, "units").value_or(0));
   }
+  if (opts.perLayer)
+    if (auto e = profileLayers(opts, tgt, item, workDir, ioDir, r))
+      return std::move(e);
   return r;
 }
 
@@ -686,6 +807,22 @@ json resultJson(const BenchOptions &opts, const target::Target &tgt,
       pj["percent"] = 100.0 * *a / *peak;
     j["peak"] = pj;
   }
+  if (!r.layers.empty()) {
+    const char *time = r.emulated ? "emulated_us" : "us";
+    json layers = json::array();
+    for (const BenchResult::Layer &l : r.layers) {
+      json o = {{"index", l.index}, {"kind", l.kind},   {"name", l.name},
+                {"output_shape", l.output}, {time, l.us}, {"macs", l.macs}};
+      if (l.winograd)
+        o["winograd"] = true;
+      layers.push_back(o);
+    }
+    j["per_layer"] = {{"runs", r.layerRuns},
+                      {r.emulated ? "emulated_us_per_inference"
+                                  : "us_per_inference",
+                       r.layerTotalUs},
+                      {"ops", layers}};
+  }
   return j;
 }
 
@@ -694,6 +831,43 @@ std::string formatTime(double us) {
   if (us >= 10000)
     return llvm::formatv("{0:F2} ms", us / 1000).str();
   return llvm::formatv("{0:F1} us", us).str();
+}
+
+/// The --per-layer table, slowest op first.
+void printLayers(llvm::raw_ostream &os, const BenchResult &r) {
+  std::optional<double> peak = peakMacsPerS(r);
+  os << "  per layer  " << r.layerRuns
+     << " runs of a build that reads the clock between ops: "
+     << formatTime(r.layerTotalUs) << " per inference"
+     << (r.emulated ? " (emulated)" : "") << "; slowest first\n"
+     << "        #       time   share      MMAC   GMAC/s  peak  op\n";
+  bool winograd = false;
+  for (const BenchResult::Layer &l : r.layers) {
+    double share = r.layerTotalUs > 0 ? 100.0 * l.us / r.layerTotalUs : 0;
+    os << llvm::format("    %5d %10s  %5.1f%%", l.index, formatTime(l.us).c_str(),
+                       share);
+    if (l.macs != 0 && l.us > 0 && !r.emulated) {
+      double gmacs = static_cast<double>(l.macs) / (l.us * 1e3);
+      os << llvm::format("  %8.3f %8.1f", l.macs / 1e6, gmacs);
+      if (peak)
+        os << llvm::format(" %4.0f%%%s", 100.0 * gmacs * 1e9 / *peak,
+                           l.winograd ? "*" : " ");
+      else
+        os << "       ";
+      winograd |= l.winograd;
+    } else {
+      os << llvm::format("  %8s %8s %6s", "", "", "");
+    }
+    os << "  " << l.kind;
+    if (!l.name.empty())
+      os << " '" << l.name << "'";
+    if (!l.output.empty())
+      os << " -> " << l.output;
+    os << "\n";
+  }
+  if (winograd)
+    os << "    * a Winograd conv: its MACs are the direct conv's, so its rate "
+          "is an effective one\n";
 }
 
 void printResult(llvm::raw_ostream &os, const target::Target &tgt,
@@ -744,6 +918,8 @@ void printResult(llvm::raw_ostream &os, const target::Target &tgt,
     }
     os << "\n";
   }
+  if (!r.layers.empty())
+    printLayers(os, r);
 }
 
 int fail(const llvm::Twine &msg) {

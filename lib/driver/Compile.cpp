@@ -315,6 +315,7 @@ Error kiln::compileModel(const CompileModelOptions &options) {
   lib.name = name;
   lib.weightsFormat = options.weightsFormat;
   lib.alignment = tgt->alignment;
+  lib.profileOps = options.profileOps;
   lib.modelHash = llvm::toHex(
       llvm::SHA256::hash(llvm::arrayRefFromStringRef((*bytes)->getBuffer())),
       /*LowerCase=*/true);
@@ -472,6 +473,12 @@ int kiln::driver::compileMain(int argc, char **argv) {
                "3x3), which the x86 targets use at -O3 (bit-for-bit the "
                "direct kernels' results; Winograd agrees to rounding)"),
       cl::cat(category));
+  cl::opt<bool> profileOps(
+      "profile-ops",
+      cl::desc("call kiln_profile_op(i) before op i of NAME.report.json, for "
+               "kiln bench --per-layer (the caller defines it; not for a "
+               "product build)"),
+      cl::cat(category));
   cl::opt<int64_t> winogradMaxFilterBytes(
       "winograd-max-filter-bytes",
       cl::desc("largest Winograd-domain filter (4x the 3x3 one's bytes) a "
@@ -560,6 +567,7 @@ int kiln::driver::compileMain(int argc, char **argv) {
   options.optLevel = optLevel;
   options.winograd = !noWinograd;
   options.winogradMaxFilterBytes = winogradMaxFilterBytes;
+  options.profileOps = profileOps;
   if (layout.getNumOccurrences()) {
     llvm::Expected<target::Layout> parsed = driver::parseLayout(layout);
     if (!parsed) {

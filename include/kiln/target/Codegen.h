@@ -33,6 +33,10 @@ struct LibraryOptions {
   unsigned alignment = 16;
   /// Hex digest of the imported model bytes (NAME_MODEL_HASH).
   std::string modelHash;
+  /// Calls `kiln_profile_op(i)` before op i of the report (and
+  /// `kiln_profile_op(N)` before the output copies), for `kiln bench
+  /// --per-layer`; the caller defines that function. Off in a product build.
+  bool profileOps = false;
 };
 
 /// The constants of a function packed into one aligned blob.
@@ -51,7 +55,7 @@ llvm::FailureOr<WeightsBlob> collectWeights(mlir::func::FuncOp func,
 /// Reports every op without a lowering, by name and location, in one go.
 llvm::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 lowerToEmitC(mlir::func::FuncOp func, const WeightsBlob &weights,
-             llvm::StringRef name);
+             llvm::StringRef name, bool profileOps = false);
 
 /// The single public function of a module Kiln compiles.
 llvm::FailureOr<mlir::func::FuncOp> getEntryFunction(mlir::ModuleOp module);

@@ -40,6 +40,8 @@ struct CompileModelOptions {
   /// packed filters (kiln-winograd); false keeps every conv direct, as does
   /// weightType "fp16".
   bool winograd = true;
+  /// Instrument each op for `kiln bench --per-layer` (LibraryOptions).
+  bool profileOps = false;
   /// Largest Winograd-domain filter in bytes; 0 keeps kiln-winograd's
   /// default (a tuning knob: it trades weight bytes for speed).
   int64_t winogradMaxFilterBytes = 0;

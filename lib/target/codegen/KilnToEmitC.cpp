@@ -80,7 +80,7 @@ static LogicalResult checkSupported(func::FuncOp func,
 
 FailureOr<OwningOpRef<ModuleOp>>
 codegen::lowerToEmitC(func::FuncOp func, const WeightsBlob &weights,
-                      StringRef name) {
+                      StringRef name, bool profileOps) {
   if (!func->hasAttr("kiln.arena_size"))
     return func.emitError("the function has no memory plan; run "
                           "kiln-plan-memory before lowering to emitc");
@@ -114,6 +114,12 @@ codegen::lowerToEmitC(func::FuncOp func, const WeightsBlob &weights,
                             /*static_specifier=*/false,
                             /*const_specifier=*/true);
   }
+  if (profileOps)
+    emitc::VerbatimOp::create(
+        b, loc,
+        b.getStringAttr("/* kiln bench --per-layer: the caller times the ops. "
+                        "*/\nextern \"C\" void kiln_profile_op(int op);"),
+        ValueRange{});
   auto opaque = [&](StringRef t) { return emitc::OpaqueType::get(ctx, t); };
   auto runType =
       b.getFunctionType({emitc::PointerType::get(opaque("const void *const")),
@@ -124,12 +130,26 @@ codegen::lowerToEmitC(func::FuncOp func, const WeightsBlob &weights,
   run.addEntryBlock();
 
   LoweringContext lowering(*module, run, weights, name);
+  // Op i of NAME.report.json is the i-th non-constant op, as here.
+  int opIndex = 0;
+  auto mark = [&](Location at) {
+    if (!profileOps)
+      return;
+    OpBuilder &body = lowering.builder();
+    emitc::VerbatimOp::create(
+        body, at,
+        body.getStringAttr("kiln_profile_op(" + Twine(opIndex) + ");"),
+        ValueRange{});
+  };
   for (Operation &op : func.getBody().front().without_terminator()) {
     if (op.hasTrait<OpTrait::ConstantLike>())
       continue;
+    mark(op.getLoc());
+    ++opIndex;
     if (failed(table.lookup(op.getName().getStringRef())(&op, lowering)))
       return failure();
   }
+  mark(loc);
   lowering.finish(loc,
                   cast<func::ReturnOp>(func.getBody().front().getTerminator()));
   return module;

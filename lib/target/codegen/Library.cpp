@@ -68,7 +68,7 @@ FailureOr<FileMap> codegen::generateLibrary(func::FuncOp func,
   if (weightBytes)
     *weightBytes = weights->bytes.size();
   FailureOr<OwningOpRef<ModuleOp>> module =
-      lowerToEmitC(func, *weights, options.name);
+      lowerToEmitC(func, *weights, options.name, options.profileOps);
   if (failed(module))
     return failure();
   FileMap files;

@@ -133,5 +133,7 @@ std::string codegen::emitReport(func::FuncOp func, const ModelInfo &info,
                            {"inputs", ioJson(info.inputs)},
                            {"outputs", ioJson(info.outputs)},
                            {"ops", ops}};
+  if (options.profileOps)
+    report["profile_ops"] = true;
   return report.dump(2) + "\n";
 }

@@ -15,6 +15,13 @@
  *     emulator). Writes IODIR/out<j>_0.bin and prints
  *       kiln-bench: cold status <rc> start_ns <n|-> first_output_ns <n|->
  *                   first_inference_ns <n>
+ *   bench IODIR profile WARMUP RUNS
+ *     for a model compiled with --profile-ops (kiln bench --per-layer): WARMUP
+ *     untimed inferences, then RUNS with the time between the model's
+ *     kiln_profile_op calls summed per op. Writes IODIR/ops0_0.bin (uint64 ns
+ *     per op index, the last one the output copies after the last op) and
+ *     prints
+ *       kiln-bench: profile status <rc> runs <n> elapsed_ns <n> ops <k>
  *   bench IODIR warm WARMUP RUNS MIN_MS
  *     WARMUP untimed inferences, then at least RUNS timed ones and at least
  *     MIN_MS milliseconds of them (bounded by the sample buffer). Writes each
@@ -36,6 +43,30 @@
 #endif
 
 static uint64_t kiln_bench_samples[KILN_BENCH_MAX_SAMPLES];
+
+/* Per-op time of a model compiled with --profile-ops: it calls
+ * kiln_profile_op(i) before op i (and with the op count before its output
+ * copies), so the time from one call to the next, or to the end of the run,
+ * is op i's. Indices past the table share its last slot. */
+#define KILN_BENCH_MAX_OPS 4096
+static uint64_t kiln_bench_op_ns[KILN_BENCH_MAX_OPS];
+static int kiln_bench_op = -1; /* the op running, or -1 between runs */
+static int kiln_bench_ops;     /* 1 + the largest index seen */
+static uint64_t kiln_bench_op_t0;
+
+static void kiln_bench_op_switch(int next) {
+  const uint64_t t = kiln_runner_now_ns();
+  if (kiln_bench_op >= 0)
+    kiln_bench_op_ns[kiln_bench_op] += t - kiln_bench_op_t0;
+  if (next >= KILN_BENCH_MAX_OPS)
+    next = KILN_BENCH_MAX_OPS - 1;
+  if (next + 1 > kiln_bench_ops)
+    kiln_bench_ops = next + 1;
+  kiln_bench_op = next;
+  kiln_bench_op_t0 = t;
+}
+
+void kiln_profile_op(int op) { kiln_bench_op_switch(op < 0 ? 0 : op); }
 
 static int read_inputs(const kiln_runner_model *m, const char *dir) {
   for (int i = 0; i < m->num_inputs; ++i)
@@ -129,6 +160,37 @@ static int warm(const kiln_runner_model *m, const char *dir, long warmup,
   return 0;
 }
 
+static int profile(const kiln_runner_model *m, const char *dir, long warmup,
+                   long runs) {
+  kiln_runner_prepare_memory(m);
+  if (read_inputs(m, dir))
+    return 3;
+  int rc = 0;
+  for (long i = 0; i < warmup && rc == 0; ++i)
+    rc = run_once(m);
+  memset(kiln_bench_op_ns, 0, sizeof kiln_bench_op_ns);
+  uint64_t start = kiln_runner_now_ns();
+  long n = 0;
+  for (; n < runs && rc == 0; ++n) {
+    kiln_bench_op = -1;
+    rc = run_once(m);
+    kiln_bench_op_switch(-1);
+    kiln_bench_op = -1;
+  }
+  uint64_t elapsed = kiln_runner_now_ns() - start;
+  printf("kiln-bench: profile status %d runs %ld elapsed_ns %llu ops %d\n", rc,
+         n, (unsigned long long)elapsed, kiln_bench_ops);
+  if (rc != 0) {
+    printf("kiln-bench: done 1\n");
+    return 1;
+  }
+  if (kiln_runner_transfer(dir, "ops", 0, 0, kiln_bench_op_ns,
+                           (uint32_t)(kiln_bench_ops * sizeof(uint64_t)), 1))
+    return 3;
+  printf("kiln-bench: done 0\n");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   const kiln_runner_model *m = &kiln_runner_the_model;
@@ -138,7 +200,11 @@ int main(int argc, char **argv) {
     return warm(m, argv[1], strtol(argv[3], NULL, 10),
                 strtol(argv[4], NULL, 10),
                 strtoull(argv[5], NULL, 10) * 1000000u);
-  printf("usage: %s IODIR cold SPAWN_NS | IODIR warm WARMUP RUNS MIN_MS\n",
+  if (argc == 5 && strcmp(argv[2], "profile") == 0)
+    return profile(m, argv[1], strtol(argv[3], NULL, 10),
+                   strtol(argv[4], NULL, 10));
+  printf("usage: %s IODIR cold SPAWN_NS | IODIR warm WARMUP RUNS MIN_MS | "
+         "IODIR profile WARMUP RUNS\n",
          argc > 0 ? argv[0] : "bench");
   return 2;
 }

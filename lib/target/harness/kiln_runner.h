@@ -71,6 +71,12 @@ extern const kiln_runner_model kiln_runner_the_model;
  * older kernels); the results never depend on it. */
 void kiln_runner_prepare_memory(const kiln_runner_model *m);
 
+/* Called by a model compiled with `kiln compile --profile-ops` before its
+ * op `op` (NAME.report.json's index) and, with the op count, before its
+ * output copies. The bench harness times the ops with it (kiln bench
+ * --per-layer); the runner harness ignores it. */
+void kiln_profile_op(int op);
+
 /* Microseconds from an arbitrary origin; coarse on bare metal. */
 uint64_t kiln_runner_now_us(void);
 
