@@ -439,12 +439,9 @@ static inline __attribute__((always_inline)) void kiln_nhwc2_dw_row5(
   enum { K = 5 };
   int32_t ow = 0;
   while (ow < ow_n) {
-    const int32_t rem = ow_n - ow;
     const int32_t w0 = ow * S - pad_l;
-    const int inside4 = w0 >= 0 && w0 + 3 * S + K <= wdt;
-    const int inside2 = w0 >= 0 && w0 + S + K <= wdt;
-    const int32_t np = rem >= 4 && (inside4 || !inside2) ? 4 : rem >= 2 ? 2 : 1;
-    const int clip = np == 4 ? !inside4 : !inside2;
+    int clip;
+    const int32_t np = kiln_nhwc_dw_step(ow, ow_n, S, K, pad_l, wdt, &clip);
     const ptrdiff_t o = (ptrdiff_t)ow * ch;
     if (np == 1) {
       int32_t kw0, kw1;

@@ -99,6 +99,24 @@ static inline void kiln_nhwc_tap_range(int32_t start, int32_t dil, int32_t k,
   *hi = b;
 }
 
+/* The next step of a depthwise row loop over output columns [ow, ow_n) of
+ * a K-wide, stride-S window starting at input column ow * S - pad_l in a
+ * line `wdt` wide: 4 pixels when that many remain and either all four
+ * windows lie inside the line or not even two do, else 2 when two remain,
+ * else 1. `*clip` says the chosen windows cross an edge (their padding
+ * columns must be clipped). Shared by the AVX2 and AVX-512 row loops. */
+static inline int32_t kiln_nhwc_dw_step(int32_t ow, int32_t ow_n, int32_t S,
+                                        int32_t K, int32_t pad_l, int32_t wdt,
+                                        int *clip) {
+  const int32_t rem = ow_n - ow;
+  const int32_t w0 = ow * S - pad_l;
+  const int inside4 = w0 >= 0 && w0 + 3 * S + K <= wdt;
+  const int inside2 = w0 >= 0 && w0 + S + K <= wdt;
+  const int32_t np = rem >= 4 && (inside4 || !inside2) ? 4 : rem >= 2 ? 2 : 1;
+  *clip = np == 4 ? !inside4 : !inside2;
+  return np;
+}
+
 #if KILN_HAVE_AVX2
 /* The A side of the NHWC indirect GEMM: row i of A is output pixel i's
  * receptive field, a sequence of `taps` runs of `run` floats each (a run is
